@@ -1,0 +1,17 @@
+/*
+ * asm/irq.h - the legacy interrupt controller (i8259) and the interval
+ * timer (i8254) the hypervisor runs its tick on.
+ */
+#ifndef __ASM_IRQ_H__
+#define __ASM_IRQ_H__
+
+/* Remap the PICs to FIRST_IRQ_VECTOR and mask every line. */
+void i8259_init(void);
+void i8259_unmask(unsigned int irq);
+/* Handle hardware interrupt irq (0-15) and acknowledge it. */
+void do_irq(unsigned int irq);
+
+#define IRQ_TIMER  0
+#define IRQ_COM1   4
+
+#endif /* __ASM_IRQ_H__ */

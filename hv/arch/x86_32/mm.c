@@ -1,0 +1,684 @@
+/*
+ * mm.c - the paravirtual MMU: reference counts and page types (the rules
+ * are in hv/mm.h), validation of guest page tables, and the hypercalls
+ * that change them (mmu_update, mmuext_op, update_va_mapping).
+ *
+ * A guest page table holds machine frame numbers and is read by the CPU,
+ * so every entry a guest installs is checked here first:
+ *  - it maps only frames the guest owns (get_page fails otherwise), plus the
+ *    hypervisor-provided M2P slot it cannot change;
+ *  - a writable mapping takes a PGT_writable_page type reference, so a frame
+ *    in use as a page table (or locked read-only) cannot be mapped writable;
+ *  - no superpages, no global bit, no touching the hypervisor's slots.
+ * Whenever a frame stops being of one type and becomes another, the TLB is
+ * flushed, so no stale translation survives the change.
+ *
+ * Bad guest input gets a negative errno and one (rate-limited) log line;
+ * a broken count is a hypervisor bug and panics.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/stats.h>
+#include <asm/paging.h>
+#include <asm/pv.h>
+#include <asm/uaccess.h>
+
+/* Bits a guest may not set in a present entry. */
+#define L1_DISALLOW_MASK (_PAGE_PAT | _PAGE_GLOBAL)
+#define L2_DISALLOW_MASK (_PAGE_PSE | _PAGE_GLOBAL)
+
+static bool is_pt_type(uint32_t type)
+{
+    return type == PGT_l1_page_table || type == PGT_l2_page_table;
+}
+
+/* --- General references -------------------------------------------------- */
+
+bool get_page(struct page_info *pg, struct domain *d)
+{
+    uint32_t x = pg->count_info;
+
+    if (page_get_owner(pg) != d || (x & (PGC_free | PGC_reserved)))
+        return false;
+    if (!(x & PGC_count_mask) || (x & PGC_count_mask) == PGC_count_mask)
+        return false;
+    pg->count_info = x + 1;
+    return true;
+}
+
+void put_page(struct page_info *pg)
+{
+    uint32_t x = pg->count_info;
+
+    if (!(x & PGC_count_mask))
+        panic("put_page: mfn %#x count underflow (count %#x type %#x)",
+              page_to_mfn(pg), x, pg->type_info);
+    pg->count_info = x - 1;
+    if (!((x - 1) & PGC_count_mask)) {
+        if (x & PGC_xen_heap)
+            panic("put_page: last reference to xenheap mfn %#x dropped",
+                  page_to_mfn(pg));
+        free_domheap_page(pg);
+    }
+}
+
+/* --- Validation of page tables -------------------------------------------- */
+
+static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
+{
+    uint32_t mfn = pte_get_mfn(e);
+    struct page_info *pg;
+    int rc;
+
+    if (!pte_present(e))
+        return 0;
+    if (e & L1_DISALLOW_MASK) {
+        gprintk(d, "L1 entry %#x: PAT/global bits not allowed", e);
+        return -EINVAL;
+    }
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "L1 entry %#x: mfn %#x does not exist", e, mfn);
+        return -EINVAL;
+    }
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d)) {
+        gprintk(d, "L1 entry %#x: mfn %#x is not the domain's", e, mfn);
+        return -EPERM;
+    }
+    if (e & _PAGE_RW) {
+        rc = get_page_type(pg, PGT_writable_page);
+        if (rc) {
+            gprintk(d, "L1 entry %#x: mfn %#x cannot be writable (type %#x)",
+                    e, mfn, pg->type_info);
+            put_page(pg);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void put_page_from_l1e(l1_pgentry_t e)
+{
+    struct page_info *pg;
+
+    if (!pte_present(e))
+        return;
+    pg = mfn_to_page(pte_get_mfn(e));
+    if (e & _PAGE_RW)
+        put_page_and_type(pg);
+    else
+        put_page(pg);
+}
+
+static int get_page_from_l2e(l2_pgentry_t e, struct domain *d)
+{
+    uint32_t mfn = pte_get_mfn(e);
+    int rc;
+
+    if (!pte_present(e))
+        return 0;
+    if (e & L2_DISALLOW_MASK) {
+        gprintk(d, "L2 entry %#x: superpage/global bits not allowed", e);
+        return -EINVAL;
+    }
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "L2 entry %#x: mfn %#x does not exist", e, mfn);
+        return -EINVAL;
+    }
+    rc = get_page_and_type(mfn_to_page(mfn), d, PGT_l1_page_table);
+    if (rc)
+        gprintk(d, "L2 entry %#x: mfn %#x cannot be an L1 table (%d)", e, mfn,
+                rc);
+    return rc;
+}
+
+static void put_page_from_l2e(l2_pgentry_t e)
+{
+    if (pte_present(e))
+        put_page_and_type(mfn_to_page(pte_get_mfn(e)));
+}
+
+/* Take the references every entry of a new page table needs. */
+static int alloc_page_type(struct page_info *pg, uint32_t type)
+{
+    struct domain *d = page_get_owner(pg);
+    intpte_t *pt = map_domain_page(page_to_mfn(pg));
+    unsigned int i, n;
+    int rc = 0;
+
+    perfc_incr(pt_validations);
+    if (type == PGT_l1_page_table) {
+        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
+            if ((rc = get_page_from_l1e(pt[i], d)) != 0)
+                break;
+        if (rc)
+            while (i--)
+                put_page_from_l1e(pt[i]);
+    } else {
+        n = FIRST_HV_L2_SLOT;
+        for (i = 0; i < n; i++)
+            if ((rc = get_page_from_l2e(pt[i], d)) != 0)
+                break;
+        if (rc)
+            while (i--)
+                put_page_from_l2e(pt[i]);
+        else
+            init_guest_l2_slots(pt);
+    }
+    unmap_domain_page(pt);
+    return rc;
+}
+
+/* Drop the references of a page table whose last type reference went. */
+static void free_page_type(struct page_info *pg, uint32_t type)
+{
+    intpte_t *pt = map_domain_page(page_to_mfn(pg));
+    unsigned int i;
+
+    if (type == PGT_l1_page_table) {
+        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
+            put_page_from_l1e(pt[i]);
+    } else {
+        for (i = 0; i < FIRST_HV_L2_SLOT; i++)
+            put_page_from_l2e(pt[i]);
+        /* The guest may map this frame writable next: no hypervisor slots. */
+        memset(&pt[FIRST_HV_L2_SLOT], 0, NR_HV_L2_SLOTS * sizeof(intpte_t));
+    }
+    unmap_domain_page(pt);
+}
+
+/* --- Type references ----------------------------------------------------- */
+
+int get_page_type(struct page_info *pg, uint32_t type)
+{
+    uint32_t x = pg->type_info, count = x & PGT_count_mask;
+    uint32_t old_type = x & PGT_type_mask;
+    int rc;
+
+    if (count == PGT_count_mask)
+        return -EOVERFLOW;
+    if (count) {
+        if (old_type != type || !(x & PGT_validated))
+            return -EBUSY;
+        pg->type_info = x + 1;
+        return 0;
+    }
+    if (old_type == type && (x & PGT_validated)) {
+        pg->type_info = x + 1;
+        return 0;
+    }
+    /* The frame changes use: no translation from its old use may survive. */
+    if (old_type != PGT_none && old_type != type)
+        flush_tlb_local();
+    pg->type_info = type | 1;
+    if (is_pt_type(type)) {
+        rc = alloc_page_type(pg, type);
+        if (rc) {
+            pg->type_info = PGT_none;
+            return rc;
+        }
+    }
+    pg->type_info |= PGT_validated;
+    return 0;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    uint32_t x = pg->type_info, count = x & PGT_count_mask;
+    uint32_t type = x & PGT_type_mask;
+
+    if (!count)
+        panic("put_page_type: mfn %#x type count underflow (type %#x count %#x)",
+              page_to_mfn(pg), x, pg->count_info);
+    if (count == 1 && (x & PGT_pinned))
+        panic("put_page_type: mfn %#x: last type reference of a pinned table",
+              page_to_mfn(pg));
+    if (count == 1 && is_pt_type(type) && (x & PGT_validated)) {
+        /* Keep the count while the entries' references go, so nothing can
+         * retype the frame half way. */
+        free_page_type(pg, type);
+        pg->type_info = type; /* count 0, no longer validated */
+        return;
+    }
+    pg->type_info = x - 1;
+}
+
+int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type)
+{
+    int rc;
+
+    if (!get_page(pg, d))
+        return -EPERM;
+    rc = get_page_type(pg, type);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
+/* --- Changing one entry -------------------------------------------------- */
+
+/*
+ * Replace *pl1e (in a validated L1 table) with nl1e: references for the new
+ * entry first, the write, then the old entry's references go.
+ */
+static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e,
+                        struct domain *d, bool preserve_ad)
+{
+    l1_pgentry_t ol1e = *pl1e;
+    int rc;
+
+    if (preserve_ad && pte_get_mfn(ol1e) == pte_get_mfn(nl1e))
+        nl1e |= ol1e & (_PAGE_ACCESSED | _PAGE_DIRTY);
+    /* Only A/D bits change: no reference moves. */
+    if (pte_present(ol1e) && pte_present(nl1e) &&
+        !((ol1e ^ nl1e) & ~(_PAGE_ACCESSED | _PAGE_DIRTY))) {
+        *pl1e = nl1e;
+        return 0;
+    }
+    rc = get_page_from_l1e(nl1e, d);
+    if (rc)
+        return rc;
+    *pl1e = nl1e;
+    put_page_from_l1e(ol1e);
+    return 0;
+}
+
+static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx,
+                        l2_pgentry_t nl2e, struct domain *d)
+{
+    l2_pgentry_t ol2e = pl2[idx];
+    int rc;
+
+    if (idx >= FIRST_HV_L2_SLOT) {
+        gprintk(d, "L2 slot %u belongs to the hypervisor", idx);
+        return -EPERM;
+    }
+    if (pte_present(ol2e) && pte_present(nl2e) &&
+        !((ol2e ^ nl2e) & ~_PAGE_ACCESSED)) {
+        pl2[idx] = nl2e;
+        return 0;
+    }
+    rc = get_page_from_l2e(nl2e, d);
+    if (rc)
+        return rc;
+    pl2[idx] = nl2e;
+    put_page_from_l2e(ol2e);
+    return 0;
+}
+
+/* One MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD request. */
+static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
+                            bool preserve_ad)
+{
+    uint32_t mfn = ptr >> PAGE_SHIFT, idx = (ptr & ~PAGE_MASK) >> 2;
+    struct page_info *pg;
+    intpte_t *pt;
+    uint32_t type;
+    int rc;
+
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "mmu_update: mfn %#x does not exist", mfn);
+        return -EINVAL;
+    }
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d)) {
+        gprintk(d, "mmu_update: mfn %#x is not the domain's", mfn);
+        return -EPERM;
+    }
+    type = pg->type_info & PGT_type_mask;
+    if ((pg->type_info & PGT_count_mask) && is_pt_type(type)) {
+        pt = map_domain_page(mfn);
+        if (type == PGT_l1_page_table)
+            rc = mod_l1_entry(&pt[idx], val, d, preserve_ad);
+        else
+            rc = mod_l2_entry(pt, idx, val, d);
+        unmap_domain_page(pt);
+    } else {
+        /* Not a page table now: a checked plain write to a data frame. */
+        rc = get_page_type(pg, PGT_writable_page);
+        if (!rc) {
+            pt = map_domain_page(mfn);
+            pt[idx] = val;
+            unmap_domain_page(pt);
+            put_page_type(pg);
+        } else
+            gprintk(d, "mmu_update: mfn %#x is not writable (type %#x)", mfn,
+                    pg->type_info);
+    }
+    put_page(pg);
+    return rc;
+}
+
+long do_mmu_update(uint32_t ureqs, uint32_t count, uint32_t pdone,
+                   uint32_t foreigndom)
+{
+    struct domain *d = current->domain;
+    uint32_t i, done = 0;
+    long rc = 0;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
+    }
+    if ((domid_t)foreigndom != DOMID_SELF && foreigndom != d->domain_id) {
+        gprintk(d, "mmu_update: foreign domain %u not allowed", foreigndom);
+        return -EPERM;
+    }
+    for (i = 0; i < count; i++) {
+        mmu_update_t req;
+
+        if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
+                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
+        if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req))) {
+            gprintk(d, "mmu_update: request %u at %#x unreadable", i,
+                    ureqs + i * (uint32_t)sizeof(req));
+            rc = -EFAULT;
+            break;
+        }
+        if ((req.ptr >> 32) || (req.val >> 32)) {
+            gprintk(d, "mmu_update: address or entry beyond 32 bits");
+            rc = -EINVAL;
+            break;
+        }
+        switch ((uint32_t)req.ptr & 3) {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD:
+            rc = do_one_pt_update(d, (uint32_t)req.ptr & ~3U, (uint32_t)req.val,
+                                  ((uint32_t)req.ptr & 3) ==
+                                      MMU_PT_UPDATE_PRESERVE_AD);
+            break;
+        case MMU_MACHPHYS_UPDATE:
+            gprintk(d, "mmu_update: MMU_MACHPHYS_UPDATE refused: the P2M and "
+                       "M2P belong to the hypervisor");
+            rc = -ENOSYS;
+            break;
+        default:
+            gprintk(d, "mmu_update: bad command %u", (uint32_t)req.ptr & 3);
+            rc = -EINVAL;
+        }
+        if (rc)
+            break;
+    }
+    done += i;
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
+        rc = -EFAULT;
+    return rc;
+}
+
+/* --- mmuext_op -------------------------------------------------------- */
+
+static int pin_table(struct domain *d, uint32_t mfn, uint32_t type)
+{
+    struct page_info *pg;
+    int rc;
+
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "pin: mfn %#x does not exist", mfn);
+        return -EINVAL;
+    }
+    pg = mfn_to_page(mfn);
+    rc = get_page_and_type(pg, d, type);
+    if (rc) {
+        gprintk(d, "pin: mfn %#x cannot be an L%u table (%d)", mfn,
+                type == PGT_l1_page_table ? 1 : 2, rc);
+        return rc;
+    }
+    if (pg->type_info & PGT_pinned) {
+        put_page_and_type(pg);
+        gprintk(d, "pin: mfn %#x already pinned", mfn);
+        return -EINVAL;
+    }
+    pg->type_info |= PGT_pinned;
+    return 0;
+}
+
+static int unpin_table(struct domain *d, uint32_t mfn)
+{
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d)) {
+        gprintk(d, "unpin: mfn %#x is not the domain's", mfn);
+        return -EINVAL;
+    }
+    pg = mfn_to_page(mfn);
+    if (!(pg->type_info & PGT_pinned)) {
+        put_page(pg);
+        gprintk(d, "unpin: mfn %#x is not pinned", mfn);
+        return -EINVAL;
+    }
+    pg->type_info &= ~PGT_pinned;
+    put_page_and_type(pg);
+    put_page(pg);
+    return 0;
+}
+
+/* Point *slot at a new L2 (0 = none), dropping the old one's references. */
+static int new_baseptr(struct domain *d, uint32_t *slot, uint32_t mfn,
+                       bool allow_zero)
+{
+    uint32_t old = *slot;
+    int rc;
+
+    if (!mfn && allow_zero) {
+        *slot = 0;
+    } else {
+        if (!mfn_valid(mfn)) {
+            gprintk(d, "new_baseptr: mfn %#x does not exist", mfn);
+            return -EINVAL;
+        }
+        rc = get_page_and_type(mfn_to_page(mfn), d, PGT_l2_page_table);
+        if (rc) {
+            gprintk(d, "new_baseptr: mfn %#x cannot be a page directory (%d)",
+                    mfn, rc);
+            return rc;
+        }
+        *slot = mfn;
+    }
+    return old;
+}
+
+static int do_one_mmuext(struct domain *d, struct vcpu *v,
+                         const struct mmuext_op *op)
+{
+    uint32_t mfn = op->arg1.mfn;
+    struct page_info *pg;
+    int rc = 0;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+        return pin_table(d, mfn, PGT_l1_page_table);
+    case MMUEXT_PIN_L2_TABLE:
+        return pin_table(d, mfn, PGT_l2_page_table);
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        gprintk(d, "mmuext_op: only two-level paging here");
+        return -EINVAL;
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(d, mfn);
+    case MMUEXT_NEW_BASEPTR:
+        rc = new_baseptr(d, &v->arch.guest_table, mfn, false);
+        if (rc < 0)
+            return rc;
+        if (v->arch.kernel_mode)
+            write_ptbase(mfn);
+        if (rc)
+            put_page_and_type(mfn_to_page((uint32_t)rc));
+        return 0;
+    case MMUEXT_NEW_USER_BASEPTR:
+        rc = new_baseptr(d, &v->arch.guest_table_user, mfn, true);
+        if (rc < 0)
+            return rc;
+        if (rc)
+            put_page_and_type(mfn_to_page((uint32_t)rc));
+        return 0;
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_local();
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (op->arg1.linear_addr >= HYPERVISOR_VIRT_START) {
+            gprintk(d, "invlpg: %#x is hypervisor space", op->arg1.linear_addr);
+            return -EINVAL;
+        }
+        invlpg(op->arg1.linear_addr);
+        perfc_incr(invlpgs);
+        return 0;
+    case MMUEXT_CLEAR_PAGE:
+        if (!mfn_valid(mfn) ||
+            get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page)) {
+            gprintk(d, "clear_page: mfn %#x is not a writable frame of the "
+                       "domain", mfn);
+            return -EINVAL;
+        }
+        clear_domain_page(mfn);
+        put_page_and_type(mfn_to_page(mfn));
+        return 0;
+    case MMUEXT_COPY_PAGE: {
+        uint32_t src = op->arg2.src_mfn;
+
+        if (!mfn_valid(src) || !get_page(mfn_to_page(src), d)) {
+            gprintk(d, "copy_page: source mfn %#x is not the domain's", src);
+            return -EINVAL;
+        }
+        pg = mfn_to_page(src);
+        if (!mfn_valid(mfn) ||
+            get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page)) {
+            put_page(pg);
+            gprintk(d, "copy_page: mfn %#x is not a writable frame of the "
+                       "domain", mfn);
+            return -EINVAL;
+        }
+        copy_domain_page(mfn, src);
+        put_page_and_type(mfn_to_page(mfn));
+        put_page(pg);
+        return 0;
+    }
+    default:
+        gprintk(d, "mmuext_op: command %u not supported", op->cmd);
+        return -ENOSYS;
+    }
+}
+
+long do_mmuext_op(uint32_t uops, uint32_t count, uint32_t pdone,
+                  uint32_t foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    uint32_t i, done = 0;
+    long rc = 0;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
+    }
+    if ((domid_t)foreigndom != DOMID_SELF && foreigndom != d->domain_id) {
+        gprintk(d, "mmuext_op: foreign domain %u not allowed", foreigndom);
+        return -EPERM;
+    }
+    for (i = 0; i < count; i++) {
+        struct mmuext_op op;
+
+        if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
+        if (copy_from_guest(&op, uops + i * sizeof(op), sizeof(op))) {
+            gprintk(d, "mmuext_op: op %u unreadable", i);
+            rc = -EFAULT;
+            break;
+        }
+        rc = do_one_mmuext(d, v, &op);
+        if (rc)
+            break;
+    }
+    done += i;
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
+        rc = -EFAULT;
+    return rc;
+}
+
+/* --- update_va_mapping ------------------------------------------------ */
+
+long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    l2_pgentry_t *l2, l2e;
+    l1_pgentry_t *l1;
+    struct page_info *l1pg;
+    int rc;
+
+    if (va >= HYPERVISOR_VIRT_START || hi) {
+        gprintk(d, "update_va_mapping: bad address %#x or entry %#x%08x", va,
+                hi, lo);
+        return -EINVAL;
+    }
+    l2 = map_domain_page(v->arch.guest_table);
+    l2e = l2[l2_table_offset(va)];
+    unmap_domain_page(l2);
+    if (!pte_present(l2e)) {
+        gprintk(d, "update_va_mapping: no L1 table for %#x", va);
+        return -EINVAL;
+    }
+    l1pg = mfn_to_page(pte_get_mfn(l2e));
+    /* A validated L2 only points at validated L1s of the same domain. */
+    BUG_ON((l1pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
+           !(l1pg->type_info & PGT_count_mask) || page_get_owner(l1pg) != d);
+    l1 = map_domain_page(pte_get_mfn(l2e));
+    rc = mod_l1_entry(&l1[l1_table_offset(va)], lo, d, false);
+    unmap_domain_page(l1);
+    if (rc)
+        return rc;
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH:
+        flush_tlb_local();
+        break;
+    case UVMF_INVLPG:
+        invlpg(va);
+        perfc_incr(invlpgs);
+        break;
+    }
+    return 0;
+}
+
+/* --- Domain teardown ---------------------------------------------------- */
+
+void arch_domain_relinquish(struct domain *d)
+{
+    struct vcpu *v = d->vcpu;
+    struct page_info *pg, *n;
+
+    if (v->arch.guest_table)
+        put_page_and_type(mfn_to_page(v->arch.guest_table));
+    if (v->arch.guest_table_user)
+        put_page_and_type(mfn_to_page(v->arch.guest_table_user));
+    v->arch.guest_table = v->arch.guest_table_user = 0;
+
+    /* Unpinning cascades: an L2 drops its L1s, an L1 its frames. */
+    for_each_page_safe(pg, n, &d->page_list)
+        if (pg->type_info & PGT_pinned) {
+            pg->type_info &= ~PGT_pinned;
+            put_page_and_type(pg);
+        }
+}

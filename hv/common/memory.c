@@ -1,0 +1,139 @@
+/*
+ * memory.c - memory_op: a domain gives frames back (decrease_reservation)
+ * and takes fresh ones (populate_physmap), the basis of ballooning. The
+ * P2M and M2P change only here and in the domain builder.
+ *
+ * A frame is given back only when nothing but its allocation holds it: no
+ * mapping, no page-table use, no pin. So a returned frame can never still
+ * be reachable by its old owner once the hypervisor hands it to another.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <asm/uaccess.h>
+#include <public/memory.h>
+
+/* Xen's encoding of a preempted call's progress in the cmd argument. */
+#define MEMOP_EXTENT_SHIFT 4
+#define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
+static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
+{
+    struct page_info *pg;
+
+    if (pfn >= d->p2m_size) {
+        gprintk(d, "populate_physmap: pfn %#x beyond the P2M (%#x)", pfn,
+                d->p2m_size);
+        return -EINVAL;
+    }
+    if (d->p2m[pfn] != INVALID_MFN) {
+        gprintk(d, "populate_physmap: pfn %#x is already populated", pfn);
+        return -EEXIST;
+    }
+    pg = alloc_domheap_page(d);
+    if (!pg) {
+        gprintk(d, "populate_physmap: no frame (%u of %u pages in use)",
+                d->tot_pages, d->max_pages);
+        return -ENOMEM;
+    }
+    *mfn_out = page_to_mfn(pg);
+    d->p2m[pfn] = *mfn_out;
+    set_gpfn_from_mfn(*mfn_out, pfn);
+    return 0;
+}
+
+static int decrease_one(struct domain *d, uint32_t pfn)
+{
+    uint32_t mfn;
+    struct page_info *pg;
+
+    if (pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN) {
+        gprintk(d, "decrease_reservation: pfn %#x is not populated", pfn);
+        return -EINVAL;
+    }
+    mfn = d->p2m[pfn];
+    pg = mfn_to_page(mfn);
+    BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated));
+    if ((pg->count_info & PGC_count_mask) != 1 ||
+        (pg->type_info & (PGT_count_mask | PGT_pinned))) {
+        gprintk(d, "decrease_reservation: pfn %#x (mfn %#x) is still mapped "
+                "or in use (count %#x type %#x)", pfn, mfn,
+                pg->count_info & PGC_count_mask, pg->type_info);
+        return -EBUSY;
+    }
+    d->p2m[pfn] = INVALID_MFN;
+    pg->count_info &= ~PGC_allocated;
+    put_page(pg); /* frees it: M2P entry cleared, frame poisoned */
+    return 0;
+}
+
+static long reservation_op(struct domain *d, uint32_t op,
+                                    uint32_t start, uint32_t arg)
+{
+    struct xen_memory_reservation r;
+    uint32_t i;
+    int rc = 0;
+
+    if (copy_from_guest(&r, arg, sizeof(r))) {
+        gprintk(d, "memory_op: bad argument %#x", arg);
+        return -EFAULT;
+    }
+    if (r.domid != DOMID_SELF || r.extent_order || r.mem_flags) {
+        gprintk(d, "memory_op: only DOMID_SELF, order 0, no flags");
+        return -EINVAL;
+    }
+    for (i = start; i < r.nr_extents; i++) {
+        uint32_t pfn, mfn, slot = (uint32_t)r.extent_start + i * 4;
+
+        if (i > start && !((i - start) % 64) && hypercall_preempt_check())
+            return hypercall_create_continuation(
+                __HYPERVISOR_memory_op, op | (i << MEMOP_EXTENT_SHIFT), arg, 0,
+                0);
+        if (copy_from_guest(&pfn, slot, sizeof(pfn))) {
+            gprintk(d, "memory_op: extent list %#x unreadable", slot);
+            break;
+        }
+        if (op == XENMEM_decrease_reservation) {
+            rc = decrease_one(d, pfn);
+        } else {
+            rc = populate_one(d, pfn, &mfn);
+            /* As Xen: the frame chosen goes back in the list. */
+            if (!rc && copy_to_guest(slot, &mfn, sizeof(mfn))) {
+                decrease_one(d, pfn);
+                rc = -EFAULT;
+            }
+        }
+        if (rc)
+            break;
+    }
+    return i;
+}
+
+long do_memory_op(uint32_t cmd, uint32_t arg)
+{
+    struct domain *d = current->domain;
+    uint32_t op = cmd & MEMOP_CMD_MASK, start = cmd >> MEMOP_EXTENT_SHIFT;
+    domid_t domid;
+
+    switch (op) {
+    case XENMEM_increase_reservation:
+    case XENMEM_populate_physmap:
+    case XENMEM_decrease_reservation:
+        return reservation_op(d, op, start, arg);
+    case XENMEM_maximum_ram_page:
+        return max_page;
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+        if (copy_from_guest(&domid, arg, sizeof(domid)))
+            return -EFAULT;
+        if (domid != DOMID_SELF && domid != d->domain_id)
+            return -EPERM;
+        return op == XENMEM_current_reservation ? d->tot_pages : d->max_pages;
+    default:
+        gprintk(d, "memory_op %u not supported", op);
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,233 @@
+/*
+ * page_alloc.c - the frame allocators: a boot allocator for the frame
+ * table and M2P, the xenheap (direct-mapped frames, contiguous runs, for
+ * the hypervisor's own structures) and the domheap (single frames for
+ * guests). Also the page lists.
+ *
+ * Owns the free lists and each free frame's page_info. A frame leaves
+ * here zeroed and comes back poisoned; a frame still referenced or typed
+ * is never freed (checked, panics).
+ */
+#include <hv/bootinfo.h>
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <asm/paging.h>
+
+struct page_info *frame_table = (struct page_info *)FRAMETABLE_VIRT_START;
+uint32_t max_page;
+uint32_t *machine_to_phys_mapping = (uint32_t *)RW_MPT_VIRT_START;
+
+static struct page_list_head domheap_free;
+static uint32_t xenheap_bitmap[DIRECTMAP_NR_FRAMES / 32]; /* 1 = free */
+static uint32_t xenheap_free;
+static uint32_t boot_next = DIRECTMAP_NR_FRAMES, boot_first = DIRECTMAP_NR_FRAMES;
+
+#define POISON_WORD 0xDEADBEEFU
+
+void page_list_add(struct page_list_head *l, struct page_info *pg)
+{
+    pg->prev = NULL;
+    pg->next = l->head;
+    if (l->head)
+        l->head->prev = pg;
+    l->head = pg;
+    l->count++;
+}
+
+void page_list_del(struct page_list_head *l, struct page_info *pg)
+{
+    BUG_ON(!l->count);
+    if (pg->prev)
+        pg->prev->next = pg->next;
+    else {
+        BUG_ON(l->head != pg);
+        l->head = pg->next;
+    }
+    if (pg->next)
+        pg->next->prev = pg->prev;
+    pg->next = pg->prev = NULL;
+    l->count--;
+}
+
+/* Is this frame RAM that nothing (BIOS, image, modules) is using? */
+static bool frame_available(const struct bootinfo *bi, uint32_t mfn)
+{
+    uint64_t pa = (uint64_t)mfn << PAGE_SHIFT;
+    bool ram = false;
+    unsigned int i;
+
+    if (pa < 0x100000) /* BIOS, VGA and the real-mode IVT */
+        return false;
+    for (i = 0; i < bi->nr_mmap; i++)
+        if (bi->mmap[i].type == 1 && pa >= bi->mmap[i].base &&
+            pa + PAGE_SIZE <= bi->mmap[i].base + bi->mmap[i].len)
+            ram = true;
+    if (!ram)
+        return false;
+    if (pa < bi->image_end && pa + PAGE_SIZE > bi->image_start)
+        return false;
+    for (i = 0; i < bi->nr_mods; i++)
+        if (pa < ROUNDUP((uint64_t)bi->mods[i].end, PAGE_SIZE) &&
+            pa + PAGE_SIZE > (bi->mods[i].start & PAGE_MASK))
+            return false;
+    return true;
+}
+
+uint32_t alloc_boot_page(const struct bootinfo *bi, uint32_t limit)
+{
+    while (boot_next < limit && !frame_available(bi, boot_next))
+        boot_next++;
+    if (boot_next >= limit)
+        panic("alloc_boot_page: no free frame above %u MiB for the frame table",
+              DIRECTMAP_SIZE >> 20);
+    return boot_next++;
+}
+
+void init_heaps(const struct bootinfo *bi)
+{
+    uint32_t mfn;
+
+    for (mfn = 0; mfn < max_page; mfn++) {
+        struct page_info *pg = mfn_to_page(mfn);
+
+        memset(pg, 0, sizeof(*pg));
+        if ((mfn >= boot_first && mfn < boot_next) || !frame_available(bi, mfn)) {
+            pg->count_info = PGC_reserved;
+            continue;
+        }
+        if (mfn < DIRECTMAP_NR_FRAMES) {
+            pg->count_info = PGC_xen_heap | PGC_free;
+            xenheap_bitmap[mfn / 32] |= 1U << (mfn % 32);
+            xenheap_free++;
+        } else {
+            pg->count_info = PGC_free;
+            page_list_add(&domheap_free, pg);
+        }
+    }
+}
+
+void *alloc_xenheap_pages(unsigned int nr)
+{
+    uint32_t start = 0, run = 0, mfn, i;
+
+    for (mfn = 0; mfn < DIRECTMAP_NR_FRAMES; mfn++) {
+        if (xenheap_bitmap[mfn / 32] & (1U << (mfn % 32))) {
+            if (!run++)
+                start = mfn;
+            if (run == nr)
+                break;
+        } else
+            run = 0;
+    }
+    if (run < nr || !nr)
+        return NULL;
+    for (i = start; i < start + nr; i++) {
+        struct page_info *pg = mfn_to_page(i);
+
+        BUG_ON(pg->count_info != (PGC_xen_heap | PGC_free));
+        xenheap_bitmap[i / 32] &= ~(1U << (i % 32));
+        pg->count_info = PGC_xen_heap;
+    }
+    xenheap_free -= nr;
+    memset(__va(start << PAGE_SHIFT), 0, nr << PAGE_SHIFT);
+    return __va(start << PAGE_SHIFT);
+}
+
+void free_xenheap_pages(void *va, unsigned int nr)
+{
+    uint32_t start = __pa(va) >> PAGE_SHIFT, i;
+
+    BUG_ON(((uint32_t)va & ~PAGE_MASK) || start + nr > DIRECTMAP_NR_FRAMES);
+    for (i = start; i < start + nr; i++) {
+        struct page_info *pg = mfn_to_page(i);
+
+        if (pg->count_info != PGC_xen_heap || pg->owner || pg->type_info)
+            panic("free_xenheap_pages: mfn %#x still in use (count %#x type %#x)",
+                  i, pg->count_info, pg->type_info);
+        pg->count_info = PGC_xen_heap | PGC_free;
+        xenheap_bitmap[i / 32] |= 1U << (i % 32);
+    }
+    memset(va, 0xCC, nr << PAGE_SHIFT);
+    xenheap_free += nr;
+}
+
+struct page_info *alloc_domheap_page(struct domain *d)
+{
+    struct page_info *pg;
+    uint32_t mfn;
+
+    if (d->tot_pages >= d->max_pages)
+        return NULL;
+    pg = page_list_first(&domheap_free);
+    if (!pg)
+        return NULL;
+    page_list_del(&domheap_free, pg);
+    BUG_ON(pg->count_info != PGC_free || pg->type_info || pg->owner);
+    /* A freed frame may still sit in a TLB: flush before it changes hands. */
+    if (tlbflush_pending)
+        flush_tlb_local();
+    mfn = page_to_mfn(pg);
+    clear_domain_page(mfn);
+    pg->owner = d;
+    pg->count_info = PGC_allocated | 1;
+    pg->type_info = PGT_none;
+    page_list_add(&d->page_list, pg);
+    d->tot_pages++;
+    return pg;
+}
+
+void free_domheap_page(struct page_info *pg)
+{
+    struct domain *d = page_get_owner(pg);
+    uint32_t mfn = page_to_mfn(pg), *p, i;
+
+    if ((pg->count_info & PGC_count_mask) || (pg->type_info & PGT_count_mask) ||
+        !d)
+        panic("free_domheap_page: mfn %#x count %#x type %#x owner %p",
+              mfn, pg->count_info, pg->type_info, (void *)d);
+    page_list_del(&d->page_list, pg);
+    d->tot_pages--;
+    p = map_domain_page(mfn);
+    for (i = 0; i < PAGE_SIZE / 4; i++)
+        p[i] = POISON_WORD;
+    unmap_domain_page(p);
+    set_gpfn_from_mfn(mfn, INVALID_M2P_ENTRY);
+    pg->owner = NULL;
+    pg->type_info = 0;
+    pg->count_info = PGC_free;
+    page_list_add(&domheap_free, pg);
+    tlbflush_pending = true;
+}
+
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d,
+                               bool readonly)
+{
+    BUG_ON(pg->count_info != PGC_xen_heap || pg->owner);
+    pg->owner = d;
+    /* A permanent type reference: never a page table, and never writable
+     * if readonly. */
+    pg->type_info = (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;
+    pg->count_info = PGC_xen_heap | PGC_allocated | 1;
+}
+
+void unshare_xen_page_with_guest(struct page_info *pg, struct domain *d)
+{
+    if (pg->owner != d || pg->count_info != (PGC_xen_heap | PGC_allocated | 1) ||
+        (pg->type_info & PGT_count_mask) != 1)
+        panic("unshare_xen_page_with_guest: mfn %#x count %#x type %#x still "
+              "referenced", page_to_mfn(pg), pg->count_info, pg->type_info);
+    pg->owner = NULL;
+    pg->type_info = 0;
+    pg->count_info = PGC_xen_heap;
+}
+
+uint32_t nr_free_domheap_pages(void)
+{
+    return domheap_free.count;
+}
+
+uint32_t nr_free_xenheap_pages(void)
+{
+    return xenheap_free;
+}

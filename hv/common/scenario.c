@@ -1,0 +1,248 @@
+/*
+ * scenario.c - parse the scenario file (format in hv/scenario.h). Pure: it
+ * only reads the text it is given and fills the struct, so the host unit
+ * tests build it unchanged. It must reject anything it does not fully
+ * understand with a message naming the line; it never guesses.
+ */
+#include <hv/scenario.h>
+#include <public/sched.h>
+
+#define PAGE_KB 4U
+
+struct parser {
+    const char *p, *end;   /* remaining text of the current line */
+    unsigned int line;
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct parser *ps, const char *fmt, const char *arg)
+{
+    int n = snprintf(ps->err, ps->errlen, "line %u: ", ps->line);
+
+    if (n >= 0 && (size_t)n < ps->errlen)
+        snprintf(ps->err + n, ps->errlen - n, fmt, arg);
+    return -1;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/*
+ * Next key=value word. The value may be double-quoted, with \" and \\ as
+ * escapes. Returns 1 with key/value filled, 0 at the end of the line,
+ * -1 on a syntax error.
+ */
+static int next_pair(struct parser *ps, char *key, size_t klen, char *val,
+                     size_t vlen)
+{
+    size_t k = 0, v = 0;
+
+    while (ps->p < ps->end && is_space(*ps->p))
+        ps->p++;
+    if (ps->p == ps->end || *ps->p == '#')
+        return 0;
+    while (ps->p < ps->end && *ps->p != '=' && !is_space(*ps->p)) {
+        if (k + 1 >= klen)
+            return fail(ps, "key too long%s", "");
+        key[k++] = *ps->p++;
+    }
+    key[k] = '\0';
+    if (ps->p == ps->end || *ps->p != '=')
+        return fail(ps, "expected key=value, found '%s'", key);
+    ps->p++;
+    if (ps->p < ps->end && *ps->p == '"') {
+        ps->p++;
+        for (;;) {
+            char c;
+
+            if (ps->p == ps->end)
+                return fail(ps, "unterminated quote in value of '%s'", key);
+            c = *ps->p++;
+            if (c == '"')
+                break;
+            if (c == '\\' && ps->p < ps->end &&
+                (*ps->p == '"' || *ps->p == '\\'))
+                c = *ps->p++;
+            if (v + 1 >= vlen)
+                return fail(ps, "value of '%s' too long", key);
+            val[v++] = c;
+        }
+        if (ps->p < ps->end && !is_space(*ps->p) && *ps->p != '#')
+            return fail(ps, "text right after the closing quote of '%s'", key);
+    } else {
+        while (ps->p < ps->end && !is_space(*ps->p)) {
+            if (v + 1 >= vlen)
+                return fail(ps, "value of '%s' too long", key);
+            val[v++] = *ps->p++;
+        }
+    }
+    val[v] = '\0';
+    return 1;
+}
+
+/* Memory size: number with optional K/M/G suffix; bare = MiB. In pages. */
+static int parse_mem(struct parser *ps, const char *val, uint32_t *pages)
+{
+    const char *end;
+    unsigned long long n;
+    unsigned long long kb;
+
+    if (*val < '0' || *val > '9')
+        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+    n = simple_strtoul(val, &end, 10);
+    switch (*end) {
+    case 'K': case 'k': kb = n; end++; break;
+    case 'M': case 'm': case '\0': kb = n * 1024; end += *end ? 1 : 0; break;
+    case 'G': case 'g': kb = n * 1024 * 1024; end++; break;
+    default: return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+    }
+    if (*end == 'i' || *end == 'B') /* allow 32MiB / 32MB */
+        end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+    if (*end)
+        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+    if (kb % PAGE_KB)
+        return fail(ps, "mem=%s is not a multiple of 4K", val);
+    if (kb / PAGE_KB < MIN_DOMAIN_PAGES || kb / PAGE_KB > MAX_DOMAIN_PAGES)
+        return fail(ps, "mem=%s out of range (1M to 512M)", val);
+    *pages = (uint32_t)(kb / PAGE_KB);
+    return 0;
+}
+
+static int set_string(struct parser *ps, char *dst, size_t size,
+                      const char *key, const char *val)
+{
+    if (!*val)
+        return fail(ps, "empty value for '%s'", key);
+    if (strlen(val) >= size)
+        return fail(ps, "value of '%s' too long", key);
+    strlcpy(dst, val, size);
+    return 0;
+}
+
+static int parse_domain(struct parser *ps, struct scenario_domain *sd)
+{
+    char key[32], val[SCN_CMDLINE_MAX];
+    bool have_mem = false;
+    int r;
+
+    memset(sd, 0, sizeof(*sd));
+    sd->line = ps->line;
+    sd->nr_pages = 32U << 8; /* 32 MiB */
+    sd->mode = PT_MODE_PV;
+    sd->expect = SHUTDOWN_poweroff;
+
+    while ((r = next_pair(ps, key, sizeof(key), val, sizeof(val))) > 0) {
+        if (!strcmp(key, "name")) {
+            const char *c;
+
+            if (set_string(ps, sd->name, sizeof(sd->name), key, val))
+                return -1;
+            for (c = val; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+                    return fail(ps, "name '%s' may hold only letters, digits, _ and -", val);
+        } else if (!strcmp(key, "kernel")) {
+            if (set_string(ps, sd->kernel, sizeof(sd->kernel), key, val))
+                return -1;
+        } else if (!strcmp(key, "module")) {
+            if (set_string(ps, sd->module, sizeof(sd->module), key, val))
+                return -1;
+        } else if (!strcmp(key, "disk")) {
+            if (sd->nr_disks == SCN_MAX_DISKS)
+                return fail(ps, "too many disks (at most 4)%s", "");
+            if (set_string(ps, sd->disk[sd->nr_disks], SCN_MODNAME_MAX, key, val))
+                return -1;
+            sd->nr_disks++;
+        } else if (!strcmp(key, "mem")) {
+            if (have_mem)
+                return fail(ps, "mem given twice%s", "");
+            if (parse_mem(ps, val, &sd->nr_pages))
+                return -1;
+            have_mem = true;
+        } else if (!strcmp(key, "mode")) {
+            if (!strcmp(val, "pv"))
+                sd->mode = PT_MODE_PV;
+            else if (!strcmp(val, "shadow"))
+                sd->mode = PT_MODE_SHADOW;
+            else
+                return fail(ps, "mode=%s: expected pv or shadow", val);
+        } else if (!strcmp(key, "cmdline")) {
+            if (strlen(val) >= sizeof(sd->cmdline))
+                return fail(ps, "cmdline too long%s", "");
+            strlcpy(sd->cmdline, val, sizeof(sd->cmdline));
+        } else if (!strcmp(key, "expect")) {
+            if (!strcmp(val, "poweroff"))
+                sd->expect = SHUTDOWN_poweroff;
+            else if (!strcmp(val, "crash"))
+                sd->expect = SHUTDOWN_crash;
+            else
+                return fail(ps, "expect=%s: expected poweroff or crash", val);
+        } else {
+            return fail(ps, "unknown key '%s' (known: name kernel mem mode "
+                            "module disk cmdline expect)", key);
+        }
+    }
+    if (r < 0)
+        return -1;
+    if (!sd->name[0])
+        return fail(ps, "domain has no name=%s", "");
+    if (!sd->kernel[0])
+        return fail(ps, "domain '%s' has no kernel=", sd->name);
+    return 0;
+}
+
+int scenario_parse(const char *text, size_t len, struct scenario *s,
+                   char *err, size_t errlen)
+{
+    struct parser ps = { .err = err, .errlen = errlen };
+    const char *p = text, *end = text + len;
+
+    memset(s, 0, sizeof(*s));
+    if (errlen)
+        err[0] = '\0';
+    while (p < end) {
+        const char *eol = p;
+        const char *w;
+        size_t wlen;
+        unsigned int i;
+
+        while (eol < end && *eol != '\n')
+            eol++;
+        ps.line++;
+        ps.p = p;
+        ps.end = eol;
+        p = eol < end ? eol + 1 : eol;
+
+        for (w = ps.p; w < ps.end; w++)
+            if (*w == '\0')
+                return fail(&ps, "binary data in scenario file%s", "");
+        while (ps.p < ps.end && is_space(*ps.p))
+            ps.p++;
+        if (ps.p == ps.end || *ps.p == '#')
+            continue;
+        w = ps.p;
+        while (ps.p < ps.end && !is_space(*ps.p))
+            ps.p++;
+        wlen = (size_t)(ps.p - w);
+        if (wlen != 6 || strncmp(w, "domain", 6)) {
+            char word[32];
+
+            strlcpy(word, w, min(wlen + 1, sizeof(word)));
+            return fail(&ps, "expected 'domain', found '%s'", word);
+        }
+        if (s->nr_domains == MAX_DOMAINS)
+            return fail(&ps, "too many domains (at most %s)", "16");
+        if (parse_domain(&ps, &s->dom[s->nr_domains]))
+            return -1;
+        for (i = 0; i < s->nr_domains; i++)
+            if (!strcmp(s->dom[i].name, s->dom[s->nr_domains].name))
+                return fail(&ps, "duplicate domain name '%s'",
+                            s->dom[i].name);
+        s->nr_domains++;
+    }
+    if (!s->nr_domains) {
+        snprintf(err, errlen, "no domain lines in scenario");
+        return -1;
+    }
+    return 0;
+}

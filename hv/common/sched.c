@@ -1,0 +1,235 @@
+/*
+ * sched.c - round-robin scheduling of guest vcpus with a fixed time slice,
+ * the idle vcpu and its loop, softirqs, and the scheduler hypercalls
+ * (sched_op, set_timer_op).
+ *
+ * Owns the run queue and `current`. The current vcpu is never on the run
+ * queue; a vcpu is on it exactly when it is runnable and not current.
+ * Runs with interrupts off everywhere except the halt in the idle loop.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/hypercall.h>
+#include <hv/sched.h>
+#include <hv/stats.h>
+#include <asm/processor.h>
+#include <asm/uaccess.h>
+#include <public/sched.h>
+
+struct vcpu *current;
+struct vcpu *idle_vcpu;
+static struct vcpu idle_vcpu_struct;
+static struct vcpu *runq_head, *runq_tail;
+static unsigned long softirq_bits;
+static idle_work_fn_t idle_workers[4];
+static unsigned int nr_idle_workers;
+
+void register_idle_work(idle_work_fn_t fn)
+{
+    BUG_ON(nr_idle_workers == ARRAY_SIZE(idle_workers));
+    idle_workers[nr_idle_workers++] = fn;
+}
+
+/* Run the idle workers in turn; true if one of them did something. */
+static bool idle_work(void)
+{
+    unsigned int i;
+
+    for (i = 0; i < nr_idle_workers; i++)
+        if (idle_workers[i]())
+            return true;
+    return false;
+}
+
+void raise_softirq(unsigned int nr)
+{
+    softirq_bits |= 1UL << nr;
+}
+
+bool softirq_pending(void)
+{
+    return softirq_bits != 0;
+}
+
+void do_softirq(void)
+{
+    while (softirq_bits) {
+        if (softirq_bits & (1UL << TIMER_SOFTIRQ)) {
+            softirq_bits &= ~(1UL << TIMER_SOFTIRQ);
+            timer_softirq();
+        }
+        if (softirq_bits & (1UL << SCHEDULE_SOFTIRQ)) {
+            softirq_bits &= ~(1UL << SCHEDULE_SOFTIRQ);
+            schedule();
+        }
+    }
+}
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    return !v->pause_flags && !v->domain->is_shutting_down;
+}
+
+static void runq_append(struct vcpu *v)
+{
+    ASSERT(!v->on_runq && !is_idle_vcpu(v));
+    v->next_in_runq = NULL;
+    if (runq_tail)
+        runq_tail->next_in_runq = v;
+    else
+        runq_head = v;
+    runq_tail = v;
+    v->on_runq = true;
+}
+
+static struct vcpu *runq_pop(void)
+{
+    struct vcpu *v = runq_head;
+
+    if (!v)
+        return NULL;
+    runq_head = v->next_in_runq;
+    if (!runq_head)
+        runq_tail = NULL;
+    v->on_runq = false;
+    v->next_in_runq = NULL;
+    return v;
+}
+
+static void runq_remove(struct vcpu *v)
+{
+    struct vcpu **pp, *prev = NULL;
+
+    for (pp = &runq_head; *pp; prev = *pp, pp = &(*pp)->next_in_runq)
+        if (*pp == v) {
+            *pp = v->next_in_runq;
+            if (runq_tail == v)
+                runq_tail = prev;
+            v->on_runq = false;
+            v->next_in_runq = NULL;
+            return;
+        }
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    if (!vcpu_runnable(v) || v->on_runq || v == current)
+        return;
+    runq_append(v);
+    if (is_idle_vcpu(current))
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void vcpu_unblock(struct vcpu *v)
+{
+    if (!(v->pause_flags & VPF_blocked))
+        return;
+    v->pause_flags &= ~VPF_blocked;
+    vcpu_wake(v);
+}
+
+void vcpu_sleep(struct vcpu *v)
+{
+    if (v->on_runq)
+        runq_remove(v);
+    if (v == current)
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void schedule(void)
+{
+    struct vcpu *prev = current, *next;
+
+    if (!is_idle_vcpu(prev) && vcpu_runnable(prev))
+        runq_append(prev);
+    next = runq_pop();
+    if (!next)
+        next = idle_vcpu;
+    next->slice_end = NOW() + MILLISECS(SCHED_SLICE_MS);
+    if (next == prev)
+        return;
+    perfc_incr(context_switches);
+    context_switch(prev, next);
+    /* Back on prev's stack: prev was chosen again. */
+}
+
+void sched_tick(int64_t now)
+{
+    if (!is_idle_vcpu(current) && runq_head && now >= current->slice_end)
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void scheduler_init(void)
+{
+    idle_vcpu = &idle_vcpu_struct;
+    idle_vcpu->domain = dom_xen;
+    idle_vcpu->is_running = true;
+    current = idle_vcpu;
+}
+
+void idle_loop(void)
+{
+    for (;;) {
+        local_irq_disable();
+        do_softirq();
+        domain_reap();
+        if (all_domains_done())
+            hv_finish();
+        if (softirq_pending() || runq_head)
+            continue;
+        if (idle_work())
+            continue; /* did some work; look for vcpus again */
+        safe_halt();  /* sti; hlt: an interrupt cannot slip in between */
+    }
+}
+
+/* --- Hypercalls -------------------------------------------------------- */
+
+long do_sched_op(uint32_t cmd, uint32_t arg)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        raise_softirq(SCHEDULE_SOFTIRQ);
+        return 0;
+    case SCHEDOP_block:
+        /* As Xen: blocking enables events, and an event already pending
+         * means there is nothing to wait for. */
+        v->vcpu_info->evtchn_upcall_mask = 0;
+        if (event_pending(v))
+            return 0;
+        v->pause_flags |= VPF_blocked;
+        vcpu_sleep(v);
+        return 0;
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown s;
+
+        if (copy_from_guest(&s, arg, sizeof(s))) {
+            gprintk(d, "sched_op shutdown: bad argument %#x", arg);
+            return -EFAULT;
+        }
+        if (s.reason > SHUTDOWN_MAX) {
+            gprintk(d, "sched_op shutdown: bad reason %u", s.reason);
+            return -EINVAL;
+        }
+        domain_shutdown(d, s.reason);
+        return 0;
+    }
+    default:
+        gprintk(d, "sched_op %u not supported", cmd);
+        return -ENOSYS;
+    }
+}
+
+long do_set_timer_op(uint32_t lo, uint32_t hi)
+{
+    s_time_t deadline = (s_time_t)(((uint64_t)hi << 32) | lo);
+
+    /* 0 cancels; a time in the past fires at the next tick. */
+    current->timer_deadline = deadline;
+    return 0;
+}

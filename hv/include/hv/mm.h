@@ -1,0 +1,148 @@
+/*
+ * mm.h - machine frames: one struct page_info per frame (owner, reference
+ * count, type and type count), the frame allocators, temporary mappings of
+ * any frame, and the reference-counting rules every subsystem follows.
+ *
+ * The rules (as Xen's):
+ *  - count_info holds general references. A frame owned by a domain carries
+ *    one reference for being allocated (PGC_allocated); every mapping of the
+ *    frame in a validated page table, every pin and every CR3 load holds one
+ *    more. When the count falls to zero the frame is freed.
+ *  - type_info holds the frame's current use and a count of references that
+ *    rely on that use. A frame has one type at a time: a page-table type
+ *    (PGT_l1_page_table, PGT_l2_page_table) or PGT_writable_page; the type
+ *    can change only while its count is zero. So a frame used as a page
+ *    table can never be mapped writable, and vice versa.
+ *  - PGT_none with a count held forever marks a frame a guest may map only
+ *    read-only (its P2M).
+ * Every count change is checked; an underflow or overflow panics.
+ */
+#ifndef __HV_MM_H__
+#define __HV_MM_H__
+
+#include <hv/lib.h>
+#include <asm/memlayout.h>
+#include <asm/page.h>
+
+struct domain;
+
+struct page_info {
+    struct page_info *next, *prev; /* free list or owner's page list */
+    uint32_t count_info;
+    uint32_t type_info;
+    struct domain *owner;          /* NULL when free or hypervisor-only */
+    uint32_t pad[3];
+};
+_Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
+
+/* count_info */
+#define PGC_allocated  (1U << 31) /* the owner's allocation reference is held */
+#define PGC_xen_heap   (1U << 30) /* xenheap frame: always mapped              */
+#define PGC_free       (1U << 29) /* on a free list                            */
+#define PGC_reserved   (1U << 28) /* image, modules, BIOS: never allocated     */
+#define PGC_count_mask ((1U << 24) - 1)
+
+/* type_info */
+#define PGT_type_mask      (7U << 29)
+#define PGT_none           (0U << 29)
+#define PGT_l1_page_table  (1U << 29)
+#define PGT_l2_page_table  (2U << 29)
+#define PGT_writable_page  (7U << 29)
+#define PGT_pinned         (1U << 28)
+#define PGT_validated      (1U << 27)
+#define PGT_count_mask     ((1U << 24) - 1)
+
+extern struct page_info *frame_table;
+extern uint32_t max_page;          /* frames 0 .. max_page-1 exist */
+extern uint32_t *machine_to_phys_mapping; /* read-write view of the M2P */
+
+#define mfn_valid(mfn)     ((uint32_t)(mfn) < max_page)
+#define mfn_to_page(mfn)   (frame_table + (mfn))
+#define page_to_mfn(pg)    ((uint32_t)((pg) - frame_table))
+#define page_get_owner(pg) ((pg)->owner)
+#define set_gpfn_from_mfn(mfn, pfn) (machine_to_phys_mapping[(mfn)] = (pfn))
+#define get_gpfn_from_mfn(mfn)      (machine_to_phys_mapping[(mfn)])
+
+/* A doubly linked list of frames (free lists, a domain's pages). */
+struct page_list_head {
+    struct page_info *head;
+    uint32_t count;
+};
+void page_list_add(struct page_list_head *l, struct page_info *pg);
+void page_list_del(struct page_list_head *l, struct page_info *pg);
+#define page_list_first(l) ((l)->head)
+#define for_each_page_safe(pg, n, l)                                          \
+    for ((pg) = (l)->head; (pg) && ((n) = (pg)->next, 1); (pg) = (n))
+
+/* --- Boot-time setup (page_alloc.c) --------------------------------------- */
+struct bootinfo;
+/*
+ * alloc_boot_page - a free frame above the direct map, below limit, for
+ * the frame table and M2P before the heaps exist. Panics if none.
+ */
+uint32_t alloc_boot_page(const struct bootinfo *bi, uint32_t limit);
+/*
+ * init_heaps - with the frame table mapped, put every free frame on the
+ * xenheap or domheap; the BIOS area, image, modules and boot allocations
+ * stay PGC_reserved.
+ */
+void init_heaps(const struct bootinfo *bi);
+
+/* --- Allocators (page_alloc.c) -------------------------------------------- */
+/*
+ * alloc_xenheap_pages - nr contiguous zeroed frames in the direct map, for
+ * the hypervisor's own structures. Returns NULL if none.
+ */
+void *alloc_xenheap_pages(unsigned int nr);
+void free_xenheap_pages(void *va, unsigned int nr);
+/*
+ * alloc_domheap_page - a zeroed frame for domain d, with the allocation
+ * reference held (count 1, PGC_allocated) and on d's page list. Returns
+ * NULL if d is at its max_pages or memory is exhausted.
+ */
+struct page_info *alloc_domheap_page(struct domain *d);
+/* Called when a domain frame's count reaches zero: poison and free it. */
+void free_domheap_page(struct page_info *pg);
+/*
+ * share_xen_page_with_guest - let d map a xenheap frame. With readonly,
+ * a PGT_none type reference is held so the frame can never gain
+ * PGT_writable_page. Undone by unshare_xen_page_with_guest().
+ */
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d,
+                               bool readonly);
+void unshare_xen_page_with_guest(struct page_info *pg, struct domain *d);
+
+uint32_t nr_free_domheap_pages(void);
+uint32_t nr_free_xenheap_pages(void);
+/* Frames freed since the last TLB flush may still be in the TLB. */
+extern bool tlbflush_pending;
+
+/* --- Temporary mappings (arch paging.c) ----------------------------------- */
+/*
+ * map_domain_page - map any machine frame into the hypervisor and return
+ * its address; frames in the direct map come back at once. Each mapping
+ * takes one of MAPCACHE_ENTRIES slots until unmap_domain_page(); running
+ * out is a hypervisor bug and panics.
+ */
+void *map_domain_page(uint32_t mfn);
+void unmap_domain_page(const void *va);
+void clear_domain_page(uint32_t mfn);
+void copy_domain_page(uint32_t dst_mfn, uint32_t src_mfn);
+/* Copy bytes from machine memory (modules) into a hypervisor buffer. */
+void copy_from_machine(void *dst, uint32_t maddr, size_t len);
+
+/* --- Reference counting (arch mm.c) --------------------------------------- */
+/* Take a general reference if pg belongs to d; false if not or saturated. */
+bool get_page(struct page_info *pg, struct domain *d);
+void put_page(struct page_info *pg);
+/*
+ * get_page_type - take a type reference, changing the frame's type if its
+ * type count is zero (validating it if the new type is a page table).
+ * Returns 0 or a negative errno (-EBUSY: in use as another type).
+ */
+int get_page_type(struct page_info *pg, uint32_t type);
+void put_page_type(struct page_info *pg);
+int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type);
+void put_page_and_type(struct page_info *pg);
+
+#endif /* __HV_MM_H__ */

@@ -1,0 +1,57 @@
+/*
+ * scenario.h - the scenario file: which domains to build, from which
+ * modules, with how much memory. One line per domain:
+ *
+ *   # comment
+ *   domain name=web kernel=guest.elf mem=32M mode=pv cmdline="test=all"
+ *
+ * Keys: name (required, unique, [A-Za-z0-9_-], at most 15 chars),
+ * kernel (required: a module name), mem (default 32M; a number with an
+ * optional K/M/G suffix, a bare number meaning MiB, as xl's memory=),
+ * mode (pv; shadow is parsed but not built yet), module (a module copied
+ * into guest memory, start_info.mod_start), disk (a module served as a
+ * block device; may repeat), cmdline (the guest's command line, quoted if
+ * it has spaces), expect (the shutdown reason that counts as a pass:
+ * poweroff or crash; default poweroff).
+ *
+ * The parser is pure (no hypervisor state) and unit-tested on the host.
+ */
+#ifndef __HV_SCENARIO_H__
+#define __HV_SCENARIO_H__
+
+#include <hv/lib.h>
+#include <hv/param.h>
+
+#define SCN_NAME_MAX    16
+#define SCN_MODNAME_MAX 64
+#define SCN_CMDLINE_MAX 512
+#define SCN_MAX_DISKS   4
+
+enum pt_mode { PT_MODE_PV, PT_MODE_SHADOW };
+
+struct scenario_domain {
+    char name[SCN_NAME_MAX];
+    char kernel[SCN_MODNAME_MAX];
+    char module[SCN_MODNAME_MAX];        /* "" = none */
+    char disk[SCN_MAX_DISKS][SCN_MODNAME_MAX];
+    unsigned int nr_disks;
+    uint32_t nr_pages;                    /* memory in 4 KiB pages */
+    enum pt_mode mode;
+    char cmdline[SCN_CMDLINE_MAX];
+    unsigned int expect;                  /* SHUTDOWN_* that passes */
+    unsigned int line;                    /* where it was defined */
+};
+
+struct scenario {
+    unsigned int nr_domains;
+    struct scenario_domain dom[MAX_DOMAINS];
+};
+
+/*
+ * scenario_parse - parse len bytes of scenario text into *s. Returns 0, or
+ * -1 with a one-line message naming the line and the problem in err.
+ */
+int scenario_parse(const char *text, size_t len, struct scenario *s,
+                   char *err, size_t errlen);
+
+#endif /* __HV_SCENARIO_H__ */
