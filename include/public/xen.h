@@ -41,6 +41,7 @@
 #define VIRQ_CONSOLE    2  /* Reserved.                                    */
 #define NR_VIRQS       24
 
+#ifndef __ASSEMBLY__
 /* Domain identifiers. Guests are numbered from 1 in scenario order. */
 typedef uint16_t domid_t;
 #define DOMID_FIRST_RESERVED 0x7FF0U
@@ -217,4 +218,5 @@ typedef struct start_info start_info_t;
 #define INVALID_M2P_ENTRY  (~0U)
 #define SHARED_M2P_ENTRY   (~0U - 1U)
 
+#endif /* !__ASSEMBLY__ */
 #endif /* __PUBLIC_XEN_H__ */

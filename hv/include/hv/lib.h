@@ -1,47 +1,12 @@
 /*
- * lib.h - the hypervisor's small C library: string functions, formatted
- * output, logging with levels, and the assertion macros that stay on in
+ * lib.h - the hypervisor's C library: klib (string functions, formatted
+ * output), logging with levels, and the assertion macros that stay on in
  * every build.
  */
 #ifndef __HV_LIB_H__
 #define __HV_LIB_H__
 
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define container_of(ptr, type, member)                                        \
-    ((type *)((char *)(ptr) - offsetof(type, member)))
-#define min(a, b) ((a) < (b) ? (a) : (b))
-#define max(a, b) ((a) > (b) ? (a) : (b))
-#define ROUNDUP(x, a) (((x) + (a)-1) & ~((a)-1))
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define __noreturn  __attribute__((noreturn))
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#define __aligned(n) __attribute__((aligned(n)))
-#define __section(s) __attribute__((section(s)))
-#define __used      __attribute__((used))
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
-/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
-size_t strlcpy(char *dst, const char *src, size_t size);
-/* Parses an unsigned number (0x prefix for hex); *end past it. */
-unsigned long simple_strtoul(const char *s, const char **end, unsigned base);
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+#include <klib.h>
 
 /*
  * Log levels, as the first characters of a printk format (Xen's XENLOG_*).

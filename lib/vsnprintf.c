@@ -1,10 +1,11 @@
 /*
  * vsnprintf.c - formatted output for printk and friends: %d %i %u %x %X %o
  * %p %s %c %%, flags '-' '0' '+' ' ' '#', width and precision (also '*'),
- * length modifiers hh h l ll z. Pure C with no hypervisor state; the host
- * unit tests check it against the C library's printf.
+ * length modifiers hh h l ll z. Pure C with no state (shared by the
+ * hypervisor, the guests and the host unit tests); the host unit tests check
+ * it against the C library's printf.
  */
-#include <hv/lib.h>
+#include <klib.h>
 
 struct out {
     char *buf;

@@ -2,7 +2,7 @@
  * string.c - the string and memory functions the hypervisor uses. Pure C
  * with no hypervisor state, so the host unit tests build it as it is.
  */
-#include <hv/lib.h>
+#include <klib.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -1,0 +1,44 @@
+/*
+ * setup.c - guest_start(): from start_info to test_main(). Sets up the
+ * library's view of memory, the trap table, the event callback and the
+ * kernel stack used when user mode traps into the kernel.
+ */
+#include <guest/guest.h>
+#include <guest/test.h>
+
+start_info_t *start_info;
+shared_info_t *shared_info;
+const uint32_t *p2m;
+
+/* The stack traps from user mode land on (stack_switch). */
+static uint8_t kernel_stack[16384] __aligned(16);
+
+void traps_init(void);
+void mm_init(void);
+extern char hypervisor_callback[];
+
+void guest_start(start_info_t *si)
+{
+    long rc;
+
+    start_info = si;
+    shared_info = (shared_info_t *)si->shared_info_va;
+    p2m = (const uint32_t *)si->mfn_list;
+    if (strcmp(si->magic, XEN_START_INFO_MAGIC))
+        guest_shutdown(SHUTDOWN_crash);
+
+    traps_init();
+    rc = HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, (unsigned long)hypervisor_callback,
+                                  FLAT_KERNEL_CS, 0);
+    if (rc)
+        guest_panic("set_callbacks failed: %ld", rc);
+    rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS,
+                                 (unsigned long)(kernel_stack + sizeof(kernel_stack)));
+    if (rc)
+        guest_panic("stack_switch failed: %ld", rc);
+    mm_init();
+    local_events_enable();
+
+    test_main();
+    test_done();
+}
