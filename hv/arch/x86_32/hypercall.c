@@ -13,6 +13,7 @@
 #include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/stats.h>
+#include <asm/irq.h>
 #include <public/xen.h>
 
 typedef long (*hypercall_fn_t)(const struct cpu_user_regs *r);
@@ -120,5 +121,8 @@ long hypercall_create_continuation(unsigned int op, uint32_t a1, uint32_t a2,
 
 bool hypercall_preempt_check(void)
 {
-    return NOW() >= current->slice_end;
+    /* Stop for an interrupt waiting behind our cli (the tick: timers,
+     * slices) or an event the caller should see. */
+    return i8259_irq_pending() || (current->vcpu_info->evtchn_upcall_pending &&
+                                   !current->vcpu_info->evtchn_upcall_mask);
 }

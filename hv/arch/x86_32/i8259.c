@@ -14,6 +14,7 @@
 #define PIC2_CMD  0xa0
 #define PIC2_DATA 0xa1
 #define PIC_EOI   0x20
+#define OCW3_READ_IRR 0x0a
 #define OCW3_READ_ISR 0x0b
 
 static uint16_t irq_mask = 0xffff;
@@ -39,6 +40,16 @@ void i8259_unmask(unsigned int irq)
         irq_mask &= ~(1U << 2); /* the cascade */
     outb(PIC1_DATA, irq_mask & 0xff);
     outb(PIC2_DATA, irq_mask >> 8);
+}
+
+bool i8259_irq_pending(void)
+{
+    uint16_t irr;
+
+    outb(PIC1_CMD, OCW3_READ_IRR);
+    outb(PIC2_CMD, OCW3_READ_IRR);
+    irr = inb(PIC1_CMD) | (inb(PIC2_CMD) << 8);
+    return (irr & ~irq_mask) != 0;
 }
 
 /* Spurious IRQ 7/15: the in-service bit is clear; no EOI for those. */

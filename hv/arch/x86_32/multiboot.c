@@ -43,6 +43,14 @@ static void copy_string(char *dst, size_t size, uint32_t maddr)
     dst[i] = '\0';
 }
 
+static bool memchr_n(const char *s, char c, size_t n)
+{
+    while (n--)
+        if (*s++ == c)
+            return true;
+    return false;
+}
+
 /* Split "path/to/name args..." into name (basename) and args. */
 static void split_module_string(const char *s, struct boot_module *m)
 {
@@ -63,6 +71,19 @@ static void split_module_string(const char *s, struct boot_module *m)
     strlcpy(m->args, end, sizeof(m->args));
 }
 
+/* "build/hv/hv.elf opts" (QEMU) vs "opts" (GRUB 2): a path has a '/'
+ * or ends in .elf; an option never does. */
+static bool first_word_is_path(const char *p)
+{
+    const char *end = p;
+
+    while (*end && *end != ' ')
+        end++;
+    if (memchr_n(p, '/', (size_t)(end - p)))
+        return true;
+    return end - p >= 4 && !strncmp(end - 4, ".elf", 4);
+}
+
 void multiboot_parse(uint32_t mbi_pa)
 {
     struct multiboot_info mbi;
@@ -79,13 +100,15 @@ void multiboot_parse(uint32_t mbi_pa)
         const char *p = full;
 
         copy_string(full, sizeof(full), mbi.cmdline);
-        /* GRUB and QEMU -kernel both put the image path first. */
+        /* QEMU -kernel puts the image path first; GRUB 2 does not. */
         while (*p == ' ')
             p++;
-        while (*p && *p != ' ')
-            p++;
-        while (*p == ' ')
-            p++;
+        if (first_word_is_path(p)) {
+            while (*p && *p != ' ')
+                p++;
+            while (*p == ' ')
+                p++;
+        }
         strlcpy(bi->cmdline, p, sizeof(bi->cmdline));
     }
     if (mbi.flags & MBI_LOADER)

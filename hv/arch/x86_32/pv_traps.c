@@ -118,10 +118,12 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
     unsigned int vcpl = v->arch.kernel_mode ? 1 : 3;
 
     if (!t->address || (t->flags & 3) < vcpl) {
-        /* As the CPU would: "int n" through a gate it may not use. */
+        /* As the CPU would: #GP at the "int n" that used a gate it may
+         * not use. */
         inject(v, regs, TRAP_gp_fault, true, (vector << 3) | 2);
         return;
     }
+    regs->eip += 2; /* a software interrupt returns past "int n" (cd nn) */
     inject(v, regs, vector, false, 0);
 }
 
@@ -144,7 +146,6 @@ void do_guest_exception(struct cpu_user_regs *regs)
         /* "int n" through an IDT gate of DPL 0: emulate from the virtual
          * trap table. The CPU reports the vector in the error code. */
         if ((ec & 3) == 2) {
-            regs->eip += 2; /* past "int n" (cd nn) */
             pv_inject_trap(v, regs, ec >> 3);
             return;
         }

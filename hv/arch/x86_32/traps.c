@@ -154,6 +154,7 @@ void do_trap(struct cpu_user_regs *regs)
     } else if (vector == HYPERCALL_VECTOR) {
         do_hypercall(regs);
     } else if (vector == SYSCALL_VECTOR) {
+        regs->eip -= 2; /* the gate let it through: back to the "int" */
         pv_inject_trap(current, regs, SYSCALL_VECTOR);
     } else {
         printk(XENLOG_WARNING "unexpected vector %#x from guest", vector);

@@ -19,7 +19,8 @@ void do_hypercall(struct cpu_user_regs *regs);
  */
 long hypercall_create_continuation(unsigned int op, uint32_t a1, uint32_t a2,
                                    uint32_t a3, uint32_t a4);
-/* True when the current vcpu has used up its time slice. */
+/* True when a long hypercall should stop and continue later: an
+ * interrupt is waiting or the caller has an event to take. */
 bool hypercall_preempt_check(void);
 
 long do_set_trap_table(uint32_t table);

@@ -5,9 +5,13 @@
 #ifndef __ASM_IRQ_H__
 #define __ASM_IRQ_H__
 
+#include <stdbool.h>
+
 /* Remap the PICs to FIRST_IRQ_VECTOR and mask every line. */
 void i8259_init(void);
 void i8259_unmask(unsigned int irq);
+/* True if an unmasked interrupt is waiting (interrupts being off). */
+bool i8259_irq_pending(void);
 /* Handle hardware interrupt irq (0-15) and acknowledge it. */
 void do_irq(unsigned int irq);
 

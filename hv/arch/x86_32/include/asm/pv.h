@@ -13,7 +13,11 @@ struct vcpu;
 
 /* An exception (vector < 32) taken in guest mode. */
 void do_guest_exception(struct cpu_user_regs *regs);
-/* Deliver software interrupt vector (no error code) to the guest. */
+/*
+ * Deliver software interrupt vector ("int n" at regs->eip) through the
+ * guest's trap table, or #GP if the table does not allow it from the
+ * guest's current mode.
+ */
 void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
                     unsigned int vector);
 /*
