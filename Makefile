@@ -83,7 +83,7 @@ GUEST_HEAD := $(BUILD)/guest-pv/lib/head.o
 GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 
 # Test guests: one file each in guest-pv/tests.
-GUEST_TESTS := events hello mmu
+GUEST_TESTS := crasher events hello hostile memory mmu user worker
 GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 
 guests: $(GUEST_TEST_ELFS)

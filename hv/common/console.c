@@ -85,6 +85,14 @@ void printk(const char *fmt, ...)
     va_end(ap);
 }
 
+void gprintk_flush(struct domain *d)
+{
+    if (d->log_suppressed)
+        printk(XENLOG_WARNING "d%u: %u guest-caused messages suppressed",
+               d->domain_id, d->log_suppressed);
+    d->log_suppressed = 0;
+}
+
 void gprintk(struct domain *d, const char *fmt, ...)
 {
     char line[256];
@@ -93,12 +101,9 @@ void gprintk(struct domain *d, const char *fmt, ...)
     uint64_t now = NOW();
 
     if (now - d->log_window_start >= MILLISECS(GUEST_LOG_PERIOD_MS)) {
-        if (d->log_suppressed)
-            printk(XENLOG_WARNING "d%u: %u guest-caused messages suppressed",
-                   d->domain_id, d->log_suppressed);
+        gprintk_flush(d);
         d->log_window_start = now;
         d->log_count = 0;
-        d->log_suppressed = 0;
     }
     if (d->log_count >= GUEST_LOG_BURST) {
         d->log_suppressed++;

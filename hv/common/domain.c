@@ -155,6 +155,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->is_shutting_down = true;
     d->shutdown_code = reason;
     guest_console_flush(d);
+    gprintk_flush(d);
     printk("d%u (%s): shut down: %s", d->domain_id, d->name,
            shutdown_names[reason]);
     d->vcpu->pause_flags |= VPF_down;

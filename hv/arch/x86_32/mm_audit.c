@@ -84,10 +84,12 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
                             i, mfn_to_page(t)->type_info);
         }
     }
-    if (type == PGT_l2_page_table &&
-        memcmp(&pt[FIRST_HV_L2_SLOT], &idle_pg_table[FIRST_HV_L2_SLOT],
-               NR_HV_L2_SLOTS * sizeof(intpte_t)))
-        audit_error(a, "hypervisor slots differ from the idle table", mfn, 0, 0);
+    /* The CPU sets Accessed in whichever directory is loaded: ignore it. */
+    if (type == PGT_l2_page_table)
+        for (i = FIRST_HV_L2_SLOT; i < L2_PAGETABLE_ENTRIES; i++)
+            if ((pt[i] ^ idle_pg_table[i]) & ~_PAGE_ACCESSED)
+                audit_error(a, "hypervisor slot differs from the idle table",
+                            mfn, pt[i], idle_pg_table[i]);
     unmap_domain_page(pt);
 }
 

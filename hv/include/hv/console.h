@@ -28,6 +28,8 @@ void console_poll_keys(void);
  * GUEST_LOG_PERIOD_MS) so that a hostile guest cannot flood the console.
  */
 void gprintk(struct domain *d, const char *fmt, ...) __printf(2, 3);
+/* Say how many of d's messages the rate limit dropped, if any. */
+void gprintk_flush(struct domain *d);
 
 /* Debug keys: a key typed on the console runs its handler (Xen's
  * keyhandlers). 'h' lists them. */
