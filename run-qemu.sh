@@ -56,27 +56,7 @@ case "$mem" in ''|*[!0-9]*) echo "run-qemu.sh: --mem '$mem' is not a number of M
 case "$timeout_s" in ''|*[!0-9]*) echo "run-qemu.sh: --timeout '$timeout_s' is not a number of seconds" >&2; exit 4 ;; esac
 
 # --- Packages -----------------------------------------------------------------
-need=()
-command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
-command -v make >/dev/null || need+=(make)
-command -v gcc >/dev/null || need+=(gcc)
-[ -e /usr/include/xxhash.h ] || need+=(libxxhash-dev)
-if ! echo 'int main(void){return 0;}' | gcc -m32 -x c - -o /dev/null 2>/dev/null; then
-    need+=(gcc-multilib)
-fi
-if [ $iso = 1 ]; then
-    command -v grub-mkrescue >/dev/null || need+=(grub-common)
-    [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
-    command -v xorriso >/dev/null || need+=(xorriso)
-    command -v mformat >/dev/null || need+=(mtools)
-fi
-if [ ${#need[@]} -gt 0 ]; then
-    echo "run-qemu.sh: installing ${need[*]}" >&2
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >&2
-fi
+if [ $iso = 1 ]; then tools/install-deps.sh --iso; else tools/install-deps.sh; fi
 
 # --- Build --------------------------------------------------------------------
 if [ $build = 1 ]; then
@@ -93,21 +73,7 @@ else
     exit 4
 fi
 
-# Where a module named in a scenario may be found, first match wins.
-module_dirs=(build/guest-pv/tests build/guest-pv build/test-images test-images)
-modules=("$scn")
-missing=()
-for name in $(grep -v '^[[:space:]]*#' "$scn" | grep -oE '(kernel|module|disk)=[^[:space:]"]+' | cut -d= -f2 | sort -u); do
-    found=""
-    for d in "${module_dirs[@]}"; do
-        if [ -f "$d/$name" ]; then found="$d/$name"; break; fi
-    done
-    if [ -n "$found" ]; then modules+=("$found"); else missing+=("$name"); fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    # Boot anyway: the hypervisor names the missing module and exits (status 4).
-    echo "run-qemu.sh: no file for module(s): ${missing[*]} (looked in ${module_dirs[*]})" >&2
-fi
+mapfile -t modules < <(tools/scenario-modules.sh "$scn")
 
 hv_cmdline="timeout=$(( timeout_s > 20 ? timeout_s - 10 : timeout_s )) $hv_args"
 
@@ -120,24 +86,10 @@ qemu=(qemu-system-i386 -m "$mem" -display none -serial stdio -monitor none
 }
 
 if [ $iso = 1 ]; then
-    isodir=build/iso/$(basename "$scn" .scn)
-    rm -rf "$isodir" && mkdir -p "$isodir/boot/grub" "$isodir/boot/mods"
-    cp build/hv/hv.elf "$isodir/boot/hv.elf"
-    {
-        echo "set timeout=0"
-        echo "set default=0"
-        echo "menuentry 'page-sharing hypervisor: $(basename "$scn")' {"
-        echo "    multiboot /boot/hv.elf $hv_cmdline"
-        for m in "${modules[@]}"; do
-            b=$(basename "$m")
-            cp "$m" "$isodir/boot/mods/$b"
-            echo "    module /boot/mods/$b $b"
-        done
-        echo "}"
-    } > "$isodir/boot/grub/grub.cfg"
-    grub-mkrescue -o "$isodir.iso" "$isodir" >/dev/null 2>&1 || {
-        echo "run-qemu.sh: grub-mkrescue failed (is grub-pc-bin installed?)" >&2; exit 4; }
-    qemu+=(-cdrom "$isodir.iso" -boot d)
+    iso_file=build/iso/$(basename "$scn" .scn).iso
+    mkdir -p build/iso
+    tools/mkiso.sh "$scn" "$iso_file" "$hv_cmdline" || exit 4
+    qemu+=(-cdrom "$iso_file" -boot d)
 else
     initrd=$(printf '%s,' "${modules[@]}")
     qemu+=(-kernel build/hv/hv.elf -append "$hv_cmdline" -initrd "${initrd%,}")

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-deps.sh - install the Debian packages the build, the boot and the
+# tests use, if any is missing. Used by run-qemu.sh and `make test`.
+#   tools/install-deps.sh          build + boot with -kernel
+#   tools/install-deps.sh --iso    also what the GRUB ISO needs
+#   tools/install-deps.sh --test   everything `make test` uses
+set -euo pipefail
+
+iso=0 test=0
+for a in "$@"; do
+    case "$a" in
+    --iso) iso=1 ;;
+    --test) iso=1 test=1 ;;
+    *) echo "install-deps.sh: unknown option '$a'" >&2; exit 2 ;;
+    esac
+done
+
+need=()
+command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
+command -v make >/dev/null || need+=(make)
+command -v gcc >/dev/null || need+=(gcc)
+command -v ld >/dev/null || need+=(binutils)
+if ! echo 'int main(void){return 0;}' | gcc -m32 -x c - -o /dev/null 2>/dev/null; then
+    need+=(gcc-multilib)
+fi
+if [ $iso = 1 ]; then
+    command -v grub-mkrescue >/dev/null || need+=(grub-common)
+    [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
+    command -v xorriso >/dev/null || need+=(xorriso)
+    command -v mformat >/dev/null || need+=(mtools)
+fi
+if [ $test = 1 ]; then
+    command -v prove >/dev/null || need+=(perl)
+fi
+
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "install-deps.sh: installing ${need[*]}" >&2
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${need[@]}" >&2
