@@ -152,6 +152,23 @@ qemu: all
 qemu-gdb: all
 	./run-qemu.sh --no-build --gdb
 
+# Every header must compile on its own (it includes what it uses).
+HV_HEADERS    := $(wildcard hv/include/hv/*.h hv/arch/x86_32/include/asm/*.h \
+	include/public/*.h lib/*.h)
+GUEST_HEADERS := $(wildcard guest-pv/include/guest/*.h)
+header-check:
+	$(Q)for h in $(HV_HEADERS); do \
+		echo "#include \"$$h\"" | $(CC) $(HV_CFLAGS) -I. -x c -fsyntax-only - \
+			|| { echo "header-check: $$h"; exit 1; }; done
+	$(Q)for h in $(GUEST_HEADERS); do \
+		echo "#include \"$$h\"" | $(CC) $(GUEST_CFLAGS) -I. -x c -fsyntax-only - \
+			|| { echo "header-check: $$h"; exit 1; }; done
+	@echo "header-check: $(words $(HV_HEADERS) $(GUEST_HEADERS)) headers compile alone"
+
+# Apply .clang-format to the C sources (review the diff before committing).
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
 clean:
 	rm -rf $(BUILD)/hv $(BUILD)/guest-pv $(BUILD)/tests $(BUILD)/iso
 

@@ -6,6 +6,7 @@
 #ifndef __ASM_DOMAIN_H__
 #define __ASM_DOMAIN_H__
 
+#include <stdbool.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <public/arch-x86_32.h>
