@@ -257,6 +257,17 @@ static void print_domain_lines(void)
                d->crash_reason[0] ? " reason=" : "", d->crash_reason);
 }
 
+static void dump_domains(unsigned char key)
+{
+    (void)key;
+    print_domain_lines();
+}
+
+void domain_keys_init(void)
+{
+    register_keyhandler('q', dump_domains, "print the DOMAIN lines");
+}
+
 void hv_finish(void)
 {
     struct domain *d;

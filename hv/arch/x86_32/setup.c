@@ -18,6 +18,29 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 
+/*
+ * debug_fault=pf|ud|de makes the hypervisor fault on purpose once the
+ * domains are built, to show (and test) what a hypervisor fault reports.
+ */
+static char opt_debug_fault[8];
+string_param("debug_fault", opt_debug_fault);
+
+static void debug_fault(void)
+{
+    volatile uint32_t zero = 0;
+
+    if (!opt_debug_fault[0])
+        return;
+    printk(XENLOG_WARNING "debug_fault=%s: faulting on purpose", opt_debug_fault);
+    if (!strcmp(opt_debug_fault, "pf"))
+        *(volatile uint32_t *)0xFBFFF000 = 1; /* unmapped in the idle tables */
+    else if (!strcmp(opt_debug_fault, "ud"))
+        asm volatile("ud2");
+    else if (!strcmp(opt_debug_fault, "de"))
+        printk("%u", 1 / zero);
+    config_error("debug_fault=%s: expected pf, ud or de", opt_debug_fault);
+}
+
 static void report_bad_option(const char *word, const char *why)
 {
     printk(XENLOG_WARNING "command line: '%s': %s (ignored)", word, why);
@@ -78,9 +101,11 @@ void start_hv(uint32_t mbi_pa)
     i8259_init();
     time_init();
     console_keys_init();
+    domain_keys_init();
 
     /* Domains from the scenario file, all unpaused. */
     build_domains_from_scenario();
+    debug_fault();
 
     /* The boot stack becomes the idle vcpu's. */
     idle_loop();

@@ -107,6 +107,8 @@ void domain_reap(void);
 /* True when every guest domain has been destroyed. */
 bool all_domains_done(void);
 struct domain *get_domain_by_id(domid_t id);
+/* Register the 'q' debug key (dump the domains). */
+void domain_keys_init(void);
 
 /* Arch parts of domain life (arch domain.c). */
 int arch_vcpu_create(struct vcpu *v);
