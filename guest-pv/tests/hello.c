@@ -1,7 +1,8 @@
 /*
  * hello - the smallest useful guest: it checks it runs deprivileged in its
  * own address space and that the start-of-day state is what
- * public/xen.h promises. Prints TAP.
+ * public/xen.h promises (with modtext=TEXT on its command line, also that
+ * the module it was given holds TEXT). Prints TAP.
  */
 #include <guest/test.h>
 
@@ -38,4 +39,12 @@ void test_main(void)
     ok(cmdline_get("greeting", buf, sizeof(buf)) && !strcmp(buf, "hi"),
        "command line reaches the guest");
     ok(monotonic_ns() > 0, "guest time runs");
+    if (cmdline_get("modtext", buf, sizeof(buf))) {
+        size_t n = strlen(buf);
+
+        is(start_info->mod_len, n + 1, "the module has the expected length");
+        ok(start_info->mod_start >= start_info->virt_base &&
+               !memcmp((const void *)start_info->mod_start, buf, n),
+           "the module's bytes are in our memory at mod_start");
+    }
 }
