@@ -21,6 +21,6 @@
 #define strchr         hv_strchr
 #define strrchr        hv_strrchr
 #define strlcpy        hv_strlcpy
-#define simple_strtoul hv_simple_strtoul
+#define parse_u32      hv_parse_u32
 #define vsnprintf      hv_vsnprintf
 #define snprintf       hv_snprintf

@@ -36,7 +36,7 @@
 #undef strchr
 #undef strrchr
 #undef strlcpy
-#undef simple_strtoul
+#undef parse_u32
 #undef vsnprintf
 #undef snprintf
 
@@ -52,6 +52,7 @@ static __attribute__((format(printf, 3, 4))) void
 check_size(size_t size, const char *args, const char *fmt, ...)
 {
     char got[BUFSZ], want[BUFSZ];
+    size_t len_got, len_want;
     int n_got, n_want;
     va_list ap, ap2;
 
@@ -67,17 +68,23 @@ check_size(size_t size, const char *args, const char *fmt, ...)
     if (tap_ok(n_got == n_want && !memcmp(got, want, sizeof(got)),
                "size %zu: \"%s\"%s%s", size, fmt, *args ? ", " : "", args))
         return;
+    len_got = strnlen(got, sizeof(got));
+    len_want = strnlen(want, sizeof(want));
     printf("# %10s: returns %d, text ", "got", n_got);
-    tap_put_quoted(got, strnlen(got, sizeof(got)));
+    tap_put_quoted(got, len_got);
     printf("\n# %10s: returns %d, text ", "expected", n_want);
-    tap_put_quoted(want, strnlen(want, sizeof(want)));
+    tap_put_quoted(want, len_want);
     putchar('\n');
-    if (n_got == n_want && !strcmp(got, want))
-        tap_diag("the bytes after the terminator differ");
+    if (n_got == n_want && len_got == len_want && !memcmp(got, want, len_got))
+        tap_diag("only the bytes after the text differ");
 }
 
-/* CHECK(fmt, args...): one check of a format, with args for the message. */
-#define CHECK_N(size, fmt, ...) check_size(size, #__VA_ARGS__, fmt, ##__VA_ARGS__)
+/*
+ * CHECK(fmt, args...) checks a format with a buffer of BUFSZ bytes,
+ * CHECK_N(size, fmt, args...) with a buffer of size bytes.
+ */
+#define CHECK_N(size, fmt, ...)                                                \
+    check_size(size, #__VA_ARGS__, fmt, ##__VA_ARGS__)
 #define CHECK(fmt, ...) CHECK_N(BUFSZ, fmt, ##__VA_ARGS__)
 
 static void test_integers(void)
@@ -200,6 +207,7 @@ static void test_width_precision(void)
     CHECK("[%*d]", 0, 42);
     CHECK("[%.*d]", 4, 42);
     CHECK("[%.*d]", -1, 0);
+    CHECK("[%.*d]", -5, 42);
     CHECK("[%.*d]", 0, 0);
     CHECK("[%*.*d]", 8, 4, -42);
     CHECK("[%*.*d]", -8, 4, -42);
@@ -424,40 +432,49 @@ static void test_string_functions(void)
     tap_is_mem(buf, "########", 8, "strlcpy with size 0 writes nothing");
 }
 
-static void test_strtoul(void)
+static void test_parse_u32(void)
 {
     const char *end;
     const char *s;
+    uint32_t v;
 
     s = "1234xyz";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 1234, "strtoul base 0 decimal");
-    tap_ok(end == s + 4, "strtoul: end points past the digits");
+    tap_ok(hv_parse_u32(s, &end, 0, &v), "parse_u32 base 0 decimal succeeds");
+    tap_is_uint(v, 1234, "parse_u32 base 0 decimal value");
+    tap_ok(end == s + 4, "parse_u32: end points past the digits");
     s = "0x1fZ";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 0x1f, "strtoul base 0 hex");
-    tap_ok(end == s + 4, "strtoul hex: end points past the digits");
+    tap_ok(hv_parse_u32(s, &end, 0, &v) && v == 0x1f, "parse_u32 base 0 hex");
+    tap_ok(end == s + 4, "parse_u32 hex: end points past the digits");
     s = "0XaBc";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 0xabc,
-                "strtoul base 0 hex, 0X and mixed case");
-    tap_ok(end == s + 5, "strtoul hex: end at the terminator");
+    tap_ok(hv_parse_u32(s, &end, 0, &v) && v == 0xabc,
+           "parse_u32 base 0 hex, 0X and mixed case");
+    tap_ok(end == s + 5, "parse_u32 hex: end at the terminator");
     s = "010";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 10,
-                "strtoul base 0: a leading 0 is still decimal");
+    tap_ok(hv_parse_u32(s, &end, 0, &v) && v == 10,
+           "parse_u32 base 0: a leading 0 is still decimal");
     s = "0xg";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 0,
-                "strtoul: 0x without a hex digit is the number 0");
-    tap_ok(end == s + 1, "strtoul: 0x without a hex digit ends at the x");
+    tap_ok(hv_parse_u32(s, &end, 0, &v) && v == 0,
+           "parse_u32: 0x without a hex digit is the number 0");
+    tap_ok(end == s + 1, "parse_u32: 0x without a hex digit ends at the x");
     s = "";
-    tap_is_uint(hv_simple_strtoul(s, &end, 0), 0, "strtoul of \"\"");
-    tap_ok(end == s, "strtoul of \"\": end is the start");
+    tap_ok(!hv_parse_u32(s, &end, 0, &v), "parse_u32 of \"\" fails: no digits");
+    tap_ok(end == s, "parse_u32 of \"\": end is the start");
     s = "-5";
-    hv_simple_strtoul(s, &end, 0);
-    tap_ok(end == s, "strtoul: no sign accepted, end is the start");
-    tap_is_uint(hv_simple_strtoul("ff", NULL, 16), 255,
-                "strtoul base 16 without prefix, end NULL");
-    tap_is_uint(hv_simple_strtoul("129", &end, 8), 10,
-                "strtoul base 8 stops at 9");
-    tap_is_uint(hv_simple_strtoul("4294967295", NULL, 10), 4294967295UL,
-                "strtoul of UINT32_MAX");
+    tap_ok(!hv_parse_u32(s, &end, 0, &v), "parse_u32: no sign accepted");
+    tap_ok(end == s, "parse_u32: a sign leaves end at the start");
+    tap_ok(hv_parse_u32("ff", NULL, 16, &v) && v == 255,
+           "parse_u32 base 16 without prefix, end NULL");
+    tap_ok(hv_parse_u32("129", &end, 8, &v) && v == 10,
+           "parse_u32 base 8 stops at 9");
+    tap_ok(hv_parse_u32("4294967295", NULL, 10, &v) && v == 4294967295U,
+           "parse_u32 of UINT32_MAX");
+    s = "4294967296";
+    tap_ok(!hv_parse_u32(s, &end, 10, &v), "parse_u32 of UINT32_MAX + 1 fails");
+    tap_is_uint(v, 4294967295U, "and saturates");
+    tap_ok(end == s + 10, "and still ends past the digits");
+    tap_ok(!hv_parse_u32("0x100000000", NULL, 0, &v), "parse_u32 of 2^32 in hex fails");
+    tap_ok(!hv_parse_u32("99999999999999999999999", NULL, 10, &v),
+           "parse_u32 of a 23-digit number fails");
 }
 
 int main(void)
@@ -472,6 +489,6 @@ int main(void)
     test_snprintf();
     test_memory_functions();
     test_string_functions();
-    test_strtoul();
+    test_parse_u32();
     return tap_done();
 }
