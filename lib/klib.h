@@ -37,8 +37,13 @@ char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
-/* Parses an unsigned number (0x prefix for hex); *end past it. */
-unsigned long simple_strtoul(const char *s, const char **end, unsigned base);
+/*
+ * parse_u32 - parse an unsigned 32-bit number in base (0: decimal, or hex
+ * with a 0x prefix). *end (if not NULL) is set past the digits. Returns
+ * false if there are no digits or the number does not fit in 32 bits
+ * (*out is then saturated).
+ */
+bool parse_u32(const char *s, const char **end, unsigned base, uint32_t *out);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);

@@ -115,9 +115,11 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     return len;
 }
 
-unsigned long simple_strtoul(const char *s, const char **end, unsigned base)
+bool parse_u32(const char *s, const char **end, unsigned base, uint32_t *out)
 {
-    unsigned long v = 0;
+    uint64_t v = 0;
+    const char *start;
+    bool overflow = false;
 
     if (!base) {
         base = 10;
@@ -128,7 +130,7 @@ unsigned long simple_strtoul(const char *s, const char **end, unsigned base)
             s += 2;
         }
     }
-    for (;; s++) {
+    for (start = s;; s++) {
         unsigned d;
 
         if (*s >= '0' && *s <= '9')
@@ -142,8 +144,13 @@ unsigned long simple_strtoul(const char *s, const char **end, unsigned base)
         if (d >= base)
             break;
         v = v * base + d;
+        if (v > 0xFFFFFFFFULL) {
+            overflow = true;
+            v = 0xFFFFFFFFULL; /* keep consuming digits, saturated */
+        }
     }
     if (end)
         *end = s;
-    return v;
+    *out = (uint32_t)v;
+    return s != start && !overflow;
 }

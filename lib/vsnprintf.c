@@ -34,7 +34,7 @@ static void put_padded(struct out *o, const char *s, size_t n, int width,
             put(o, ' ');
 }
 
-/* Number to text; returns its length. digits[] is filled backwards. */
+/* Number to text, with C's padding rules. digits[] is filled backwards. */
 static void put_number(struct out *o, unsigned long long v, bool negative,
                        unsigned base, bool upper, int width, int prec,
                        bool left, bool zero, char sign_char, bool alt)
@@ -45,7 +45,9 @@ static void put_number(struct out *o, unsigned long long v, bool negative,
     const char *prefix = "";
     int plen;
 
-    if (v == 0 && prec == 0)
+    bool is_zero = v == 0;
+
+    if (is_zero && prec == 0)
         n = 0;
     else
         do {
@@ -53,9 +55,11 @@ static void put_number(struct out *o, unsigned long long v, bool negative,
             v /= base;
         } while (v);
 
-    if (alt && base == 16 && n)
+    /* As C: "#x" prefixes only non-zero values; "#o" makes sure the first
+     * digit printed is a 0, which a precision may already do. */
+    if (alt && base == 16 && !is_zero)
         prefix = upper ? "0X" : "0x";
-    else if (alt && base == 8 && (n == 0 || digits[n - 1] != '0'))
+    else if (alt && base == 8 && prec <= n && (n == 0 || digits[n - 1] != '0'))
         prefix = "0";
     plen = (int)strlen(prefix) + (negative || sign_char ? 1 : 0);
 

@@ -36,8 +36,11 @@ const char *cmdline_get(const char *key, char *buf, size_t size)
 unsigned long cmdline_get_ulong(const char *key, unsigned long dflt)
 {
     char buf[32];
+    const char *end;
+    uint32_t v;
 
-    if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
+    if (!cmdline_get(key, buf, sizeof(buf)) || !parse_u32(buf, &end, 0, &v) ||
+        *end)
         return dflt;
-    return simple_strtoul(buf, NULL, 0);
+    return v;
 }

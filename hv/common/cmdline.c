@@ -28,7 +28,7 @@ static const char *apply(const struct kernel_param *p, const char *val,
                          size_t vlen, bool negated)
 {
     const char *end;
-    unsigned long v;
+    uint32_t v;
     bool b;
 
     switch (p->type) {
@@ -44,10 +44,9 @@ static const char *apply(const struct kernel_param *p, const char *val,
     case PARAM_UINT:
         if (!val || !vlen || negated)
             return "expects a number";
-        v = simple_strtoul(val, &end, 0);
-        if (end != val + vlen)
-            return "expects a number";
-        *(unsigned int *)p->var = (unsigned int)v;
+        if (!parse_u32(val, &end, 0, &v) || end != val + vlen)
+            return "expects a number that fits in 32 bits";
+        *(unsigned int *)p->var = v;
         return NULL;
     case PARAM_STRING:
         if (!val || negated)

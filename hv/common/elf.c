@@ -71,7 +71,12 @@ int elf_check_phdrs(const Elf32_Ehdr *eh, const Elf32_Phdr *ph, size_t size,
     }
     info->vstart = lo & ~(PAGE_SZ - 1);
     info->vend = (hi + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
-    if (eh->e_entry < lo || eh->e_entry >= hi) {
+    for (i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_LOAD && ph[i].p_memsz &&
+            eh->e_entry >= ph[i].p_vaddr &&
+            eh->e_entry - ph[i].p_vaddr < ph[i].p_memsz)
+            break;
+    if (i == eh->e_phnum) {
         snprintf(err, errlen, "entry point %#x outside the loaded segments",
                  eh->e_entry);
         return -1;

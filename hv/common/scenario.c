@@ -84,16 +84,17 @@ static int next_pair(struct parser *ps, char *key, size_t klen, char *val,
 static int parse_mem(struct parser *ps, const char *val, uint32_t *pages)
 {
     const char *end;
-    unsigned long long n;
-    unsigned long long kb;
+    uint32_t n;
+    uint64_t kb;
 
     if (*val < '0' || *val > '9')
         return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
-    n = simple_strtoul(val, &end, 10);
+    if (!parse_u32(val, &end, 10, &n))
+        return fail(ps, "mem=%s out of range (1M to 512M)", val);
     switch (*end) {
     case 'K': case 'k': kb = n; end++; break;
-    case 'M': case 'm': case '\0': kb = n * 1024; end += *end ? 1 : 0; break;
-    case 'G': case 'g': kb = n * 1024 * 1024; end++; break;
+    case 'M': case 'm': case '\0': kb = (uint64_t)n << 10; end += *end ? 1 : 0; break;
+    case 'G': case 'g': kb = (uint64_t)n << 20; end++; break;
     default: return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
     }
     if (*end == 'i' || *end == 'B') /* allow 32MiB / 32MB */
@@ -119,10 +120,15 @@ static int set_string(struct parser *ps, char *dst, size_t size,
     return 0;
 }
 
+/* Keys that may appear once per line (disk may repeat). */
+static const char *const single_keys[] = {
+    "name", "kernel", "module", "mem", "mode", "cmdline", "expect",
+};
+
 static int parse_domain(struct parser *ps, struct scenario_domain *sd)
 {
     char key[32], val[SCN_CMDLINE_MAX];
-    bool have_mem = false;
+    unsigned int seen = 0, i;
     int r;
 
     memset(sd, 0, sizeof(*sd));
@@ -132,6 +138,12 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
     sd->expect = SHUTDOWN_poweroff;
 
     while ((r = next_pair(ps, key, sizeof(key), val, sizeof(val))) > 0) {
+        for (i = 0; i < ARRAY_SIZE(single_keys); i++)
+            if (!strcmp(key, single_keys[i])) {
+                if (seen & (1U << i))
+                    return fail(ps, "%s given twice", key);
+                seen |= 1U << i;
+            }
         if (!strcmp(key, "name")) {
             const char *c;
 
@@ -154,11 +166,8 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
                 return -1;
             sd->nr_disks++;
         } else if (!strcmp(key, "mem")) {
-            if (have_mem)
-                return fail(ps, "mem given twice%s", "");
             if (parse_mem(ps, val, &sd->nr_pages))
                 return -1;
-            have_mem = true;
         } else if (!strcmp(key, "mode")) {
             if (!strcmp(val, "pv"))
                 sd->mode = PT_MODE_PV;
@@ -226,8 +235,11 @@ int scenario_parse(const char *text, size_t len, struct scenario *s,
         wlen = (size_t)(ps.p - w);
         if (wlen != 6 || strncmp(w, "domain", 6)) {
             char word[32];
+            size_t n = min(wlen, sizeof(word) - 1);
 
-            strlcpy(word, w, min(wlen + 1, sizeof(word)));
+            /* The text need not be terminated: copy only what is there. */
+            memcpy(word, w, n);
+            word[n] = '\0';
             return fail(&ps, "expected 'domain', found '%s'", word);
         }
         if (s->nr_domains == MAX_DOMAINS)

@@ -24,7 +24,7 @@ struct kernel_param {
 #define integer_param(name, var) __param(name, PARAM_UINT, var, 0)
 /* A bool: "name", "name=1|yes|on|true", "name=0|no|off|false", "no-name". */
 #define boolean_param(name, var) __param(name, PARAM_BOOL, var, 0)
-/* A char array, truncated to its size. */
+/* A char array; a value that does not fit is refused. */
 #define string_param(name, var) __param(name, PARAM_STRING, var, sizeof(var))
 
 /*

@@ -14,6 +14,8 @@
  * it has spaces), expect (the shutdown reason that counts as a pass:
  * poweroff or crash; default poweroff).
  *
+ * Each key but disk may appear at most once on a line.
+ *
  * The parser is pure (no hypervisor state) and unit-tested on the host.
  */
 #ifndef __HV_SCENARIO_H__
