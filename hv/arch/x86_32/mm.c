@@ -359,58 +359,77 @@ static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
     return rc;
 }
 
-long do_mmu_update(uint32_t ureqs, uint32_t count, uint32_t pdone,
-                   uint32_t foreigndom)
+/* One mmu_update request: entry points at a mmu_update_t. */
+static int do_one_mmu_update(struct domain *d, struct vcpu *v,
+                             const void *entry)
 {
-    struct domain *d = current->domain;
+    const mmu_update_t *req = entry;
+    uint32_t cmd = (uint32_t)req->ptr & 3;
+
+    if ((req->ptr >> 32) || (req->val >> 32)) {
+        gprintk(d, "mmu_update: address or entry beyond 32 bits");
+        return -EINVAL;
+    }
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        return do_one_pt_update(d, (uint32_t)req->ptr & ~3U, (uint32_t)req->val,
+                                cmd == MMU_PT_UPDATE_PRESERVE_AD);
+    case MMU_MACHPHYS_UPDATE:
+        gprintk(d, "mmu_update: MMU_MACHPHYS_UPDATE refused: the P2M and M2P "
+                   "belong to the hypervisor");
+        return -ENOSYS;
+    default:
+        gprintk(d, "mmu_update: bad command %u", cmd);
+        return -EINVAL;
+    }
+}
+
+/*
+ * The batch loop mmu_update and mmuext_op share (Xen's semantics): entries
+ * are applied in order, the first failure stops the batch, *pdone counts
+ * the entries done. Between entries the call may be preempted: it is then
+ * re-issued with the rest of the batch and count | MMU_UPDATE_PREEMPTED,
+ * and the done count so far is carried in *pdone.
+ */
+static long do_mmu_batch(unsigned int op, const char *name, uint32_t uentries,
+                         uint32_t count, uint32_t pdone, uint32_t foreigndom,
+                         size_t size,
+                         int (*one)(struct domain *, struct vcpu *, const void *))
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
     uint32_t i, done = 0;
+    union {
+        mmu_update_t u;
+        struct mmuext_op x;
+    } entry;
     long rc = 0;
 
+    ASSERT(size <= sizeof(entry));
     if (count & MMU_UPDATE_PREEMPTED) {
         count &= ~MMU_UPDATE_PREEMPTED;
         if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
     if ((domid_t)foreigndom != DOMID_SELF && foreigndom != d->domain_id) {
-        gprintk(d, "mmu_update: foreign domain %u not allowed", foreigndom);
+        gprintk(d, "%s: foreign domain %u not allowed", name, foreigndom);
         return -EPERM;
     }
     for (i = 0; i < count; i++) {
-        mmu_update_t req;
-
         if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
-            rc = hypercall_create_continuation(
-                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
-                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            rc = hypercall_create_continuation(op, uentries + i * size,
+                                               (count - i) | MMU_UPDATE_PREEMPTED,
+                                               pdone, foreigndom);
             break;
         }
-        if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req))) {
-            gprintk(d, "mmu_update: request %u at %#x unreadable", i,
-                    ureqs + i * (uint32_t)sizeof(req));
+        if (copy_from_guest(&entry, uentries + i * size, size)) {
+            gprintk(d, "%s: entry %u at %#x unreadable", name, i,
+                    uentries + i * (uint32_t)size);
             rc = -EFAULT;
             break;
         }
-        if ((req.ptr >> 32) || (req.val >> 32)) {
-            gprintk(d, "mmu_update: address or entry beyond 32 bits");
-            rc = -EINVAL;
-            break;
-        }
-        switch ((uint32_t)req.ptr & 3) {
-        case MMU_NORMAL_PT_UPDATE:
-        case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = do_one_pt_update(d, (uint32_t)req.ptr & ~3U, (uint32_t)req.val,
-                                  ((uint32_t)req.ptr & 3) ==
-                                      MMU_PT_UPDATE_PRESERVE_AD);
-            break;
-        case MMU_MACHPHYS_UPDATE:
-            gprintk(d, "mmu_update: MMU_MACHPHYS_UPDATE refused: the P2M and "
-                       "M2P belong to the hypervisor");
-            rc = -ENOSYS;
-            break;
-        default:
-            gprintk(d, "mmu_update: bad command %u", (uint32_t)req.ptr & 3);
-            rc = -EINVAL;
-        }
+        rc = one(d, v, &entry);
         if (rc)
             break;
     }
@@ -418,6 +437,14 @@ long do_mmu_update(uint32_t ureqs, uint32_t count, uint32_t pdone,
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
         rc = -EFAULT;
     return rc;
+}
+
+long do_mmu_update(uint32_t ureqs, uint32_t count, uint32_t pdone,
+                   uint32_t foreigndom)
+{
+    return do_mmu_batch(__HYPERVISOR_mmu_update, "mmu_update", ureqs, count,
+                        pdone, foreigndom, sizeof(mmu_update_t),
+                        do_one_mmu_update);
 }
 
 /* --- mmuext_op -------------------------------------------------------- */
@@ -492,9 +519,9 @@ static int new_baseptr(struct domain *d, uint32_t *slot, uint32_t mfn,
     return old;
 }
 
-static int do_one_mmuext(struct domain *d, struct vcpu *v,
-                         const struct mmuext_op *op)
+static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
 {
+    const struct mmuext_op *op = entry;
     uint32_t mfn = op->arg1.mfn;
     struct page_info *pg;
     int rc = 0;
@@ -580,42 +607,8 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v,
 long do_mmuext_op(uint32_t uops, uint32_t count, uint32_t pdone,
                   uint32_t foreigndom)
 {
-    struct vcpu *v = current;
-    struct domain *d = v->domain;
-    uint32_t i, done = 0;
-    long rc = 0;
-
-    if (count & MMU_UPDATE_PREEMPTED) {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
-    }
-    if ((domid_t)foreigndom != DOMID_SELF && foreigndom != d->domain_id) {
-        gprintk(d, "mmuext_op: foreign domain %u not allowed", foreigndom);
-        return -EPERM;
-    }
-    for (i = 0; i < count; i++) {
-        struct mmuext_op op;
-
-        if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
-            rc = hypercall_create_continuation(
-                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
-                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
-            break;
-        }
-        if (copy_from_guest(&op, uops + i * sizeof(op), sizeof(op))) {
-            gprintk(d, "mmuext_op: op %u unreadable", i);
-            rc = -EFAULT;
-            break;
-        }
-        rc = do_one_mmuext(d, v, &op);
-        if (rc)
-            break;
-    }
-    done += i;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
-        rc = -EFAULT;
-    return rc;
+    return do_mmu_batch(__HYPERVISOR_mmuext_op, "mmuext_op", uops, count, pdone,
+                        foreigndom, sizeof(struct mmuext_op), do_one_mmuext);
 }
 
 /* --- update_va_mapping ------------------------------------------------ */
