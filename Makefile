@@ -22,7 +22,7 @@ LIBGCC   := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 HV_COMMON := boot_domains cmdline console domain elf event_channel kernel \
 	memory page_alloc scenario sched stats timer
-KLIB      := string vsnprintf
+KLIB      := arith string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \
 	multiboot ns16550 paging pv_traps setup shutdown time traps usercopy
 HV_ARCH_S := head entry

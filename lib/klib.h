@@ -1,6 +1,7 @@
 /*
  * klib.h - the freestanding C library shared by the hypervisor, the guest
- * kernels and the host unit tests: string functions and formatted output.
+ * kernels and the host unit tests: string functions, formatted output, and
+ * the arithmetic both sides of the ABI must agree on.
  * Pure code: no state, no hardware, no allocation.
  */
 #ifndef __KLIB_H__
@@ -47,5 +48,12 @@ bool parse_u32(const char *s, const char **end, unsigned base, uint32_t *out);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+/*
+ * scale_delta - (delta << shift) * mul >> 32 (a negative shift shifts
+ * right): TSC ticks to nanoseconds with the tsc_to_system_mul and
+ * tsc_shift of struct vcpu_time_info.
+ */
+uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift);
 
 #endif /* __KLIB_H__ */

@@ -11,19 +11,6 @@ uint64_t rdtsc_guest(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
-{
-    uint32_t lo, hi;
-
-    if (shift < 0)
-        delta >>= -shift;
-    else
-        delta <<= shift;
-    lo = (uint32_t)delta;
-    hi = (uint32_t)(delta >> 32);
-    return (((uint64_t)lo * mul) >> 32) + (uint64_t)hi * mul;
-}
-
 uint64_t monotonic_ns(void)
 {
     volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
@@ -34,7 +21,7 @@ uint64_t monotonic_ns(void)
         v = t->version;
         asm volatile("" ::: "memory");
         ns = t->system_time +
-             scale(rdtsc_guest() - t->tsc_timestamp, t->tsc_to_system_mul,
+             scale_delta(rdtsc_guest() - t->tsc_timestamp, t->tsc_to_system_mul,
                    t->tsc_shift);
         asm volatile("" ::: "memory");
     } while ((v & 1) || v != t->version);

@@ -20,20 +20,6 @@ static int8_t tsc_shift;
 static unsigned int opt_timeout = DEFAULT_TIMEOUT_S;
 integer_param("timeout", opt_timeout);
 
-/* (delta << shift) * mul >> 32, without 128-bit arithmetic. */
-static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
-{
-    uint32_t lo, hi;
-
-    if (shift < 0)
-        delta >>= -shift;
-    else
-        delta <<= shift;
-    lo = (uint32_t)delta;
-    hi = (uint32_t)(delta >> 32);
-    return (((uint64_t)lo * mul) >> 32) + (uint64_t)hi * mul;
-}
-
 void time_init(void)
 {
     arch_time_init();
