@@ -97,8 +97,16 @@ static void test_loopback(void)
     unmask_evtchn(a);
     is(port_hits[a], 2, "unmask delivers it");
 
+    mask_evtchn(b);
+    send.port = a;
+    (void)evtchn_op(EVTCHNOP_send, &send);
+    ok(shared_info->evtchn_pending[b / 32] & (1U << (b % 32)),
+       "a masked port with an event pending");
     cl.port = b;
     is(evtchn_op(EVTCHNOP_close, &cl), 0, "close one end");
+    ok(!(shared_info->evtchn_pending[b / 32] & (1U << (b % 32))),
+       "closing it cleared its pending bit");
+    unmask_evtchn(b);
     is(evtchn_op(EVTCHNOP_status, &st), 0, "status again");
     is(st.status, EVTCHNSTAT_unbound, "the other end is unbound again");
     send.port = a;

@@ -142,10 +142,12 @@ static void try_page_tables(uint64_t pte)
     is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), 0, "unpin our directory (CR3 keeps it)");
     is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), -XEN_EINVAL, "unpinning it again fails");
     is(pin_table(2, pd_mfn), 0, "pin it again");
-    is(mmuext(MMUEXT_CLEAR_PAGE, pd_mfn), -XEN_EINVAL,
+    is(mmuext(MMUEXT_CLEAR_PAGE, pd_mfn), -XEN_EBUSY,
        "CLEAR_PAGE on a page table: refused");
-    is(mmuext(MMUEXT_CLEAR_PAGE, foreign), -XEN_EINVAL,
+    is(mmuext(MMUEXT_CLEAR_PAGE, foreign), -XEN_EPERM,
        "CLEAR_PAGE on another guest's frame: refused");
+    is(mmuext(MMUEXT_UNPIN_TABLE, foreign), -XEN_EPERM,
+       "unpinning another guest's frame: refused");
     free_page(page);
     free_page(self);
 }
@@ -251,9 +253,18 @@ static void try_bad_arguments(void)
     is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), 0,
        "decrease_reservation with its list in hypervisor space does nothing");
     r.extent_start = (xen_pfn_t *)page;
-    r.domid = 1;
-    is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), -XEN_EINVAL,
+    r.domid = (domid_t)(start_info->domid + 1);
+    is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), -XEN_EPERM,
        "decrease_reservation for another domain");
+    r.domid = DOMID_SELF;
+    is(HYPERVISOR_memory_op(XENMEM_decrease_reservation | (5 << 6), &r),
+       -XEN_EINVAL, "memory_op with a start extent past the list");
+    is(HYPERVISOR_console_io(7, 1, (char *)page), -XEN_ENOSYS,
+       "console_io command 7");
+    is(HYPERVISOR_update_va_mapping((uint32_t)page,
+                                    ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | PTE_RW,
+                                    3), -XEN_EINVAL,
+       "update_va_mapping with flush type 3");
     {
         long rc;
 
@@ -295,6 +306,22 @@ static void try_huge_batch(void)
     free_page(target);
 }
 
+static void try_unwritable_results(void)
+{
+    struct evtchn_alloc_unbound *au = alloc_page();
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = 1 };
+
+    au->dom = DOMID_SELF;
+    au->remote_dom = DOMID_SELF;
+    is(set_page_ro(au), 0, "an alloc_unbound request in a read-only page");
+    is(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, au), -XEN_EFAULT,
+       "its port cannot be written back: -EFAULT");
+    is(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0, "status of port 1");
+    is(st.status, EVTCHNSTAT_closed, "the port it took was given back");
+    (void)set_page_rw(au);
+    free_page(au);
+}
+
 static void try_exhaustion(void)
 {
     struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
@@ -307,7 +334,8 @@ static void try_exhaustion(void)
 
     while ((rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au)) == 0)
         n++;
-    is(rc, -XEN_ENOSPC, "ports run out with -ENOSPC (after %u)", n);
+    is(rc, -XEN_ENOSPC, "ports run out with -ENOSPC");
+    is(n, NR_EVTCHN_PORTS - 1, "after every port but 0, none leaked before");
     for (cl.port = 1; cl.port < NR_EVTCHN_PORTS; cl.port++)
         (void)HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
     is(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 0,
@@ -336,6 +364,7 @@ void test_main(void)
     try_hypervisor_space(pte);
     try_bad_arguments();
     try_huge_batch();
+    try_unwritable_results();
     try_exhaustion();
     hog_cpu();
     is(HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0), 0,

@@ -4,7 +4,8 @@
  * its kernel directory), installs it with NEW_USER_BASEPTR, and irets to
  * user mode. User code makes system calls (int $0x80, bounced to the guest
  * kernel on the stack_switch stack), touches kernel memory (a page fault
- * the kernel sees as a user fault) and tries a hypercall (-EPERM).
+ * the kernel sees as a user fault) and tries a hypercall (a #GP the
+ * guest kernel handles, as it would any forbidden int n).
  * Prints TAP.
  */
 #include <guest/test.h>
@@ -26,7 +27,7 @@ asm(".pushsection .rodata\n"
     "    movl 0xC0000000, %ecx\n"  /* guest kernel memory: not mapped here */
     "user_fault_resume:\n"
     "    movl $17, %eax\n"         /* __HYPERVISOR_xen_version */
-    "    int $0x82\n"              /* from user mode: -EPERM */
+    "    int $0x82\n"              /* from user mode: #GP to the kernel */
     "    movl %eax, %esi\n"
     "    movl 0xFC000000, %edi\n"  /* the read-only M2P is readable */
     "    movl $2, %eax\n"
@@ -69,6 +70,8 @@ static struct {
     bool on_kernel_stack;
     unsigned int user_faults;
     uint32_t fault_cr2, fault_ec, fault_cs;
+    unsigned int user_gps;
+    uint32_t gp_ec;
 } seen;
 
 static bool on_syscall(struct guest_regs *regs)
@@ -105,6 +108,18 @@ static bool on_page_fault(struct guest_regs *regs)
     if (regs->eip != USER_ADDR(user_fault_insn))
         return false;
     regs->eip = USER_ADDR(user_fault_resume);
+    return true;
+}
+
+/* A hypercall from user mode arrives as #GP(0x82 * 8 + 2): skip it. */
+static bool on_gp(struct guest_regs *regs)
+{
+    if (regs->cs != FLAT_USER_CS)
+        return false;
+    seen.user_gps++;
+    seen.gp_ec = regs->error_code;
+    regs->eax = 0xdead;
+    regs->eip += 2;
     return true;
 }
 
@@ -146,6 +161,7 @@ void test_main(void)
 
     set_trap_handler(128, on_syscall);
     set_trap_handler(14, on_page_fault);
+    set_trap_handler(13, on_gp);
     is(run_user(USER_VA, USER_STACK), 0, "user code ran and came back");
 
     is(seen.first_cs, FLAT_USER_CS, "system call came from user mode");
@@ -157,7 +173,9 @@ void test_main(void)
     is(seen.user_faults, 1, "touching guest-kernel memory faulted in user mode");
     is(seen.fault_cr2, 0xC0000000, "at the kernel address");
     ok(seen.fault_ec & 4, "the error code says user mode (%#x)", seen.fault_ec);
-    is((int32_t)seen.esi, -XEN_EPERM, "a hypercall from user mode gets -EPERM");
+    is(seen.user_gps, 1, "a hypercall from user mode is a #GP for the kernel");
+    is(seen.gp_ec, 0x82 * 8 + 2, "whose error code names the hypercall vector");
+    is(seen.esi, 0xdead, "and user mode went on where the kernel said");
     is(seen.edi, machine_to_phys[0], "user mode can read the M2P");
     is(seen.calls, 2, "two system calls");
 

@@ -254,7 +254,7 @@ long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer)
         /* The serial console's input is the hypervisor's (debug keys). */
         return -ENOSYS;
     default:
-        gprintk(d, "console_io: bad command %u", cmd);
-        return -EINVAL;
+        gprintk(d, "console_io: command %u not supported", cmd);
+        return -ENOSYS;
     }
 }

@@ -186,6 +186,9 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
         break;
     }
     memset(chn, 0, sizeof(*chn));
+    /* A stale pending bit would swallow the first event of the port's next
+     * use (setting an already-set bit raises no upcall). */
+    clear_bit(port, d->shared_info->evtchn_pending);
     return 0;
 }
 
@@ -266,6 +269,12 @@ void evtchn_destroy(struct domain *d)
             evtchn_close(d, p);
 }
 
+static bool has_output(uint32_t cmd)
+{
+    return cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_interdomain ||
+           cmd == EVTCHNOP_bind_virq || cmd == EVTCHNOP_status;
+}
+
 long do_event_channel_op(uint32_t cmd, uint32_t arg)
 {
     struct domain *d = current->domain;
@@ -322,8 +331,17 @@ long do_event_channel_op(uint32_t cmd, uint32_t arg)
     default:
         rc = -ENOSYS;
     }
-    if (rc == 0 && copy_to_guest(arg, &op, size[cmd]))
+    /* Write back only the ops with results. If the caller cannot learn the
+     * port it got, take the port back. */
+    if (rc == 0 && has_output(cmd) && copy_to_guest(arg, &op, size[cmd])) {
+        if (cmd == EVTCHNOP_alloc_unbound)
+            evtchn_close(d, op.alloc_unbound.port);
+        else if (cmd == EVTCHNOP_bind_interdomain)
+            evtchn_close(d, op.bind_interdomain.local_port);
+        else if (cmd == EVTCHNOP_bind_virq)
+            evtchn_close(d, op.bind_virq.port);
         rc = -EFAULT;
+    }
     if (rc < 0)
         gprintk(d, "event_channel_op %u failed: %ld", cmd, rc);
     return rc;

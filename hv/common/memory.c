@@ -17,7 +17,7 @@
 #include <public/memory.h>
 
 /* Xen's encoding of a preempted call's progress in the cmd argument. */
-#define MEMOP_EXTENT_SHIFT 4
+#define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
 
 static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
@@ -81,8 +81,16 @@ static long reservation_op(struct domain *d, uint32_t op,
         gprintk(d, "memory_op: bad argument %#x", arg);
         return -EFAULT;
     }
-    if (r.domid != DOMID_SELF || r.extent_order || r.mem_flags) {
-        gprintk(d, "memory_op: only DOMID_SELF, order 0, no flags");
+    if (r.domid != DOMID_SELF && r.domid != d->domain_id) {
+        gprintk(d, "memory_op: domain %u is not the caller", r.domid);
+        return -EPERM;
+    }
+    if (r.extent_order || r.mem_flags) {
+        gprintk(d, "memory_op: only order 0 and no flags");
+        return -EINVAL;
+    }
+    if (start > r.nr_extents) {
+        gprintk(d, "memory_op: start extent %u beyond %u", start, r.nr_extents);
         return -EINVAL;
     }
     for (i = start; i < r.nr_extents; i++) {
@@ -90,8 +98,8 @@ static long reservation_op(struct domain *d, uint32_t op,
 
         if (i > start && !((i - start) % 64) && hypercall_preempt_check())
             return hypercall_create_continuation(
-                __HYPERVISOR_memory_op, op | (i << MEMOP_EXTENT_SHIFT), arg, 0,
-                0);
+                __HYPERVISOR_memory_op, 2, op | (i << MEMOP_EXTENT_SHIFT), arg,
+                0, 0);
         if (copy_from_guest(&pfn, slot, sizeof(pfn))) {
             gprintk(d, "memory_op: extent list %#x unreadable", slot);
             break;

@@ -53,9 +53,14 @@ typedef uint32_t xen_ulong_t;
 /* set_trap_table(const struct trap_info *table): ends at address == 0. */
 struct trap_info {
     uint8_t vector;   /* exception or software interrupt vector           */
-    uint8_t flags;    /* bits 0-1: lowest mode allowed to "int n" it (3 = user);
-                         bit 2: mask events on entry (interrupt gate)       */
-    uint16_t cs;      /* FLAT_KERNEL_CS                                     */
+    uint8_t flags;    /* bits 0-1: DPL for "int n" of this vector: guest
+                         kernel mode counts as privilege 1 and user mode as
+                         3, so 1-3 allow the kernel and 3 allows user mode;
+                         exceptions are delivered whatever the DPL. int3
+                         and into always reach their handlers.
+                         bit 2: mask events on entry (interrupt gate).
+                         Other bits are ignored.                            */
+    uint16_t cs;      /* FLAT_KERNEL_CS (not checked)                       */
     uint32_t address; /* handler's virtual address                          */
 };
 XEN_ABI_SIZE(struct trap_info, 8);
@@ -65,8 +70,9 @@ XEN_ABI_SIZE(struct trap_info, 8);
 /*
  * The frame the hypervisor pushes on the guest kernel stack when it
  * delivers an exception, a software interrupt or an event (lowest address
- * first). error_code is pushed only for vectors 8, 10-14 and 17, as the CPU
- * does. The stack is the current one if the guest was in kernel mode, else
+ * first). error_code is pushed only for the exceptions that have one
+ * (10-14 and 17; 8 never reaches a guest), never for a software
+ * interrupt or an event; a refused "int n" arrives as a #GP, with one. The stack is the current one if the guest was in kernel mode, else
  * the one set with stack_switch. eflags.IF reflects the event mask at the
  * time of the trap (1 = events were enabled). For a page fault the
  * faulting address is in vcpu_info.arch.cr2.

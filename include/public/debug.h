@@ -15,7 +15,8 @@
  */
 #define DEBUGOP_frame_info 0
 /* DEBUGOP_audit(): re-derive the caller's reference counts and page types
- * from its page tables; returns the number of inconsistencies (0 = good). */
+ * from its page tables; returns the number of inconsistencies (0 = good),
+ * or -XEN_ENOMEM if the hypervisor has no scratch memory for it. */
 #define DEBUGOP_audit      1
 
 struct debug_frame_info {

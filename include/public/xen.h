@@ -37,8 +37,8 @@
 
 /* Virtual interrupts (event channels bound with EVTCHNOP_bind_virq). */
 #define VIRQ_TIMER      0  /* One-shot timer set with set_timer_op.        */
-#define VIRQ_DEBUG      1  /* Debug key pressed on the serial console.     */
-#define VIRQ_CONSOLE    2  /* Reserved.                                    */
+#define VIRQ_DEBUG      1  /* Reserved: not raised yet.                    */
+#define VIRQ_CONSOLE    2  /* Reserved: not raised yet.                    */
 #define NR_VIRQS       24
 
 #ifndef __ASSEMBLY__

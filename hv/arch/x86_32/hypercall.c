@@ -4,8 +4,9 @@
  * result to eax, counts the call. Also continuations (re-issuing a long
  * hypercall) and the preemption check.
  *
- * Hypercalls come only from guest kernel mode; from user mode they fail
- * with -EPERM. The dispatcher knows nothing of what the calls do.
+ * Hypercalls come only from guest kernel mode; from user mode "int $0x82"
+ * is reflected to the guest kernel as a #GP, like any int n the guest may
+ * not use. The dispatcher knows nothing of what the calls do.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -14,6 +15,7 @@
 #include <hv/hypercall.h>
 #include <hv/stats.h>
 #include <asm/irq.h>
+#include <asm/pv.h>
 #include <public/xen.h>
 
 typedef long (*hypercall_fn_t)(const struct cpu_user_regs *r);
@@ -83,6 +85,13 @@ void do_hypercall(struct cpu_user_regs *regs)
     uint32_t nr = regs->eax;
     long ret;
 
+    if (!v->arch.kernel_mode) {
+        /* From user mode, "int $0x82" is a gate the guest may not use: the
+         * guest kernel gets the #GP, as for any other forbidden int n. */
+        regs->eip -= 2; /* the gate let it through: back to the "int" */
+        pv_inject_trap(v, regs, HYPERCALL_VECTOR);
+        return;
+    }
     if (nr >= NR_hypercalls || !hypercall_table[nr].fn) {
         gprintk(v->domain, "hypercall %u does not exist", nr);
         regs->eax = (uint32_t)-ENOSYS;
@@ -91,13 +100,6 @@ void do_hypercall(struct cpu_user_regs *regs)
     }
     perfc_incr(hypercalls[nr]);
     v->domain->nr_hypercalls++;
-    if (!v->arch.kernel_mode) {
-        gprintk(v->domain, "hypercall %s from user mode refused",
-                hypercall_table[nr].name);
-        regs->eax = (uint32_t)-EPERM;
-        perfc_incr(hypercall_errors);
-        return;
-    }
     ret = hypercall_table[nr].fn(regs);
     /* iret's result is the guest's own eax, not a status. */
     if (nr != __HYPERVISOR_iret && ret < 0 && ret >= -4095)
@@ -105,17 +107,20 @@ void do_hypercall(struct cpu_user_regs *regs)
     regs->eax = (uint32_t)ret;
 }
 
-long hypercall_create_continuation(unsigned int op, uint32_t a1, uint32_t a2,
-                                   uint32_t a3, uint32_t a4)
+long hypercall_create_continuation(unsigned int op, unsigned int nargs,
+                                   uint32_t a1, uint32_t a2, uint32_t a3,
+                                   uint32_t a4)
 {
     struct cpu_user_regs *regs = current->arch.regs;
+    uint32_t *arg[] = { &regs->ebx, &regs->ecx, &regs->edx, &regs->esi };
+    const uint32_t val[] = { a1, a2, a3, a4 };
+    unsigned int i;
 
+    ASSERT(nargs <= ARRAY_SIZE(arg));
     /* Back over "int $0x82" (cd 82) so the guest issues the call again. */
     regs->eip -= 2;
-    regs->ebx = a1;
-    regs->ecx = a2;
-    regs->edx = a3;
-    regs->esi = a4;
+    for (i = 0; i < nargs; i++)
+        *arg[i] = val[i];
     return op; /* lands in eax: the hypercall number */
 }
 

@@ -412,13 +412,13 @@ static long do_mmu_batch(unsigned int op, const char *name, uint32_t uentries,
         if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
-    if ((domid_t)foreigndom != DOMID_SELF && foreigndom != d->domain_id) {
+    if ((domid_t)foreigndom != DOMID_SELF && (domid_t)foreigndom != d->domain_id) {
         gprintk(d, "%s: foreign domain %u not allowed", name, foreigndom);
         return -EPERM;
     }
     for (i = 0; i < count; i++) {
         if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
-            rc = hypercall_create_continuation(op, uentries + i * size,
+            rc = hypercall_create_continuation(op, 4, uentries + i * size,
                                                (count - i) | MMU_UPDATE_PREEMPTED,
                                                pdone, foreigndom);
             break;
@@ -478,9 +478,13 @@ static int unpin_table(struct domain *d, uint32_t mfn)
 {
     struct page_info *pg;
 
-    if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d)) {
-        gprintk(d, "unpin: mfn %#x is not the domain's", mfn);
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "unpin: mfn %#x does not exist", mfn);
         return -EINVAL;
+    }
+    if (!get_page(mfn_to_page(mfn), d)) {
+        gprintk(d, "unpin: mfn %#x is not the domain's", mfn);
+        return -EPERM;
     }
     pg = mfn_to_page(mfn);
     if (!(pg->type_info & PGT_pinned)) {
@@ -517,6 +521,22 @@ static int new_baseptr(struct domain *d, uint32_t *slot, uint32_t mfn,
         *slot = mfn;
     }
     return old;
+}
+
+/* A writable reference to one of d's frames, for CLEAR_PAGE/COPY_PAGE. */
+static int get_writable_frame(struct domain *d, uint32_t mfn, const char *what)
+{
+    int rc;
+
+    if (!mfn_valid(mfn)) {
+        gprintk(d, "%s: mfn %#x does not exist", what, mfn);
+        return -EINVAL;
+    }
+    rc = get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page);
+    if (rc)
+        gprintk(d, "%s: mfn %#x is not a writable frame of the domain (%d)",
+                what, mfn, rc);
+    return rc;
 }
 
 static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
@@ -569,12 +589,8 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
         perfc_incr(invlpgs);
         return 0;
     case MMUEXT_CLEAR_PAGE:
-        if (!mfn_valid(mfn) ||
-            get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page)) {
-            gprintk(d, "clear_page: mfn %#x is not a writable frame of the "
-                       "domain", mfn);
-            return -EINVAL;
-        }
+        if ((rc = get_writable_frame(d, mfn, "clear_page")) != 0)
+            return rc;
         clear_domain_page(mfn);
         put_page_and_type(mfn_to_page(mfn));
         return 0;
@@ -583,15 +599,12 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
 
         if (!mfn_valid(src) || !get_page(mfn_to_page(src), d)) {
             gprintk(d, "copy_page: source mfn %#x is not the domain's", src);
-            return -EINVAL;
+            return mfn_valid(src) ? -EPERM : -EINVAL;
         }
         pg = mfn_to_page(src);
-        if (!mfn_valid(mfn) ||
-            get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page)) {
+        if ((rc = get_writable_frame(d, mfn, "copy_page")) != 0) {
             put_page(pg);
-            gprintk(d, "copy_page: mfn %#x is not a writable frame of the "
-                       "domain", mfn);
-            return -EINVAL;
+            return rc;
         }
         copy_domain_page(mfn, src);
         put_page_and_type(mfn_to_page(mfn));
@@ -622,9 +635,10 @@ long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
     struct page_info *l1pg;
     int rc;
 
-    if (va >= HYPERVISOR_VIRT_START || hi) {
-        gprintk(d, "update_va_mapping: bad address %#x or entry %#x%08x", va,
-                hi, lo);
+    if (va >= HYPERVISOR_VIRT_START || hi ||
+        (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK) {
+        gprintk(d, "update_va_mapping: bad address %#x, entry %#x%08x or "
+                "flags %#x", va, hi, lo, flags);
         return -EINVAL;
     }
     l2 = map_domain_page(v->arch.guest_table);

@@ -108,7 +108,7 @@ static void expect_cr3(struct audit *a, uint32_t mfn)
     a->type[idx]++;
 }
 
-static unsigned int audit_domain(struct domain *d)
+static long audit_domain(struct domain *d)
 {
     struct audit a = { .d = d };
     uint32_t pages, i;
@@ -118,7 +118,7 @@ static unsigned int audit_domain(struct domain *d)
     pages = ROUNDUP(2 * a.nr * sizeof(uint32_t), PAGE_SIZE) >> PAGE_SHIFT;
     a.count = alloc_xenheap_pages(pages);
     if (!a.count)
-        return 1;
+        return -ENOMEM;
     a.type = a.count + a.nr;
 
     /* The permanent references of the frames the hypervisor shares. */

@@ -29,14 +29,15 @@ struct evtchn {
 long do_event_channel_op(uint32_t cmd, uint32_t arg);
 /*
  * evtchn_set_pending - mark port pending for v's domain and, unless the
- * port or the vcpu is masked, raise the upcall and wake the vcpu.
+ * port is masked, raise the upcall and wake the vcpu if it is blocked (as
+ * Xen: the vcpu's own event mask delays the upcall, not the wakeup).
  */
 void evtchn_set_pending(struct vcpu *v, evtchn_port_t port);
 /* Raise virq on v if the guest bound it; otherwise nothing happens. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 /* Close every port of a dying domain, unbinding its peers. */
 void evtchn_destroy(struct domain *d);
-/* True if v has an unmasked event waiting (it should run or get an upcall). */
+/* True if v has an upcall pending (evtchn_upcall_pending), masked or not. */
 bool event_pending(struct vcpu *v);
 
 #endif /* __HV_EVENT_H__ */

@@ -14,11 +14,13 @@ void do_hypercall(struct cpu_user_regs *regs);
 /*
  * hypercall_create_continuation - make the guest re-issue hypercall op with
  * new arguments when it next runs (after any pending events or other
- * vcpus), so that a long batch never holds the cpu for long. Returns the
- * value the handler must return.
+ * vcpus), so that a long batch never holds the cpu for long. Only the
+ * first nargs argument registers are rewritten; the others keep the
+ * guest's values. Returns the value the handler must return.
  */
-long hypercall_create_continuation(unsigned int op, uint32_t a1, uint32_t a2,
-                                   uint32_t a3, uint32_t a4);
+long hypercall_create_continuation(unsigned int op, unsigned int nargs,
+                                   uint32_t a1, uint32_t a2, uint32_t a3,
+                                   uint32_t a4);
 /* True when a long hypercall should stop and continue later: an
  * interrupt is waiting or the caller has an event to take. */
 bool hypercall_preempt_check(void);

@@ -138,7 +138,8 @@ void put_page(struct page_info *pg);
 /*
  * get_page_type - take a type reference, changing the frame's type if its
  * type count is zero (validating it if the new type is a page table).
- * Returns 0 or a negative errno (-EBUSY: in use as another type).
+ * Returns 0 or a negative errno: -EBUSY (in use as another type),
+ * -EOVERFLOW (count saturated), or the validation's error.
  */
 int get_page_type(struct page_info *pg, uint32_t type);
 void put_page_type(struct page_info *pg);
