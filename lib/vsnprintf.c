@@ -167,9 +167,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
                 s = (short)s;
             else if (lng == -2)
                 s = (signed char)s;
-            put_number(&o, s < 0 ? -(unsigned long long)s : (unsigned long long)s,
-                       s < 0, 10, false, width, prec, left, zero, sign_char,
-                       false);
+            put_number(
+                &o, s < 0 ? -(unsigned long long)s : (unsigned long long)s,
+                s < 0, 10, false, width, prec, left, zero, sign_char, false);
             break;
         case 'u':
         case 'x':
@@ -188,8 +188,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             else if (lng == -2)
                 u = (unsigned char)u;
             put_number(&o, u, false,
-                       *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X',
-                       width, prec, left, zero, 0, alt);
+                       *fmt == 'u'   ? 10
+                       : *fmt == 'o' ? 8
+                                     : 16,
+                       *fmt == 'X', width, prec, left, zero, 0, alt);
             break;
         case 'p':
             put_number(&o, (uintptr_t)va_arg(ap, void *), false, 16, false,

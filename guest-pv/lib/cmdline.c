@@ -16,7 +16,8 @@ const char *cmdline_get(const char *key, char *buf, size_t size)
         end = s;
         while (*s == ' ')
             s++;
-        if ((size_t)(end - w) > klen && !strncmp(w, key, klen) && w[klen] == '=') {
+        if ((size_t)(end - w) > klen && !strncmp(w, key, klen) &&
+            w[klen] == '=') {
             size_t n = (size_t)(end - (w + klen + 1));
 
             if (n >= size)

@@ -25,12 +25,15 @@ void do_hypervisor_callback(struct guest_regs *regs)
         unsigned int i = (unsigned int)__builtin_ctz(l1);
 
         l1 &= ~(1U << i);
-        while ((l2 = shared_info->evtchn_pending[i] & ~shared_info->evtchn_mask[i])) {
+        while ((l2 = shared_info->evtchn_pending[i] &
+                     ~shared_info->evtchn_mask[i])) {
             unsigned int b = (unsigned int)__builtin_ctz(l2);
             evtchn_port_t port = i * 32 + b;
 
             asm volatile("lock btrl %1, %0"
-                         : "+m"(shared_info->evtchn_pending[i]) : "r"(b) : "memory");
+                         : "+m"(shared_info->evtchn_pending[i])
+                         : "r"(b)
+                         : "memory");
             if (port < NR_EVTCHN_PORTS && port_handlers[port])
                 port_handlers[port](port, regs);
         }
@@ -58,7 +61,8 @@ int bind_virq(unsigned int virq, evtchn_handler_t fn)
 void mask_evtchn(evtchn_port_t port)
 {
     asm volatile("lock btsl %1, %0"
-                 : "+m"(shared_info->evtchn_mask[port / 32]) : "r"(port % 32)
+                 : "+m"(shared_info->evtchn_mask[port / 32])
+                 : "r"(port % 32)
                  : "memory");
 }
 

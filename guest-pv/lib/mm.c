@@ -7,7 +7,7 @@
  */
 #include <guest/guest.h>
 
-#define MAX_PFNS (512U << 8) /* 512 MiB */
+#define MAX_PFNS  (512U << 8) /* 512 MiB */
 #define MMU_BATCH 32
 
 static uint32_t free_bitmap[MAX_PFNS / 32];
@@ -149,7 +149,8 @@ int map_va(uint32_t va, uint32_t mfn, uint32_t flags)
                      mfn ? ((uint64_t)mfn << PAGE_SHIFT) | flags : 0);
     rc = mmu_flush();
     if (!rc) {
-        struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+        struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL,
+                                .arg1.linear_addr = va };
 
         rc = (int)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
     }

@@ -28,12 +28,12 @@ void guest_start(start_info_t *si)
         guest_shutdown(SHUTDOWN_crash);
 
     traps_init();
-    rc = HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, (unsigned long)hypervisor_callback,
-                                  FLAT_KERNEL_CS, 0);
+    rc = HYPERVISOR_set_callbacks(
+        FLAT_KERNEL_CS, (unsigned long)hypervisor_callback, FLAT_KERNEL_CS, 0);
     if (rc)
         guest_panic("set_callbacks failed: %ld", rc);
-    rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS,
-                                 (unsigned long)(kernel_stack + sizeof(kernel_stack)));
+    rc = HYPERVISOR_stack_switch(
+        FLAT_KERNEL_SS, (unsigned long)(kernel_stack + sizeof(kernel_stack)));
     if (rc)
         guest_panic("stack_switch failed: %ld", rc);
     mm_init();

@@ -20,9 +20,8 @@ uint64_t monotonic_ns(void)
     do {
         v = t->version;
         asm volatile("" ::: "memory");
-        ns = t->system_time +
-             scale_delta(rdtsc_guest() - t->tsc_timestamp, t->tsc_to_system_mul,
-                   t->tsc_shift);
+        ns = t->system_time + scale_delta(rdtsc_guest() - t->tsc_timestamp,
+                                          t->tsc_to_system_mul, t->tsc_shift);
         asm volatile("" ::: "memory");
     } while ((v & 1) || v != t->version);
     return ns;

@@ -8,10 +8,10 @@ extern const struct extable_entry __start_ex_table[], __stop_ex_table[];
 struct fault_info last_fault;
 static trap_handler_t handlers[257];
 
-#define T(v) extern char trap_##v[];
-T(0) T(1) T(3) T(4) T(5) T(6) T(7) T(9) T(10) T(11) T(12) T(13) T(14) T(16)
-T(17) T(18) T(19) T(64) T(128)
-#undef T
+/* The entry stubs in entry.S. */
+extern char trap_0[], trap_1[], trap_3[], trap_4[], trap_5[], trap_6[],
+    trap_7[], trap_9[], trap_10[], trap_11[], trap_12[], trap_13[], trap_14[],
+    trap_16[], trap_17[], trap_18[], trap_19[], trap_64[], trap_128[];
 
 /* flags: DPL in bits 0-1 (3 = user mode may "int" it), bit 2 = mask events. */
 static const struct trap_info trap_table[] = {
@@ -77,7 +77,9 @@ int probe_read(const volatile void *p)
     uint32_t tmp;
 
     asm volatile("1: movl (%1), %0\n2:\n" GUEST_EXTABLE(1b, 2b)
-                 : "=&r"(tmp) : "r"(p), "0"(0) : "memory");
+                 : "=&r"(tmp)
+                 : "r"(p), "0"(0)
+                 : "memory");
     (void)tmp;
     return last_fault.count != before ? (int)last_fault.vector : -1;
 }
@@ -87,6 +89,8 @@ int probe_write(volatile void *p, uint32_t v)
     unsigned int before = last_fault.count;
 
     asm volatile("1: movl %1, (%0)\n2:\n" GUEST_EXTABLE(1b, 2b)
-                 : : "r"(p), "r"(v) : "memory");
+                 :
+                 : "r"(p), "r"(v)
+                 : "memory");
     return last_fault.count != before ? (int)last_fault.vector : -1;
 }

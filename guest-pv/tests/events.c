@@ -39,7 +39,8 @@ static void test_timer(void)
     ok(port > 0, "bind VIRQ_TIMER (port %d)", port);
     is(evtchn_op(EVTCHNOP_bind_virq, &again), -XEN_EEXIST,
        "binding it twice fails");
-    is(evtchn_op(EVTCHNOP_bind_virq, &bad), -XEN_EINVAL, "VIRQ 99 does not exist");
+    is(evtchn_op(EVTCHNOP_bind_virq, &bad), -XEN_EINVAL,
+       "VIRQ 99 does not exist");
 
     t0 = monotonic_ns();
     is(HYPERVISOR_set_timer_op(t0 + 5000000), 0, "set a timer 5 ms ahead");
@@ -62,12 +63,14 @@ static void test_timer(void)
 
 static void test_loopback(void)
 {
-    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF,
+                                       .remote_dom = DOMID_SELF };
     struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
     struct evtchn_status st = { .dom = DOMID_SELF };
     struct evtchn_send send;
     struct evtchn_close cl;
-    struct evtchn_alloc_unbound foreign = { .dom = DOMID_SELF, .remote_dom = 999 };
+    struct evtchn_alloc_unbound foreign = { .dom = DOMID_SELF,
+                                            .remote_dom = 999 };
     evtchn_port_t a, b;
 
     is(evtchn_op(EVTCHNOP_alloc_unbound, &au), 0, "alloc_unbound");
@@ -110,7 +113,8 @@ static void test_loopback(void)
     is(evtchn_op(EVTCHNOP_status, &st), 0, "status again");
     is(st.status, EVTCHNSTAT_unbound, "the other end is unbound again");
     send.port = a;
-    is(evtchn_op(EVTCHNOP_send, &send), 0, "sending on an unbound port is dropped");
+    is(evtchn_op(EVTCHNOP_send, &send), 0,
+       "sending on an unbound port is dropped");
     cl.port = a;
     is(evtchn_op(EVTCHNOP_close, &cl), 0, "close the other end");
     is(evtchn_op(EVTCHNOP_close, &cl), -XEN_EINVAL, "closing it twice fails");
@@ -128,7 +132,8 @@ static void test_soft_interrupts(void)
 {
     set_trap_handler(64, on_int40);
     asm volatile("int $0x40");
-    is(int40_hits, 1, "int $0x40 reaches the guest's handler via its trap table");
+    is(int40_hits, 1,
+       "int $0x40 reaches the guest's handler via its trap table");
     asm volatile("1: int $0x41\n2:\n" GUEST_EXTABLE(1b, 2b));
     is(last_fault.vector, 13, "int $0x41 (no handler) raises #GP");
     is(last_fault.error_code, 0x41 * 8 + 2, "error code names the vector");
@@ -160,9 +165,11 @@ static void peer_setup(void)
     }
     ping = !strcmp(role, "ping");
     if (ping) {
-        struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = peer };
+        struct evtchn_alloc_unbound au = { .dom = DOMID_SELF,
+                                           .remote_dom = peer };
 
-        is(evtchn_op(EVTCHNOP_alloc_unbound, &au), 0, "alloc a port for d%u", peer);
+        is(evtchn_op(EVTCHNOP_alloc_unbound, &au), 0, "alloc a port for d%u",
+           peer);
         is(au.port, 1, "it is port 1");
         peer_port = au.port;
         bind_evtchn_handler(peer_port, on_port);
@@ -177,7 +184,8 @@ static void test_peer(void)
     if (!peer)
         return;
     if (!ping) {
-        struct evtchn_bind_interdomain bi = { .remote_dom = peer, .remote_port = 1 };
+        struct evtchn_bind_interdomain bi = { .remote_dom = peer,
+                                              .remote_port = 1 };
 
         while (evtchn_op(EVTCHNOP_bind_interdomain, &bi)) {
             tries++;

@@ -37,7 +37,8 @@ static bool ours(uint32_t mfn)
 /* A frame of another guest: in the M2P, but not in our P2M. */
 static uint32_t find_foreign_frame(void)
 {
-    uint32_t max = (uint32_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+    uint32_t max =
+        (uint32_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
     uint32_t mfn;
 
     for (mfn = max - 1; mfn > 0x1000; mfn--)
@@ -60,7 +61,8 @@ static uint64_t test_pte_maddr(void)
 static void try_foreign_frames(uint64_t pte)
 {
     uint32_t foreign = find_foreign_frame();
-    uint32_t max = (uint32_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+    uint32_t max =
+        (uint32_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
     uint32_t free_mfn = 0, mfn;
 
     ok(foreign, "found another guest's frame in the M2P (%#x)", foreign);
@@ -68,9 +70,9 @@ static void try_foreign_frames(uint64_t pte)
        "map another guest's frame read-only: refused");
     is(pt_update(pte, ((uint64_t)foreign << PAGE_SHIFT) | PTE_RW), -XEN_EPERM,
        "map it writable: refused");
-    is(HYPERVISOR_update_va_mapping(TEST_VA, ((uint64_t)foreign << PAGE_SHIFT) | PTE_RO,
-                                    UVMF_INVLPG), -XEN_EPERM,
-       "same through update_va_mapping: refused");
+    is(HYPERVISOR_update_va_mapping(
+           TEST_VA, ((uint64_t)foreign << PAGE_SHIFT) | PTE_RO, UVMF_INVLPG),
+       -XEN_EPERM, "same through update_va_mapping: refused");
     is(pt_update(pte, (0x100ULL << PAGE_SHIFT) | PTE_RO), -XEN_EPERM,
        "map the hypervisor image (mfn 0x100): refused");
     is(pt_update(pte, PTE_RO), -XEN_EPERM, "map mfn 0 (BIOS): refused");
@@ -79,8 +81,8 @@ static void try_foreign_frames(uint64_t pte)
             free_mfn = mfn;
     is(pt_update(pte, ((uint64_t)free_mfn << PAGE_SHIFT) | PTE_RO), -XEN_EPERM,
        "map an unowned frame (%#x): refused", free_mfn);
-    is(pt_update(pte, ((uint64_t)(max + 5) << PAGE_SHIFT) | PTE_RO), -XEN_EINVAL,
-       "map a frame beyond memory: refused");
+    is(pt_update(pte, ((uint64_t)(max + 5) << PAGE_SHIFT) | PTE_RO),
+       -XEN_EINVAL, "map a frame beyond memory: refused");
     is(probe_read((void *)TEST_VA), 14, "and nothing got mapped");
 }
 
@@ -97,8 +99,8 @@ static void try_page_tables(uint64_t pte)
        "map one of our L1 tables writable: refused");
     is(HYPERVISOR_update_va_mapping(start_info->pt_base,
                                     ((uint64_t)pd_mfn << PAGE_SHIFT) | PTE_RW,
-                                    UVMF_INVLPG), -XEN_EBUSY,
-       "make the directory's own mapping writable: refused");
+                                    UVMF_INVLPG),
+       -XEN_EBUSY, "make the directory's own mapping writable: refused");
     is(pt_update(pte, ((uint64_t)pd_mfn << PAGE_SHIFT) | PTE_RO), 0,
        "mapping it read-only is allowed");
     is(pt_update(pte, 0), 0, "(unmapped again)");
@@ -139,8 +141,10 @@ static void try_page_tables(uint64_t pte)
        "another guest's frame as user directory: refused");
     is(mmuext(MMUEXT_PIN_L2_TABLE, foreign), -XEN_EPERM,
        "pinning another guest's frame: refused");
-    is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), 0, "unpin our directory (CR3 keeps it)");
-    is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), -XEN_EINVAL, "unpinning it again fails");
+    is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), 0,
+       "unpin our directory (CR3 keeps it)");
+    is(mmuext(MMUEXT_UNPIN_TABLE, pd_mfn), -XEN_EINVAL,
+       "unpinning it again fails");
     is(pin_table(2, pd_mfn), 0, "pin it again");
     is(mmuext(MMUEXT_CLEAR_PAGE, pd_mfn), -XEN_EBUSY,
        "CLEAR_PAGE on a page table: refused");
@@ -159,29 +163,33 @@ static void try_hypervisor_space(uint64_t pte)
     uint32_t slot;
 
     for (slot = FIRST_HV_L2_SLOT; slot < 1024; slot += 5)
-        if (pt_update(l2 + 4 * slot, ((uint64_t)pd_mfn << PAGE_SHIFT) | PTE_RW) !=
-            -XEN_EPERM)
+        if (pt_update(l2 + 4 * slot,
+                      ((uint64_t)pd_mfn << PAGE_SHIFT) | PTE_RW) != -XEN_EPERM)
             break;
     ok(slot >= 1024, "writing the hypervisor's page-directory slots: refused");
     is(pt_update(l2 + 4 * 5, (0ULL << PAGE_SHIFT) | PTE_RW | _PAGE_PSE),
        -XEN_EINVAL, "a 4 MiB superpage: refused");
     is(pt_update(pte, ((uint64_t)virt_to_mfn((void *)start_info->virt_base)
-                       << PAGE_SHIFT) | PTE_RW | _PAGE_GLOBAL),
+                       << PAGE_SHIFT) |
+                          PTE_RW | _PAGE_GLOBAL),
        -XEN_EINVAL, "a global mapping: refused");
     is(HYPERVISOR_update_va_mapping(HYPERVISOR_VIRT_START,
                                     ((uint64_t)pd_mfn << PAGE_SHIFT) | PTE_RO,
-                                    UVMF_INVLPG), -XEN_EINVAL,
-       "update_va_mapping in hypervisor space: refused");
+                                    UVMF_INVLPG),
+       -XEN_EINVAL, "update_va_mapping in hypervisor space: refused");
     is(mmuext(MMUEXT_INVLPG_LOCAL, 0xFE000000), -XEN_EINVAL,
        "invlpg of a hypervisor address: refused");
-    is(probe_write((void *)0xFE000000, 0), 14, "the hypervisor is still unreachable");
+    is(probe_write((void *)0xFE000000, 0), 14,
+       "the hypervisor is still unreachable");
 }
 
 static void try_bad_arguments(void)
 {
     mmu_update_t u[2];
-    struct trap_info bad_traps[2] = { { 14, 0, FLAT_KERNEL_CS, 0xFE001000 }, { 0 } };
-    struct trap_info df_trap[2] = { { 8, 0, FLAT_KERNEL_CS, 0xC0001000 }, { 0 } };
+    struct trap_info bad_traps[2] = { { 14, 0, FLAT_KERNEL_CS, 0xFE001000 },
+                                      { 0 } };
+    struct trap_info df_trap[2] = { { 8, 0, FLAT_KERNEL_CS, 0xC0001000 },
+                                    { 0 } };
     struct evtchn_send send = { .port = 1000 };
     struct sched_shutdown sd = { .reason = 99 };
     struct debug_frame_info fi;
@@ -209,14 +217,14 @@ static void try_bad_arguments(void)
     is(HYPERVISOR_mmu_update(u, 1, (unsigned int *)0xFE000000, DOMID_SELF),
        -XEN_EFAULT, "mmu_update success count in hypervisor space");
     memcpy(unaligned, u, sizeof(u[0]));
-    is(HYPERVISOR_mmu_update((mmu_update_t *)unaligned, 1, &done, DOMID_SELF), 0,
-       "a misaligned request array still works");
+    is(HYPERVISOR_mmu_update((mmu_update_t *)unaligned, 1, &done, DOMID_SELF),
+       0, "a misaligned request array still works");
     is(page[0], 0x1234, "and did exactly what it said");
     is(mmuext(99, 0), -XEN_ENOSYS, "unknown mmuext command");
-    is(HYPERVISOR_update_va_mapping((uint32_t)page + 13,
-                                    ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | PTE_RO,
-                                    UVMF_INVLPG), 0,
-       "update_va_mapping with a misaligned address acts on its page");
+    is(HYPERVISOR_update_va_mapping(
+           (uint32_t)page + 13,
+           ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | PTE_RO, UVMF_INVLPG),
+       0, "update_va_mapping with a misaligned address acts on its page");
     is(probe_write(page, 1), 14, "that page is now read-only");
     (void)set_page_rw(page);
 
@@ -234,17 +242,18 @@ static void try_bad_arguments(void)
        "stack_switch to a hypervisor address");
     is(HYPERVISOR_event_channel_op(EVTCHNOP_send, &send), -XEN_EINVAL,
        "event channel port 1000");
-    is(HYPERVISOR_event_channel_op(EVTCHNOP_send, (void *)0xFE000000), -XEN_EFAULT,
-       "event channel argument in hypervisor space");
-    is(HYPERVISOR_console_io(CONSOLEIO_write, 10, (char *)0xFE000000), -XEN_EFAULT,
-       "console output from hypervisor memory");
-    is(HYPERVISOR_console_io(CONSOLEIO_write, 1U << 30, (char *)page), -XEN_E2BIG,
-       "1 GiB of console output");
+    is(HYPERVISOR_event_channel_op(EVTCHNOP_send, (void *)0xFE000000),
+       -XEN_EFAULT, "event channel argument in hypervisor space");
+    is(HYPERVISOR_console_io(CONSOLEIO_write, 10, (char *)0xFE000000),
+       -XEN_EFAULT, "console output from hypervisor memory");
+    is(HYPERVISOR_console_io(CONSOLEIO_write, 1U << 30, (char *)page),
+       -XEN_E2BIG, "1 GiB of console output");
     is(HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd), -XEN_EINVAL,
        "shutdown with reason 99");
     is(HYPERVISOR_sched_op(SCHEDOP_shutdown, (void *)0xFE000000), -XEN_EFAULT,
        "shutdown with its argument in hypervisor space");
-    is(HYPERVISOR_debug_op(77, 0, 0), -XEN_ENOSYS, "debug_op with a bad command");
+    is(HYPERVISOR_debug_op(77, 0, 0), -XEN_ENOSYS,
+       "debug_op with a bad command");
     is(HYPERVISOR_debug_op(DEBUGOP_frame_info, 0xffffff, (unsigned long)&fi),
        -XEN_EINVAL, "frame_info for a pfn we do not have");
     is(HYPERVISOR_debug_op(DEBUGOP_frame_info, 0, 0xFE000000), -XEN_EFAULT,
@@ -261,10 +270,10 @@ static void try_bad_arguments(void)
        -XEN_EINVAL, "memory_op with a start extent past the list");
     is(HYPERVISOR_console_io(7, 1, (char *)page), -XEN_ENOSYS,
        "console_io command 7");
-    is(HYPERVISOR_update_va_mapping((uint32_t)page,
-                                    ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | PTE_RW,
-                                    3), -XEN_EINVAL,
-       "update_va_mapping with flush type 3");
+    is(HYPERVISOR_update_va_mapping(
+           (uint32_t)page, ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | PTE_RW,
+           3),
+       -XEN_EINVAL, "update_va_mapping with flush type 3");
     {
         long rc;
 
@@ -294,7 +303,8 @@ static void try_huge_batch(void)
     is(HYPERVISOR_update_va_mapping((uint32_t)b, 0, UVMF_INVLPG), 0,
        "the page after the batch is unmapped");
     is(HYPERVISOR_mmu_update((mmu_update_t *)a, 0x7fffffff, &done, DOMID_SELF),
-       -XEN_EFAULT, "a batch of 2^31 entries stops at the first unreadable one");
+       -XEN_EFAULT,
+       "a batch of 2^31 entries stops at the first unreadable one");
     is(done, 256, "after the 256 that were there");
     done = 0;
     is(HYPERVISOR_mmu_update((mmu_update_t *)a, 0xffffffff, &done, DOMID_SELF),
@@ -302,7 +312,8 @@ static void try_huge_batch(void)
     is(target[0], 255, "the valid entries were applied, in order");
     (void)HYPERVISOR_update_va_mapping(
         (uint32_t)b,
-        ((uint64_t)pfn_to_mfn(virt_to_pfn(b)) << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG);
+        ((uint64_t)pfn_to_mfn(virt_to_pfn(b)) << PAGE_SHIFT) | PTE_RW,
+        UVMF_INVLPG);
     free_page(target);
 }
 
@@ -316,7 +327,8 @@ static void try_unwritable_results(void)
     is(set_page_ro(au), 0, "an alloc_unbound request in a read-only page");
     is(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, au), -XEN_EFAULT,
        "its port cannot be written back: -EFAULT");
-    is(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0, "status of port 1");
+    is(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0,
+       "status of port 1");
     is(st.status, EVTCHNSTAT_closed, "the port it took was given back");
     (void)set_page_rw(au);
     free_page(au);
@@ -324,12 +336,14 @@ static void try_unwritable_results(void)
 
 static void try_exhaustion(void)
 {
-    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF,
+                                       .remote_dom = DOMID_SELF };
     struct evtchn_close cl;
     unsigned int n = 0;
     long rc;
     xen_pfn_t pfn = start_info->nr_pages;
-    struct xen_memory_reservation r = { .extent_start = &pfn, .nr_extents = 1,
+    struct xen_memory_reservation r = { .extent_start = &pfn,
+                                        .nr_extents = 1,
                                         .domid = DOMID_SELF };
 
     while ((rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au)) == 0)

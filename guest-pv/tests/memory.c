@@ -6,12 +6,15 @@
  */
 #include <guest/test.h>
 
-#define PTE_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PTE_RW                                                                 \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 static long reservation(unsigned int cmd, xen_pfn_t *list, unsigned int n)
 {
     struct xen_memory_reservation r = {
-        .extent_start = list, .nr_extents = n, .domid = DOMID_SELF,
+        .extent_start = list,
+        .nr_extents = n,
+        .domid = DOMID_SELF,
     };
 
     return HYPERVISOR_memory_op(cmd, &r);
@@ -33,7 +36,8 @@ static long unmap(void *va)
 static long remap(void *va)
 {
     return HYPERVISOR_update_va_mapping(
-        (uint32_t)va, ((uint64_t)pfn_to_mfn(virt_to_pfn(va)) << PAGE_SHIFT) | PTE_RW,
+        (uint32_t)va,
+        ((uint64_t)pfn_to_mfn(virt_to_pfn(va)) << PAGE_SHIFT) | PTE_RW,
         UVMF_INVLPG);
 }
 
@@ -47,8 +51,10 @@ void test_main(void)
     uint32_t pfn = virt_to_pfn(page), old_mfn = pfn_to_mfn(pfn);
     xen_pfn_t list[BATCH];
     void *pages[BATCH];
-    struct xen_memory_reservation bad = { .extent_start = list, .nr_extents = 1,
-                                          .extent_order = 1, .domid = DOMID_SELF };
+    struct xen_memory_reservation bad = { .extent_start = list,
+                                          .nr_extents = 1,
+                                          .extent_order = 1,
+                                          .domid = DOMID_SELF };
     unsigned int i;
 
     is(total, start_info->nr_pages, "current reservation = nr_pages");

@@ -6,9 +6,10 @@
  */
 #include <guest/test.h>
 
-#define TEST_VA    0x10000000U /* an unused 4 MiB slot */
-#define PTE_RW     (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define PTE_RO     (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define TEST_VA 0x10000000U /* an unused 4 MiB slot */
+#define PTE_RW                                                                 \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PTE_RO (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 
 static struct debug_frame_info frame_info(void *va)
 {
@@ -27,7 +28,9 @@ static long audit(void)
 
 static long mmuext(unsigned int cmd, uint32_t arg1, uint32_t arg2)
 {
-    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1, .arg2.src_mfn = arg2 };
+    struct mmuext_op op = { .cmd = cmd,
+                            .arg1.mfn = arg1,
+                            .arg2.src_mfn = arg2 };
 
     return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
@@ -62,13 +65,14 @@ static void test_l1_lifecycle(void)
     is(pin_table(1, l1_mfn), -XEN_EINVAL, "pinning it twice fails");
     fi = frame_info(l1);
     ok(fi.type == DEBUG_PGT_l1 && fi.type_count == 1 && fi.pinned,
-       "hypervisor sees a pinned L1 (type %u count %u)", fi.type, fi.type_count);
+       "hypervisor sees a pinned L1 (type %u count %u)", fi.type,
+       fi.type_count);
     is(set_page_rw(l1), -XEN_EBUSY, "a pinned L1 cannot be mapped writable");
 
     /* Fill it through mmu_update and hook it into the directory. */
     is(pt_update(((uint64_t)l1_mfn << PAGE_SHIFT) | 0,
-                 ((uint64_t)data_mfn << PAGE_SHIFT) | PTE_RW), 0,
-       "mmu_update writes an L1 entry");
+                 ((uint64_t)data_mfn << PAGE_SHIFT) | PTE_RW),
+       0, "mmu_update writes an L1 entry");
     is(l1[0], (data_mfn << PAGE_SHIFT) | PTE_RW,
        "the entry reads back through the read-only view");
     is(pt_update(l2e_maddr(TEST_VA), ((uint64_t)l1_mfn << PAGE_SHIFT) | PTE_RW),
@@ -79,22 +83,22 @@ static void test_l1_lifecycle(void)
     is(data[6], 0x1234, "writes through the new mapping land in the frame");
 
     /* update_va_mapping: read-only, then writable again. */
-    is(HYPERVISOR_update_va_mapping(TEST_VA,
-                                    ((uint64_t)data_mfn << PAGE_SHIFT) | PTE_RO,
-                                    UVMF_INVLPG), 0,
-       "update_va_mapping makes it read-only");
+    is(HYPERVISOR_update_va_mapping(
+           TEST_VA, ((uint64_t)data_mfn << PAGE_SHIFT) | PTE_RO, UVMF_INVLPG),
+       0, "update_va_mapping makes it read-only");
     is(probe_write(view, 1), 14, "a write now faults");
     is(last_fault.cr2, TEST_VA, "and the fault reports the address");
     is(HYPERVISOR_update_va_mapping(TEST_VA,
                                     ((uint64_t)data_mfn << PAGE_SHIFT) | PTE_RW,
-                                    UVMF_TLB_FLUSH), 0,
-       "update_va_mapping makes it writable");
+                                    UVMF_TLB_FLUSH),
+       0, "update_va_mapping makes it writable");
     is(probe_write(view, 7), -1, "the write now succeeds");
 
     /* PRESERVE_AD keeps the accessed/dirty bits the CPU set. */
     is(pt_update(((uint64_t)l1_mfn << PAGE_SHIFT) | MMU_PT_UPDATE_PRESERVE_AD,
                  ((uint64_t)data_mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW |
-                     _PAGE_USER), 0, "MMU_PT_UPDATE_PRESERVE_AD");
+                     _PAGE_USER),
+       0, "MMU_PT_UPDATE_PRESERVE_AD");
     ok(l1[0] & _PAGE_DIRTY, "dirty bit kept");
 
     fi = frame_info(data);
@@ -151,7 +155,8 @@ static void test_misc_ops(void)
     mmu_update_t batch[8];
 
     memset(a, 0x77, PAGE_SIZE);
-    is(mmuext(MMUEXT_COPY_PAGE, virt_to_mfn(b), virt_to_mfn(a)), 0, "COPY_PAGE");
+    is(mmuext(MMUEXT_COPY_PAGE, virt_to_mfn(b), virt_to_mfn(a)), 0,
+       "COPY_PAGE");
     ok(b[0] == 0x77 && b[4095] == 0x77, "the copy arrived");
     is(mmuext(MMUEXT_CLEAR_PAGE, virt_to_mfn(a), 0), 0, "CLEAR_PAGE");
     ok(a[0] == 0 && a[4095] == 0, "the page is zero");

@@ -14,9 +14,11 @@ static void on_timer(evtchn_port_t port, struct guest_regs *regs)
     ticks++;
 }
 
-static uint32_t pattern(unsigned int page, unsigned int word, unsigned int round)
+static uint32_t pattern(unsigned int page, unsigned int word,
+                        unsigned int round)
 {
-    return (start_info->domid * 0x9E3779B9U) ^ (round << 16) ^ (page << 10) ^ word;
+    return (start_info->domid * 0x9E3779B9U) ^ (round << 16) ^ (page << 10) ^
+           word;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -59,6 +61,7 @@ void test_main(void)
                r + 1, rounds, npages, sum,
                (unsigned int)((monotonic_ns() - t0) / 1000000));
     }
-    is(bad, 0, "%u rounds over %u pages: every word as written", rounds, npages);
+    is(bad, 0, "%u rounds over %u pages: every word as written", rounds,
+       npages);
     is(HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0), 0, "audit agrees");
 }

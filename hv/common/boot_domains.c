@@ -55,12 +55,14 @@ static const struct boot_module *find_scenario(void)
         if (len > 4 && !strcmp(n + len - 4, ".scn")) {
             if (found)
                 config_error("two scenario modules (%s, %s); choose one with "
-                             "scenario=NAME", found->name, n);
+                             "scenario=NAME",
+                             found->name, n);
             found = &bootinfo.mods[i];
         }
     }
     if (!found)
-        config_error("no scenario: pass a module named *.scn (or scenario=NAME)");
+        config_error(
+            "no scenario: pass a module named *.scn (or scenario=NAME)");
     return found;
 }
 
@@ -71,7 +73,8 @@ static const struct boot_module *need_module(const struct scenario_domain *sd,
 
     if (!m)
         config_error("scenario line %u: %s=%s: no module of that name was "
-                     "loaded", sd->line, key, name);
+                     "loaded",
+                     sd->line, key, name);
     return m;
 }
 
@@ -106,7 +109,8 @@ void build_domains_from_scenario(void)
                          sd->line);
         if (sd->nr_disks)
             config_error("scenario line %u: disk= is not implemented yet (the "
-                         "block backend comes with the guest kernel)", sd->line);
+                         "block backend comes with the guest kernel)",
+                         sd->line);
     }
 
     for (i = 0; i < scenario.nr_domains; i++) {
@@ -116,12 +120,11 @@ void build_domains_from_scenario(void)
         if (!d)
             config_error("scenario line %u: cannot create domain '%s'",
                          sd->line, sd->name);
-        if (construct_pv_domain(d, need_module(sd, "kernel", sd->kernel),
-                                sd->module[0] ? need_module(sd, "module",
-                                                            sd->module)
-                                              : NULL))
-            config_error("scenario line %u: cannot build domain '%s'",
-                         sd->line, sd->name);
+        if (construct_pv_domain(
+                d, need_module(sd, "kernel", sd->kernel),
+                sd->module[0] ? need_module(sd, "module", sd->module) : NULL))
+            config_error("scenario line %u: cannot build domain '%s'", sd->line,
+                         sd->name);
     }
     for (i = 0; i < nr_domains; i++)
         domain_unpause(domain_list[i]);

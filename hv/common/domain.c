@@ -50,7 +50,7 @@ struct domain *get_domain_by_id(domid_t id)
 {
     struct domain *d;
 
-    for_each_domain(d)
+    for_each_domain (d)
         if (d->domain_id == id && !d->is_dead)
             return d;
     return NULL;
@@ -83,22 +83,24 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
 
     /* The P2M: hypervisor-owned, read-only for the guest. */
     d->p2m_size = cfg->nr_pages;
-    d->p2m_frames = ROUNDUP(d->p2m_size * sizeof(uint32_t), PAGE_SIZE) >> PAGE_SHIFT;
+    d->p2m_frames =
+        ROUNDUP(d->p2m_size * sizeof(uint32_t), PAGE_SIZE) >> PAGE_SHIFT;
     d->p2m = alloc_xenheap_pages(d->p2m_frames);
     if (!d->p2m)
         goto err_free_shared_info;
     for (i = 0; i < d->p2m_frames * (PAGE_SIZE / sizeof(uint32_t)); i++)
         d->p2m[i] = INVALID_P2M_ENTRY;
     for (i = 0; i < d->p2m_frames; i++)
-        share_xen_page_with_guest(
-            mfn_to_page((__pa(d->p2m) >> PAGE_SHIFT) + i), d, true);
+        share_xen_page_with_guest(mfn_to_page((__pa(d->p2m) >> PAGE_SHIFT) + i),
+                                  d, true);
 
     v = alloc_xenheap_pages(ROUNDUP(sizeof(*v), PAGE_SIZE) >> PAGE_SHIFT);
     if (!v)
         goto err_free_p2m;
     v->domain = d;
     v->vcpu_info = &d->shared_info->vcpu_info[0];
-    v->vcpu_info->evtchn_upcall_mask = 1; /* events off until the guest is ready */
+    v->vcpu_info->evtchn_upcall_mask =
+        1; /* events off until the guest is ready */
     v->pause_flags = VPF_down;
     d->vcpu = v;
     if (arch_vcpu_create(v))
@@ -115,8 +117,8 @@ err_free_p2m:
             mfn_to_page((__pa(d->p2m) >> PAGE_SHIFT) + i), d);
     free_xenheap_pages(d->p2m, d->p2m_frames);
 err_free_shared_info:
-    unshare_xen_page_with_guest(
-        mfn_to_page(__pa(d->shared_info) >> PAGE_SHIFT), d);
+    unshare_xen_page_with_guest(mfn_to_page(__pa(d->shared_info) >> PAGE_SHIFT),
+                                d);
     free_xenheap_pages(d->shared_info, 1);
 err_nomem:
     printk(XENLOG_ERR "domain_create: out of hypervisor memory for '%s'",
@@ -192,18 +194,20 @@ static void domain_destroy(struct domain *d)
     evtchn_destroy(d);
     arch_domain_relinquish(d);
 
-    for_each_page_safe(pg, n, &d->page_list) {
+    for_each_page_safe (pg, n, &d->page_list) {
         if (pg->count_info & PGC_allocated) {
             pg->count_info &= ~PGC_allocated;
             put_page(pg);
         }
     }
     if (d->tot_pages)
-        panic("domain_destroy: d%u still has %u frames referenced (first mfn %#x "
-              "count %#x type %#x)", d->domain_id, d->tot_pages,
-              page_to_mfn(page_list_first(&d->page_list)),
-              page_list_first(&d->page_list)->count_info,
-              page_list_first(&d->page_list)->type_info);
+        panic(
+            "domain_destroy: d%u still has %u frames referenced (first mfn %#x "
+            "count %#x type %#x)",
+            d->domain_id, d->tot_pages,
+            page_to_mfn(page_list_first(&d->page_list)),
+            page_list_first(&d->page_list)->count_info,
+            page_list_first(&d->page_list)->type_info);
 
     arch_vcpu_destroy(v);
     free_xenheap_pages(v, ROUNDUP(sizeof(*v), PAGE_SIZE) >> PAGE_SHIFT);
@@ -213,8 +217,8 @@ static void domain_destroy(struct domain *d)
             mfn_to_page((__pa(d->p2m) >> PAGE_SHIFT) + i), d);
     free_xenheap_pages(d->p2m, d->p2m_frames);
     d->p2m = NULL;
-    unshare_xen_page_with_guest(
-        mfn_to_page(__pa(d->shared_info) >> PAGE_SHIFT), d);
+    unshare_xen_page_with_guest(mfn_to_page(__pa(d->shared_info) >> PAGE_SHIFT),
+                                d);
     free_xenheap_pages(d->shared_info, 1);
     d->shared_info = NULL;
     d->is_dead = true;
@@ -224,7 +228,7 @@ void domain_reap(void)
 {
     struct domain *d;
 
-    for_each_domain(d)
+    for_each_domain (d)
         if (d->is_shutting_down && !d->is_dead && d->vcpu != current)
             domain_destroy(d);
 }
@@ -235,7 +239,7 @@ bool all_domains_done(void)
 
     if (!nr_domains)
         return false;
-    for_each_domain(d)
+    for_each_domain (d)
         if (!d->is_dead)
             return false;
     return true;
@@ -245,16 +249,16 @@ static void print_domain_lines(void)
 {
     struct domain *d;
 
-    for_each_domain(d)
-        printk("DOMAIN d%u name=%s state=%s expected=%s hypercalls=%llu "
-               "bounces=%llu events=%llu%s%s",
-               d->domain_id, d->name,
-               d->is_shutting_down ? shutdown_names[d->shutdown_code] : "running",
-               shutdown_names[d->cfg->expect],
-               (unsigned long long)d->nr_hypercalls,
-               (unsigned long long)d->nr_bounces,
-               (unsigned long long)d->nr_events,
-               d->crash_reason[0] ? " reason=" : "", d->crash_reason);
+    for_each_domain (d)
+        printk(
+            "DOMAIN d%u name=%s state=%s expected=%s hypercalls=%llu "
+            "bounces=%llu events=%llu%s%s",
+            d->domain_id, d->name,
+            d->is_shutting_down ? shutdown_names[d->shutdown_code] : "running",
+            shutdown_names[d->cfg->expect],
+            (unsigned long long)d->nr_hypercalls,
+            (unsigned long long)d->nr_bounces, (unsigned long long)d->nr_events,
+            d->crash_reason[0] ? " reason=" : "", d->crash_reason);
 }
 
 static void dump_domains(unsigned char key)
@@ -279,7 +283,7 @@ void hv_finish(void)
     local_irq_disable();
     print_domain_lines();
     len = snprintf(line, sizeof(line), "VERDICT");
-    for_each_domain(d) {
+    for_each_domain (d) {
         bool ok = d->shutdown_code == d->cfg->expect;
 
         pass &= ok;
@@ -291,11 +295,13 @@ void hv_finish(void)
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {
         printk(XENLOG_ERR "leak check: %d frames not returned, %u mapcache "
-               "slots in use", leaked, mapcache_in_use());
+                          "slots in use",
+               leaked, mapcache_in_use());
         pass = false;
     }
     stats_print();
-    printk("%s leaked_frames=%d result=%s", line, leaked, pass ? "pass" : "fail");
+    printk("%s leaked_frames=%d result=%s", line, leaked,
+           pass ? "pass" : "fail");
     arch_machine_exit(pass ? EXIT_PASS : EXIT_FAIL);
 }
 
@@ -307,7 +313,7 @@ void hv_timeout(void)
 
     local_irq_disable();
     len = snprintf(line, sizeof(line), "VERDICT result=timeout still running:");
-    for_each_domain(d)
+    for_each_domain (d)
         if (!d->is_shutting_down)
             len += snprintf(line + len, sizeof(line) - len, " d%u=%s",
                             d->domain_id, d->name);

@@ -8,7 +8,8 @@
 
 #define PAGE_SZ 4096U
 
-int elf_check_header(const Elf32_Ehdr *eh, size_t size, char *err, size_t errlen)
+int elf_check_header(const Elf32_Ehdr *eh, size_t size, char *err,
+                     size_t errlen)
 {
     if (size < sizeof(*eh) || memcmp(eh->e_ident, "\177ELF", 4)) {
         snprintf(err, errlen, "not an ELF file");
@@ -29,7 +30,8 @@ int elf_check_header(const Elf32_Ehdr *eh, size_t size, char *err, size_t errlen
                  eh->e_phnum, eh->e_phentsize);
         return -1;
     }
-    if (eh->e_phoff > size || size - eh->e_phoff < eh->e_phnum * sizeof(Elf32_Phdr)) {
+    if (eh->e_phoff > size ||
+        size - eh->e_phoff < eh->e_phnum * sizeof(Elf32_Phdr)) {
         snprintf(err, errlen, "program headers past the end of the file");
         return -1;
     }
@@ -55,8 +57,9 @@ int elf_check_phdrs(const Elf32_Ehdr *eh, const Elf32_Phdr *ph, size_t size,
             return -1;
         }
         if (p->p_vaddr > limit || limit - p->p_vaddr < p->p_memsz) {
-            snprintf(err, errlen, "segment %u: %#x+%#x reaches hypervisor space",
-                     i, p->p_vaddr, p->p_memsz);
+            snprintf(err, errlen,
+                     "segment %u: %#x+%#x reaches hypervisor space", i,
+                     p->p_vaddr, p->p_memsz);
             return -1;
         }
         if (p->p_vaddr < lo)

@@ -59,9 +59,10 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated));
     if ((pg->count_info & PGC_count_mask) != 1 ||
         (pg->type_info & (PGT_count_mask | PGT_pinned))) {
-        gprintk(d, "decrease_reservation: pfn %#x (mfn %#x) is still mapped "
-                "or in use (count %#x type %#x)", pfn, mfn,
-                pg->count_info & PGC_count_mask, pg->type_info);
+        gprintk(d,
+                "decrease_reservation: pfn %#x (mfn %#x) is still mapped "
+                "or in use (count %#x type %#x)",
+                pfn, mfn, pg->count_info & PGC_count_mask, pg->type_info);
         return -EBUSY;
     }
     d->p2m[pfn] = INVALID_MFN;
@@ -70,8 +71,8 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     return 0;
 }
 
-static long reservation_op(struct domain *d, uint32_t op,
-                                    uint32_t start, uint32_t arg)
+static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
+                           uint32_t arg)
 {
     struct xen_memory_reservation r;
     uint32_t i;
@@ -97,9 +98,9 @@ static long reservation_op(struct domain *d, uint32_t op,
         uint32_t pfn, mfn, slot = (uint32_t)r.extent_start + i * 4;
 
         if (i > start && !((i - start) % 64) && hypercall_preempt_check())
-            return hypercall_create_continuation(
-                __HYPERVISOR_memory_op, 2, op | (i << MEMOP_EXTENT_SHIFT), arg,
-                0, 0);
+            return hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
+                                                 op | (i << MEMOP_EXTENT_SHIFT),
+                                                 arg, 0, 0);
         if (copy_from_guest(&pfn, slot, sizeof(pfn))) {
             gprintk(d, "memory_op: extent list %#x unreadable", slot);
             break;

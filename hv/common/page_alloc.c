@@ -21,7 +21,8 @@ uint32_t *machine_to_phys_mapping = (uint32_t *)RW_MPT_VIRT_START;
 static struct page_list_head domheap_free;
 static uint32_t xenheap_bitmap[DIRECTMAP_NR_FRAMES / 32]; /* 1 = free */
 static uint32_t xenheap_free;
-static uint32_t boot_next = DIRECTMAP_NR_FRAMES, boot_first = DIRECTMAP_NR_FRAMES;
+static uint32_t boot_next = DIRECTMAP_NR_FRAMES,
+                boot_first = DIRECTMAP_NR_FRAMES;
 
 #define POISON_WORD 0xDEADBEEFU
 
@@ -92,7 +93,8 @@ void init_heaps(const struct bootinfo *bi)
         struct page_info *pg = mfn_to_page(mfn);
 
         memset(pg, 0, sizeof(*pg));
-        if ((mfn >= boot_first && mfn < boot_next) || !frame_available(bi, mfn)) {
+        if ((mfn >= boot_first && mfn < boot_next) ||
+            !frame_available(bi, mfn)) {
             pg->count_info = PGC_reserved;
             continue;
         }
@@ -143,8 +145,9 @@ void free_xenheap_pages(void *va, unsigned int nr)
         struct page_info *pg = mfn_to_page(i);
 
         if (pg->count_info != PGC_xen_heap || pg->owner || pg->type_info)
-            panic("free_xenheap_pages: mfn %#x still in use (count %#x type %#x)",
-                  i, pg->count_info, pg->type_info);
+            panic(
+                "free_xenheap_pages: mfn %#x still in use (count %#x type %#x)",
+                i, pg->count_info, pg->type_info);
         pg->count_info = PGC_xen_heap | PGC_free;
         xenheap_bitmap[i / 32] |= 1U << (i % 32);
     }
@@ -184,8 +187,8 @@ void free_domheap_page(struct page_info *pg)
 
     if ((pg->count_info & PGC_count_mask) || (pg->type_info & PGT_count_mask) ||
         !d)
-        panic("free_domheap_page: mfn %#x count %#x type %#x owner %p",
-              mfn, pg->count_info, pg->type_info, (void *)d);
+        panic("free_domheap_page: mfn %#x count %#x type %#x owner %p", mfn,
+              pg->count_info, pg->type_info, (void *)d);
     page_list_del(&d->page_list, pg);
     d->tot_pages--;
     p = map_domain_page(mfn);
@@ -207,16 +210,19 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d,
     pg->owner = d;
     /* A permanent type reference: never a page table, and never writable
      * if readonly. */
-    pg->type_info = (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;
+    pg->type_info =
+        (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;
     pg->count_info = PGC_xen_heap | PGC_allocated | 1;
 }
 
 void unshare_xen_page_with_guest(struct page_info *pg, struct domain *d)
 {
-    if (pg->owner != d || pg->count_info != (PGC_xen_heap | PGC_allocated | 1) ||
+    if (pg->owner != d ||
+        pg->count_info != (PGC_xen_heap | PGC_allocated | 1) ||
         (pg->type_info & PGT_count_mask) != 1)
         panic("unshare_xen_page_with_guest: mfn %#x count %#x type %#x still "
-              "referenced", page_to_mfn(pg), pg->count_info, pg->type_info);
+              "referenced",
+              page_to_mfn(pg), pg->count_info, pg->type_info);
     pg->owner = NULL;
     pg->type_info = 0;
     pg->count_info = PGC_xen_heap;

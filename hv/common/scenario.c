@@ -10,7 +10,7 @@
 #define PAGE_KB 4U
 
 struct parser {
-    const char *p, *end;   /* remaining text of the current line */
+    const char *p, *end; /* remaining text of the current line */
     unsigned int line;
     char *err;
     size_t errlen;
@@ -25,7 +25,10 @@ static int fail(struct parser *ps, const char *fmt, const char *arg)
     return -1;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 /*
  * Next key=value word. The value may be double-quoted, with \" and \\ as
@@ -92,10 +95,24 @@ static int parse_mem(struct parser *ps, const char *val, uint32_t *pages)
     if (!parse_u32(val, &end, 10, &n))
         return fail(ps, "mem=%s out of range (1M to 512M)", val);
     switch (*end) {
-    case 'K': case 'k': kb = n; end++; break;
-    case 'M': case 'm': case '\0': kb = (uint64_t)n << 10; end += *end ? 1 : 0; break;
-    case 'G': case 'g': kb = (uint64_t)n << 20; end++; break;
-    default: return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+    case 'K':
+    case 'k':
+        kb = n;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+    case '\0':
+        kb = (uint64_t)n << 10;
+        end += *end ? 1 : 0;
+        break;
+    case 'G':
+    case 'g':
+        kb = (uint64_t)n << 20;
+        end++;
+        break;
+    default:
+        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
     }
     if (*end == 'i' || *end == 'B') /* allow 32MiB / 32MB */
         end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
@@ -152,7 +169,9 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
             for (c = val; *c; c++)
                 if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
                       (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-                    return fail(ps, "name '%s' may hold only letters, digits, _ and -", val);
+                    return fail(
+                        ps, "name '%s' may hold only letters, digits, _ and -",
+                        val);
         } else if (!strcmp(key, "kernel")) {
             if (set_string(ps, sd->kernel, sizeof(sd->kernel), key, val))
                 return -1;
@@ -162,7 +181,8 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
         } else if (!strcmp(key, "disk")) {
             if (sd->nr_disks == SCN_MAX_DISKS)
                 return fail(ps, "too many disks (at most 4)%s", "");
-            if (set_string(ps, sd->disk[sd->nr_disks], SCN_MODNAME_MAX, key, val))
+            if (set_string(ps, sd->disk[sd->nr_disks], SCN_MODNAME_MAX, key,
+                           val))
                 return -1;
             sd->nr_disks++;
         } else if (!strcmp(key, "mem")) {
@@ -187,8 +207,10 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
             else
                 return fail(ps, "expect=%s: expected poweroff or crash", val);
         } else {
-            return fail(ps, "unknown key '%s' (known: name kernel mem mode "
-                            "module disk cmdline expect)", key);
+            return fail(ps,
+                        "unknown key '%s' (known: name kernel mem mode "
+                        "module disk cmdline expect)",
+                        key);
         }
     }
     if (r < 0)
@@ -200,8 +222,8 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
     return 0;
 }
 
-int scenario_parse(const char *text, size_t len, struct scenario *s,
-                   char *err, size_t errlen)
+int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
+                   size_t errlen)
 {
     struct parser ps = { .err = err, .errlen = errlen };
     const char *p = text, *end = text + len;
@@ -248,8 +270,7 @@ int scenario_parse(const char *text, size_t len, struct scenario *s,
             return -1;
         for (i = 0; i < s->nr_domains; i++)
             if (!strcmp(s->dom[i].name, s->dom[s->nr_domains].name))
-                return fail(&ps, "duplicate domain name '%s'",
-                            s->dom[i].name);
+                return fail(&ps, "duplicate domain name '%s'", s->dom[i].name);
         s->nr_domains++;
     }
     if (!s->nr_domains) {

@@ -18,8 +18,8 @@ static void append(char *buf, size_t size, size_t *len, const char *key,
 void stats_print(void)
 {
     static const char *const trap_names[32] = {
-        "de", "db", "nmi", "bp", "of", "br", "ud", "nm", "df", "cso",
-        "ts", "np", "ss", "gp", "pf", "spv", "mf", "ac", "mc", "xm",
+        "de", "db", "nmi", "bp", "of", "br",  "ud", "nm", "df", "cso",
+        "ts", "np", "ss",  "gp", "pf", "spv", "mf", "ac", "mc", "xm",
     };
     char buf[768];
     size_t len = 0;
@@ -28,11 +28,13 @@ void stats_print(void)
 
     for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)
         total += stats.exceptions[i];
-    len = snprintf(buf, sizeof(buf), "STATS traps=%llu", (unsigned long long)total);
+    len = snprintf(buf, sizeof(buf), "STATS traps=%llu",
+                   (unsigned long long)total);
     for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)
         if (stats.exceptions[i])
             append(buf, sizeof(buf), &len,
-                   trap_names[i] ? trap_names[i] : "other", stats.exceptions[i]);
+                   trap_names[i] ? trap_names[i] : "other",
+                   stats.exceptions[i]);
     append(buf, sizeof(buf), &len, "irqs", stats.irqs);
     append(buf, sizeof(buf), &len, "bounces", stats.bounces);
     append(buf, sizeof(buf), &len, "events", stats.events_delivered);

@@ -31,7 +31,8 @@ s_time_t get_s_time(void)
 {
     if (!tsc_mul)
         return 0;
-    return (s_time_t)scale_delta(arch_read_tsc() - boot_tsc, tsc_mul, tsc_shift);
+    return (s_time_t)scale_delta(arch_read_tsc() - boot_tsc, tsc_mul,
+                                 tsc_shift);
 }
 
 void update_vcpu_system_time(struct vcpu *v)
@@ -60,7 +61,7 @@ void timer_softirq(void)
     s_time_t now = NOW();
     struct domain *d;
 
-    for_each_domain(d) {
+    for_each_domain (d) {
         struct vcpu *v = d->vcpu;
 
         if (v && v->timer_deadline && now >= v->timer_deadline) {

@@ -26,12 +26,12 @@ typedef uint32_t xen_ulong_t;
  * that the cs a guest finds in a trap frame tells which mode was
  * interrupted. Every segment is flat; protection is by paging alone.
  */
-#define FLAT_KERNEL_CS   _AC(0x1b, U) /* guest kernel code, ring 3 */
-#define FLAT_USER_CS     _AC(0x23, U) /* guest user code, ring 3   */
-#define FLAT_KERNEL_DS   _AC(0x2b, U) /* data, ring 3, both modes  */
-#define FLAT_KERNEL_SS   FLAT_KERNEL_DS
-#define FLAT_USER_DS     FLAT_KERNEL_DS
-#define FLAT_USER_SS     FLAT_KERNEL_DS
+#define FLAT_KERNEL_CS _AC(0x1b, U) /* guest kernel code, ring 3 */
+#define FLAT_USER_CS   _AC(0x23, U) /* guest user code, ring 3   */
+#define FLAT_KERNEL_DS _AC(0x2b, U) /* data, ring 3, both modes  */
+#define FLAT_KERNEL_SS FLAT_KERNEL_DS
+#define FLAT_USER_DS   FLAT_KERNEL_DS
+#define FLAT_USER_SS   FLAT_KERNEL_DS
 
 /* Software interrupt vectors a guest may raise. */
 #define HYPERCALL_VECTOR 0x82 /* hypercall, from guest kernel mode only */
@@ -64,8 +64,8 @@ struct trap_info {
     uint32_t address; /* handler's virtual address                          */
 };
 XEN_ABI_SIZE(struct trap_info, 8);
-#define TI_GET_DPL(ti)  ((ti)->flags & 3)
-#define TI_GET_IF(ti)   ((ti)->flags & 4)
+#define TI_GET_DPL(ti) ((ti)->flags & 3)
+#define TI_GET_IF(ti)  ((ti)->flags & 4)
 
 /*
  * The frame the hypervisor pushes on the guest kernel stack when it
@@ -92,12 +92,12 @@ struct iret_context {
 XEN_ABI_SIZE(struct iret_context, 28);
 
 struct arch_vcpu_info {
-    uint32_t cr2;        /* faulting address of the last page fault       */
+    uint32_t cr2; /* faulting address of the last page fault       */
     uint32_t pad;
 };
 
 struct arch_shared_info {
-    uint32_t max_pfn;    /* size of the P2M in entries                    */
+    uint32_t max_pfn; /* size of the P2M in entries                    */
     uint32_t pad;
 };
 

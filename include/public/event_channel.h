@@ -21,44 +21,56 @@ typedef uint32_t evtchn_port_t;
 
 /* Allocate a port that remote_dom may bind to. dom must be DOMID_SELF. */
 struct evtchn_alloc_unbound {
-    domid_t dom, remote_dom;  /* IN  */
-    evtchn_port_t port;       /* OUT */
+    domid_t dom, remote_dom; /* IN  */
+    evtchn_port_t port;      /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_alloc_unbound, 8);
 
 /* Connect to a port remote_dom allocated for us. */
 struct evtchn_bind_interdomain {
-    domid_t remote_dom;       /* IN  */
+    domid_t remote_dom; /* IN  */
     uint16_t pad;
-    evtchn_port_t remote_port;/* IN  */
-    evtchn_port_t local_port; /* OUT */
+    evtchn_port_t remote_port; /* IN  */
+    evtchn_port_t local_port;  /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_interdomain, 12);
 
 struct evtchn_bind_virq {
-    uint32_t virq;            /* IN  */
-    uint32_t vcpu;            /* IN: must be 0 */
-    evtchn_port_t port;       /* OUT */
+    uint32_t virq;      /* IN  */
+    uint32_t vcpu;      /* IN: must be 0 */
+    evtchn_port_t port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_virq, 12);
 
-struct evtchn_close  { evtchn_port_t port; };
-struct evtchn_send   { evtchn_port_t port; };
-struct evtchn_unmask { evtchn_port_t port; };
+struct evtchn_close {
+    evtchn_port_t port;
+};
+struct evtchn_send {
+    evtchn_port_t port;
+};
+struct evtchn_unmask {
+    evtchn_port_t port;
+};
 
-#define EVTCHNSTAT_closed       0
-#define EVTCHNSTAT_unbound      1
-#define EVTCHNSTAT_interdomain  2
-#define EVTCHNSTAT_virq         4
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_virq        4
 struct evtchn_status {
-    domid_t dom;              /* IN: DOMID_SELF */
+    domid_t dom; /* IN: DOMID_SELF */
     uint16_t pad;
-    evtchn_port_t port;       /* IN  */
-    uint32_t status;          /* OUT: EVTCHNSTAT_* */
-    uint32_t vcpu;            /* OUT */
+    evtchn_port_t port; /* IN  */
+    uint32_t status;    /* OUT: EVTCHNSTAT_* */
+    uint32_t vcpu;      /* OUT */
     union {
-        struct { domid_t dom; } unbound;
-        struct { domid_t dom; uint16_t pad; evtchn_port_t port; } interdomain;
+        struct {
+            domid_t dom;
+        } unbound;
+        struct {
+            domid_t dom;
+            uint16_t pad;
+            evtchn_port_t port;
+        } interdomain;
         uint32_t virq;
     } u;
 };

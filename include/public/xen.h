@@ -18,28 +18,28 @@
  * Hypercall numbers (eax). Arguments in ebx, ecx, edx, esi, edi; the result
  * comes back in eax, a negative XEN_E* value on error.
  */
-#define __HYPERVISOR_set_trap_table        0
-#define __HYPERVISOR_mmu_update            1
-#define __HYPERVISOR_stack_switch          3
-#define __HYPERVISOR_set_callbacks         4
-#define __HYPERVISOR_memory_op            12
-#define __HYPERVISOR_update_va_mapping    14
-#define __HYPERVISOR_set_timer_op         15
-#define __HYPERVISOR_xen_version          17
-#define __HYPERVISOR_console_io           18
-#define __HYPERVISOR_iret                 23
-#define __HYPERVISOR_mmuext_op            26
-#define __HYPERVISOR_sched_op             29
-#define __HYPERVISOR_event_channel_op     32
+#define __HYPERVISOR_set_trap_table    0
+#define __HYPERVISOR_mmu_update        1
+#define __HYPERVISOR_stack_switch      3
+#define __HYPERVISOR_set_callbacks     4
+#define __HYPERVISOR_memory_op         12
+#define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_set_timer_op      15
+#define __HYPERVISOR_xen_version       17
+#define __HYPERVISOR_console_io        18
+#define __HYPERVISOR_iret              23
+#define __HYPERVISOR_mmuext_op         26
+#define __HYPERVISOR_sched_op          29
+#define __HYPERVISOR_event_channel_op  32
 /* Architecture-specific numbers (Xen's arch_0..arch_7). */
-#define __HYPERVISOR_debug_op             48
-#define NR_hypercalls                     64
+#define __HYPERVISOR_debug_op          48
+#define NR_hypercalls                  64
 
 /* Virtual interrupts (event channels bound with EVTCHNOP_bind_virq). */
-#define VIRQ_TIMER      0  /* One-shot timer set with set_timer_op.        */
-#define VIRQ_DEBUG      1  /* Reserved: not raised yet.                    */
-#define VIRQ_CONSOLE    2  /* Reserved: not raised yet.                    */
-#define NR_VIRQS       24
+#define VIRQ_TIMER   0 /* One-shot timer set with set_timer_op.        */
+#define VIRQ_DEBUG   1 /* Reserved: not raised yet.                    */
+#define VIRQ_CONSOLE 2 /* Reserved: not raised yet.                    */
+#define NR_VIRQS     24
 
 #ifndef __ASSEMBLY__
 /* Domain identifiers. Guests are numbered from 1 in scenario order. */
@@ -78,21 +78,22 @@ XEN_ABI_SIZE(mmu_update_t, 16);
  * mmuext_op(const struct mmuext_op *op, unsigned int count,
  *           unsigned int *success_count, domid_t foreigndom)
  */
-#define MMUEXT_PIN_L1_TABLE      0 /* arg1.mfn: frame to pin as an L1 table   */
-#define MMUEXT_PIN_L2_TABLE      1 /* arg1.mfn: frame to pin as an L2 table   */
-#define MMUEXT_PIN_L3_TABLE      2 /* refused: two-level paging only          */
-#define MMUEXT_PIN_L4_TABLE      3 /* refused: two-level paging only          */
-#define MMUEXT_UNPIN_TABLE       4 /* arg1.mfn                                */
-#define MMUEXT_NEW_BASEPTR       5 /* arg1.mfn: kernel-mode page directory    */
-#define MMUEXT_TLB_FLUSH_LOCAL   6
-#define MMUEXT_INVLPG_LOCAL      7 /* arg1.linear_addr                        */
-#define MMUEXT_TLB_FLUSH_MULTI   8 /* one vcpu per domain: as _LOCAL          */
-#define MMUEXT_INVLPG_MULTI      9
-#define MMUEXT_TLB_FLUSH_ALL    10
-#define MMUEXT_INVLPG_ALL       11
-#define MMUEXT_NEW_USER_BASEPTR 15 /* arg1.mfn: user-mode page directory, 0 = none */
-#define MMUEXT_CLEAR_PAGE       16 /* arg1.mfn: zero a frame                  */
-#define MMUEXT_COPY_PAGE        17 /* arg1.mfn: destination, arg2.src_mfn     */
+#define MMUEXT_PIN_L1_TABLE    0 /* arg1.mfn: frame to pin as an L1 table   */
+#define MMUEXT_PIN_L2_TABLE    1 /* arg1.mfn: frame to pin as an L2 table   */
+#define MMUEXT_PIN_L3_TABLE    2 /* refused: two-level paging only          */
+#define MMUEXT_PIN_L4_TABLE    3 /* refused: two-level paging only          */
+#define MMUEXT_UNPIN_TABLE     4 /* arg1.mfn                                */
+#define MMUEXT_NEW_BASEPTR     5 /* arg1.mfn: kernel-mode page directory    */
+#define MMUEXT_TLB_FLUSH_LOCAL 6
+#define MMUEXT_INVLPG_LOCAL    7 /* arg1.linear_addr                        */
+#define MMUEXT_TLB_FLUSH_MULTI 8 /* one vcpu per domain: as _LOCAL          */
+#define MMUEXT_INVLPG_MULTI    9
+#define MMUEXT_TLB_FLUSH_ALL   10
+#define MMUEXT_INVLPG_ALL      11
+#define MMUEXT_NEW_USER_BASEPTR                                                \
+    15                       /* arg1.mfn: user-mode page directory, 0 = none */
+#define MMUEXT_CLEAR_PAGE 16 /* arg1.mfn: zero a frame                  */
+#define MMUEXT_COPY_PAGE  17 /* arg1.mfn: destination, arg2.src_mfn     */
 
 struct mmuext_op {
     uint32_t cmd;
@@ -112,9 +113,9 @@ XEN_ABI_SIZE(struct mmuext_op, 12);
  *                   unsigned long flags)
  * Changes the L1 entry that maps va in the current kernel-mode page table.
  */
-#define UVMF_NONE          0
-#define UVMF_TLB_FLUSH     1
-#define UVMF_INVLPG        2
+#define UVMF_NONE           0
+#define UVMF_TLB_FLUSH      1
+#define UVMF_INVLPG         2
 #define UVMF_FLUSHTYPE_MASK 3
 
 /* console_io(int cmd, unsigned int count, char *buffer) */
@@ -122,7 +123,7 @@ XEN_ABI_SIZE(struct mmuext_op, 12);
 #define CONSOLEIO_read  1
 
 /* xen_version(int cmd, void *arg) */
-#define XENVER_version  0 /* returns major << 16 | minor */
+#define XENVER_version 0 /* returns major << 16 | minor */
 
 /*
  * Event channel bits live in shared_info; see event_channel.h for the ops.
@@ -153,7 +154,7 @@ struct vcpu_info {
     uint8_t evtchn_upcall_pending; /* set when any port is pending      */
     uint8_t evtchn_upcall_mask;    /* guest's "interrupts off"          */
     uint8_t pad[2];
-    uint32_t evtchn_pending_sel;   /* which pending[] words have bits   */
+    uint32_t evtchn_pending_sel; /* which pending[] words have bits   */
     struct arch_vcpu_info arch;
     struct vcpu_time_info time;
 };
@@ -186,37 +187,37 @@ typedef struct shared_info shared_info_t;
  */
 #define MAX_GUEST_CMDLINE 1024
 struct start_info {
-    char magic[32];             /* "xen-3.0-x86_32"                     */
-    uint32_t nr_pages;          /* pfns 0 .. nr_pages-1 exist           */
-    uint32_t shared_info;       /* machine address of shared_info       */
-    uint32_t flags;             /* SIF_*                                */
-    xen_pfn_t store_mfn;        /* unused (0)                           */
-    uint32_t store_evtchn;      /* unused (0)                           */
-    uint32_t console_mfn;       /* unused (0): console_io is the console */
-    uint32_t console_evtchn;    /* unused (0)                           */
-    uint32_t pt_base;           /* virtual address of the page directory */
-    uint32_t nr_pt_frames;      /* page-table frames the builder made   */
-    uint32_t mfn_list;          /* virtual address of the P2M (read-only) */
-    uint32_t mod_start;         /* virtual address of the module, or 0  */
-    uint32_t mod_len;           /* its length in bytes                  */
+    char magic[32];          /* "xen-3.0-x86_32"                     */
+    uint32_t nr_pages;       /* pfns 0 .. nr_pages-1 exist           */
+    uint32_t shared_info;    /* machine address of shared_info       */
+    uint32_t flags;          /* SIF_*                                */
+    xen_pfn_t store_mfn;     /* unused (0)                           */
+    uint32_t store_evtchn;   /* unused (0)                           */
+    uint32_t console_mfn;    /* unused (0): console_io is the console */
+    uint32_t console_evtchn; /* unused (0)                           */
+    uint32_t pt_base;        /* virtual address of the page directory */
+    uint32_t nr_pt_frames;   /* page-table frames the builder made   */
+    uint32_t mfn_list;       /* virtual address of the P2M (read-only) */
+    uint32_t mod_start;      /* virtual address of the module, or 0  */
+    uint32_t mod_len;        /* its length in bytes                  */
     char cmd_line[MAX_GUEST_CMDLINE];
     /* Extensions of this hypervisor. */
-    uint32_t domid;             /* this domain's id                     */
-    uint32_t shared_info_va;    /* where the builder mapped shared_info */
-    uint32_t virt_base;         /* virtual address of pfn 0             */
-    uint32_t first_free_pfn;    /* first pfn the builder did not use    */
-    uint32_t max_pfn;           /* size of the P2M, in entries          */
-    char name[16];              /* the domain's name from the scenario  */
+    uint32_t domid;          /* this domain's id                     */
+    uint32_t shared_info_va; /* where the builder mapped shared_info */
+    uint32_t virt_base;      /* virtual address of pfn 0             */
+    uint32_t first_free_pfn; /* first pfn the builder did not use    */
+    uint32_t max_pfn;        /* size of the P2M, in entries          */
+    char name[16];           /* the domain's name from the scenario  */
 };
 typedef struct start_info start_info_t;
-#define SIF_PRIVILEGED 1
+#define SIF_PRIVILEGED       1
 #define XEN_START_INFO_MAGIC "xen-3.0-x86_32"
 
 /* An invalid frame number, as found in unpopulated P2M and M2P slots. */
-#define INVALID_MFN        (~0U)
-#define INVALID_P2M_ENTRY  (~0U)
-#define INVALID_M2P_ENTRY  (~0U)
-#define SHARED_M2P_ENTRY   (~0U - 1U)
+#define INVALID_MFN       (~0U)
+#define INVALID_P2M_ENTRY (~0U)
+#define INVALID_M2P_ENTRY (~0U)
+#define SHARED_M2P_ENTRY  (~0U - 1U)
 
 #endif /* !__ASSEMBLY__ */
 #endif /* __PUBLIC_XEN_H__ */

@@ -10,7 +10,8 @@
 
 static uint64_t exact(uint64_t delta, uint32_t mul, int8_t shift)
 {
-    unsigned __int128 d = shift < 0 ? delta >> -shift : (unsigned __int128)delta << shift;
+    unsigned __int128 d =
+        shift < 0 ? delta >> -shift : (unsigned __int128)delta << shift;
 
     return (uint64_t)((d * mul) >> 32);
 }
@@ -18,14 +19,26 @@ static uint64_t exact(uint64_t delta, uint32_t mul, int8_t shift)
 int main(void)
 {
     static const uint64_t deltas[] = {
-        0, 1, 999, 1000000, 0xFFFFFFFFULL, 0x100000000ULL, 0x123456789ABULL,
-        1ULL << 40, (1ULL << 50) + 12345,
+        0,
+        1,
+        999,
+        1000000,
+        0xFFFFFFFFULL,
+        0x100000000ULL,
+        0x123456789ABULL,
+        1ULL << 40,
+        (1ULL << 50) + 12345,
     };
-    static const struct { uint32_t mul; int8_t shift; } scales[] = {
+    static const struct {
+        uint32_t mul;
+        int8_t shift;
+    } scales[] = {
         { 0x80000000U, 1 },  /* 1 GHz: the TSC under -icount shift=0 */
         { 0xF3E5A0B5U, 0 },  /* about 1.05 GHz */
         { 0xDE5B4A12U, -1 }, /* about 2.3 GHz */
-        { 1, 0 }, { 0xFFFFFFFFU, -3 }, { 0x9A3C0012U, 2 },
+        { 1, 0 },
+        { 0xFFFFFFFFU, -3 },
+        { 0x9A3C0012U, 2 },
     };
     unsigned int i, j;
     uint32_t seed = 12345;

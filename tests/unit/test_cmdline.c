@@ -35,8 +35,7 @@ static int nr_reports;
 static void report(const char *word, const char *why)
 {
     if (nr_reports < MAX_REPORTS) {
-        snprintf(reports[nr_reports].word, sizeof(reports[0].word), "%s",
-                 word);
+        snprintf(reports[nr_reports].word, sizeof(reports[0].word), "%s", word);
         snprintf(reports[nr_reports].why, sizeof(reports[0].why), "%s", why);
     }
     nr_reports++;
@@ -105,9 +104,9 @@ static void test_booleans(void)
         const char *cmdline;
         bool value;
     } good[] = {
-        { "flag", true },      { "flag=1", true },     { "flag=0", false },
-        { "flag=yes", true },  { "flag=no", false },   { "flag=on", true },
-        { "flag=off", false }, { "flag=true", true },  { "flag=false", false },
+        { "flag", true },      { "flag=1", true },    { "flag=0", false },
+        { "flag=yes", true },  { "flag=no", false },  { "flag=on", true },
+        { "flag=off", false }, { "flag=true", true }, { "flag=false", false },
         { "no-flag", false },
     };
 
@@ -198,9 +197,9 @@ static void test_words(void)
     tap_is_int(opt_flag, true, "  the good flag is set");
 
     opt_num = 0;
-    tap_is_int(cmdline_parse("bogus num=3", params, params + ARRAY_SIZE(params),
-                             NULL),
-               1, "no report callback: still counted");
+    tap_is_int(
+        cmdline_parse("bogus num=3", params, params + ARRAY_SIZE(params), NULL),
+        1, "no report callback: still counted");
     tap_is_uint(opt_num, 3, "  and the good option set");
 
     nr_reports = 0;

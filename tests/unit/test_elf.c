@@ -14,10 +14,10 @@
 #include <hv/elf.h>
 
 /* HYPERVISOR_VIRT_START, the limit the hypervisor passes. */
-#define LIMIT 0xFC000000u
-#define PT_NOTE 4
+#define LIMIT      0xFC000000u
+#define PT_NOTE    4
 #define IMAGE_SIZE 0x2000u
-#define PHOFF 52u /* right after the ELF header */
+#define PHOFF      52u /* right after the ELF header */
 
 static union {
     unsigned char bytes[IMAGE_SIZE];
@@ -52,17 +52,27 @@ static void make_image(void)
     eh->e_phentsize = sizeof(Elf32_Phdr);
     eh->e_phnum = 3;
 
-    ph[0] = (Elf32_Phdr){ .p_type = PT_LOAD, .p_offset = 0x1800,
-                          .p_vaddr = 0x102100, .p_paddr = 0x102100,
-                          .p_filesz = 0x100, .p_memsz = 0x2000,
-                          .p_flags = 6, .p_align = 0x1000 };
-    ph[1] = (Elf32_Phdr){ .p_type = PT_LOAD, .p_offset = 0x1000,
-                          .p_vaddr = 0x100080, .p_paddr = 0x100080,
-                          .p_filesz = 0x800, .p_memsz = 0x800,
-                          .p_flags = 5, .p_align = 0x1000 };
+    ph[0] = (Elf32_Phdr){ .p_type = PT_LOAD,
+                          .p_offset = 0x1800,
+                          .p_vaddr = 0x102100,
+                          .p_paddr = 0x102100,
+                          .p_filesz = 0x100,
+                          .p_memsz = 0x2000,
+                          .p_flags = 6,
+                          .p_align = 0x1000 };
+    ph[1] = (Elf32_Phdr){ .p_type = PT_LOAD,
+                          .p_offset = 0x1000,
+                          .p_vaddr = 0x100080,
+                          .p_paddr = 0x100080,
+                          .p_filesz = 0x800,
+                          .p_memsz = 0x800,
+                          .p_flags = 5,
+                          .p_align = 0x1000 };
     /* Not loadable: its nonsense values must be ignored. */
-    ph[2] = (Elf32_Phdr){ .p_type = PT_NOTE, .p_offset = 0xFFFFFF00,
-                          .p_vaddr = 0xFFFFF000, .p_filesz = 0x1000,
+    ph[2] = (Elf32_Phdr){ .p_type = PT_NOTE,
+                          .p_offset = 0xFFFFFF00,
+                          .p_vaddr = 0xFFFFF000,
+                          .p_filesz = 0x1000,
                           .p_memsz = 0x10 };
 }
 
@@ -106,8 +116,7 @@ static bool accepted(const char *desc)
 
     if (tap_ok(header == 0 && phdrs == 0, "accepts %s", desc))
         return true;
-    tap_diag("elf_check_header returned %d, elf_check_phdrs %d", header,
-             phdrs);
+    tap_diag("elf_check_header returned %d, elf_check_phdrs %d", header, phdrs);
     tap_diag_str("reason", err);
     return false;
 }
@@ -260,8 +269,7 @@ static void test_bad_segments(void)
     ph[0].p_offset = 0;
     ph[0].p_filesz = 0xFFFFFFFF;
     ph[0].p_memsz = 0xFFFFFFFF;
-    phdrs_rejected("segment 0: file data out of bounds",
-                   "a filesz of 4G - 1");
+    phdrs_rejected("segment 0: file data out of bounds", "a filesz of 4G - 1");
     make_image();
     ph[1].p_memsz = ph[1].p_filesz - 1; /* the file data itself is in bounds */
     phdrs_rejected("segment 1: file data out of bounds", "filesz > memsz");

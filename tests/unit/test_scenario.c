@@ -25,7 +25,7 @@
 /* What one scenario_parse() call gave; written by the child process. */
 struct outcome {
     int ret;
-    int signal;         /* the child died of this signal; 0 if it did not */
+    int signal; /* the child died of this signal; 0 if it did not */
     char err[256];
     struct scenario s;
 };
@@ -96,8 +96,8 @@ static void diag_outcome(const struct outcome *o)
 }
 
 /* One check that the text parses; returns the outcome for more checks. */
-static const struct outcome *accepts_len(const char *text, size_t len,
-                                         bool nul, const char *desc)
+static const struct outcome *accepts_len(const char *text, size_t len, bool nul,
+                                         const char *desc)
 {
     const struct outcome *o = run(text, len, nul, sizeof(out->err));
 
@@ -131,8 +131,8 @@ static void rejects_len(const char *text, size_t len, bool nul,
             tap_diag("scenario_parse returned %d", o->ret);
     }
     pass = !o->signal && memchr(o->err, '\0', sizeof(o->err)) &&
-           !strncmp(o->err, prefix, strlen(prefix)) &&
-           strstr(o->err, what) && !strchr(o->err, '\n');
+           !strncmp(o->err, prefix, strlen(prefix)) && strstr(o->err, what) &&
+           !strchr(o->err, '\n');
     if (!tap_ok(pass, "  %s: the message %s%s%s'%s'", desc,
                 line ? "starts '" : "", prefix, line ? "', has " : "has ",
                 what)) {
@@ -275,10 +275,10 @@ static void test_mem_sizes(void)
         const char *mem;
         uint32_t pages;
     } sizes[] = {
-        { "4096K", 1024 },    { "4096k", 1024 },  { "8192KiB", 2048 },
-        { "16M", 4096 },      { "16m", 4096 },    { "16", 4096 },
-        { "16MiB", 4096 },    { "16MB", 4096 },   { "1M", 256 },
-        { "1024K", 256 },     { "512M", 131072 }, { "524288K", 131072 },
+        { "4096K", 1024 }, { "4096k", 1024 },  { "8192KiB", 2048 },
+        { "16M", 4096 },   { "16m", 4096 },    { "16", 4096 },
+        { "16MiB", 4096 }, { "16MB", 4096 },   { "1M", 256 },
+        { "1024K", 256 },  { "512M", 131072 }, { "524288K", 131072 },
         { "012M", 3072 },
     };
     char text[128], desc[32];
@@ -320,8 +320,8 @@ static void test_bad_lines(void)
             "a space before '='");
     rejects("domain name=a kernel=k =x", 1, "unknown key ''", "an empty key");
     rejects("domain kernel=k", 1, "no name=", "a domain without a name");
-    rejects("domain name=a", 1, "domain 'a' has no kernel=",
-            "a domain without a kernel");
+    rejects("domain name=a", 1,
+            "domain 'a' has no kernel=", "a domain without a kernel");
     rejects("domain", 1, "no name=", "a bare 'domain'");
     rejects("domain name=a kernel=k\ndomain name=a kernel=k2", 2,
             "duplicate domain name 'a'", "a duplicate name");
@@ -339,8 +339,7 @@ static void test_bad_lines(void)
     rejects("domain name=a kernel=k mode=hvm", 1,
             "mode=hvm: expected pv or shadow", "an unknown mode");
     rejects("domain name=a kernel=k expect=reboot", 1,
-            "expect=reboot: expected poweroff or crash",
-            "an unknown expect");
+            "expect=reboot: expected poweroff or crash", "an unknown expect");
     rejects("name=a kernel=k", 1, "expected 'domain', found 'name=a'",
             "a line not starting with 'domain'");
     rejects("domains name=a kernel=k", 1, "found 'domains'",
@@ -348,8 +347,8 @@ static void test_bad_lines(void)
     rejects("Domain name=a kernel=k", 1, "found 'Domain'",
             "a line starting with 'Domain'");
     rejects("domain name=a kernel=k\n"
-            "   hello world\n", 2, "found 'hello'",
-            "an indented stray line after a domain");
+            "   hello world\n",
+            2, "found 'hello'", "an indented stray line after a domain");
     rejects("domain name=a kernel=k\n"
             "# comment\n"
             "\n"
@@ -373,8 +372,8 @@ static void test_bad_lines(void)
 
 static void test_bad_mem(void)
 {
-    rejects("domain name=a kernel=k mem=lots", 1,
-            "mem=lots is not a size", "mem=lots");
+    rejects("domain name=a kernel=k mem=lots", 1, "mem=lots is not a size",
+            "mem=lots");
     rejects("domain name=a kernel=k mem=", 1, "mem= is not a size", "mem=");
     rejects("domain name=a kernel=k mem=32X", 1, "mem=32X is not a size",
             "mem=32X");
@@ -480,8 +479,7 @@ static void test_length_bounds(void)
     tap_is_mem(o->err, "line 1:\0@", 9,
                "  the message is cut to 7 characters, nothing written past");
     o = run("", 0, true, 4);
-    tap_is_mem(o->err, "no \0@", 5,
-               "  'no domain lines' is cut the same way");
+    tap_is_mem(o->err, "no \0@", 5, "  'no domain lines' is cut the same way");
     o = run("domain color=red", 16, true, 0);
     tap_ok(!o->signal && o->ret == -1, "rejects with no error buffer at all");
     o = run("# nothing", 9, true, 0);

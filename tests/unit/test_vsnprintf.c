@@ -152,8 +152,8 @@ static void test_flags(void)
 static void test_ignored_flags(void)
 {
     static const char *const int_fmts[] = {
-        "[%-05d]", "[%0-5d]", "[%05.3d]", "[%08.0d]", "[%+ d]", "[% +d]",
-        "[%-+05d]",
+        "[%-05d]", "[%0-5d]", "[%05.3d]", "[%08.0d]",
+        "[%+ d]",  "[% +d]",  "[%-+05d]",
     };
     static const int ints[] = { 0, 7, -42 };
     static const char *const uint_fmts[] = {
@@ -472,7 +472,8 @@ static void test_parse_u32(void)
     tap_ok(!hv_parse_u32(s, &end, 10, &v), "parse_u32 of UINT32_MAX + 1 fails");
     tap_is_uint(v, 4294967295U, "and saturates");
     tap_ok(end == s + 10, "and still ends past the digits");
-    tap_ok(!hv_parse_u32("0x100000000", NULL, 0, &v), "parse_u32 of 2^32 in hex fails");
+    tap_ok(!hv_parse_u32("0x100000000", NULL, 0, &v),
+           "parse_u32 of 2^32 in hex fails");
     tap_ok(!hv_parse_u32("99999999999999999999999", NULL, 10, &v),
            "parse_u32 of a 23-digit number fails");
 }

@@ -27,7 +27,7 @@
 
 extern start_info_t *start_info;
 extern shared_info_t *shared_info;
-extern const uint32_t *p2m;                 /* pfn -> mfn, read-only */
+extern const uint32_t *p2m; /* pfn -> mfn, read-only */
 #define machine_to_phys ((const uint32_t *)MACH2PHYS_VIRT_START)
 
 /* --- Address conversions over the initial direct map ------------------- */
@@ -39,7 +39,10 @@ static inline uint32_t virt_to_pfn(const void *va)
 {
     return ((uint32_t)va - start_info->virt_base) >> PAGE_SHIFT;
 }
-static inline uint32_t pfn_to_mfn(uint32_t pfn) { return p2m[pfn]; }
+static inline uint32_t pfn_to_mfn(uint32_t pfn)
+{
+    return p2m[pfn];
+}
 static inline uint32_t virt_to_mfn(const void *va)
 {
     return p2m[virt_to_pfn(va)];
@@ -92,7 +95,7 @@ struct extable_entry {
     "\n .popsection\n"
 
 struct fault_info {
-    unsigned int count;  /* faults fixed up so far */
+    unsigned int count; /* faults fixed up so far */
     uint32_t vector, error_code, cr2, eip;
 };
 extern struct fault_info last_fault;

@@ -16,15 +16,19 @@
 #define _hypercall0(name)                                                      \
     ({                                                                         \
         long __res;                                                            \
-        asm volatile("int $0x82" : "=a"(__res)                                 \
-                     : "0"(__HYPERVISOR_##name) : "memory");                   \
+        asm volatile("int $0x82"                                               \
+                     : "=a"(__res)                                             \
+                     : "0"(__HYPERVISOR_##name)                                \
+                     : "memory");                                              \
         __res;                                                                 \
     })
 #define _hypercall1(name, a1)                                                  \
     ({                                                                         \
         long __res, __ign1;                                                    \
-        asm volatile("int $0x82" : "=a"(__res), "=b"(__ign1)                   \
-                     : "0"(__HYPERVISOR_##name), "1"((long)(a1)) : "memory");  \
+        asm volatile("int $0x82"                                               \
+                     : "=a"(__res), "=b"(__ign1)                               \
+                     : "0"(__HYPERVISOR_##name), "1"((long)(a1))               \
+                     : "memory");                                              \
         __res;                                                                 \
     })
 #define _hypercall2(name, a1, a2)                                              \

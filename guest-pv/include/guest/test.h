@@ -23,7 +23,8 @@ void test_diag(const char *fmt, ...) __printf(1, 2);
         long __g = (long)(got), __w = (long)(want);                            \
         bool __r = test_ok(__g == __w, __FILE__, __LINE__, __VA_ARGS__);       \
         if (!__r)                                                              \
-            test_diag("  got %ld (%#lx), want %ld (%#lx)", __g, __g, __w, __w);\
+            test_diag("  got %ld (%#lx), want %ld (%#lx)", __g, __g, __w,      \
+                      __w);                                                    \
         __r;                                                                   \
     })
 

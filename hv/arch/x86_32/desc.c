@@ -63,8 +63,9 @@ static uint64_t gate(uint32_t offset, uint16_t sel, uint8_t type_attr)
            ((uint64_t)type_attr << 40) | ((uint64_t)(offset >> 16) << 48);
 }
 
-#define GATE_INTR(dpl) (0x8e | ((dpl) << 5)) /* present, 32-bit interrupt gate */
-#define GATE_TASK      0x85                  /* present, task gate, DPL 0 */
+#define GATE_INTR(dpl)                                                         \
+    (0x8e | ((dpl) << 5)) /* present, 32-bit interrupt gate */
+#define GATE_TASK 0x85    /* present, task gate, DPL 0 */
 
 void arch_desc_init(void)
 {
@@ -92,8 +93,8 @@ void arch_desc_init(void)
     df_tss.iomap_base = sizeof(df_tss);
 
     for (v = 0; v < NR_VECTORS; v++)
-        idt[v] = gate((uint32_t)entry_stubs + 16 * v, __HYPERVISOR_CS,
-                      GATE_INTR(0));
+        idt[v] =
+            gate((uint32_t)entry_stubs + 16 * v, __HYPERVISOR_CS, GATE_INTR(0));
     idt[TRAP_int3] = gate((uint32_t)entry_stubs + 16 * TRAP_int3,
                           __HYPERVISOR_CS, GATE_INTR(3));
     idt[TRAP_overflow] = gate((uint32_t)entry_stubs + 16 * TRAP_overflow,
@@ -107,7 +108,9 @@ void arch_desc_init(void)
     asm volatile("lgdt %0" : : "m"(gdtr));
     asm volatile("ljmp %0, $1f\n1:" : : "i"(__HYPERVISOR_CS));
     asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss; mov %0, %%fs; "
-                 "mov %0, %%gs" : : "r"(__HYPERVISOR_DS));
+                 "mov %0, %%gs"
+                 :
+                 : "r"(__HYPERVISOR_DS));
     asm volatile("ltr %w0" : : "r"(TSS_SELECTOR));
     asm volatile("lidt %0" : : "m"(idtr));
 }

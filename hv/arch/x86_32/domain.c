@@ -23,7 +23,8 @@ int arch_vcpu_create(struct vcpu *v)
     if (!v->arch.stack)
         return -ENOMEM;
     v->arch.regs = (struct cpu_user_regs *)((char *)v->arch.stack +
-                                            VCPU_STACK_PAGES * PAGE_SIZE) - 1;
+                                            VCPU_STACK_PAGES * PAGE_SIZE) -
+                   1;
     /* The first switch_stacks() to this vcpu "returns" to vcpu_first_entry
      * with esp at the guest frame. */
     v->arch.ctx = (struct switch_context *)v->arch.regs - 1;

@@ -25,7 +25,7 @@
 
 struct build_layout {
     uint32_t virt_base;
-    uint32_t kernel_pfns;           /* pfns 0 .. kernel_pfns-1        */
+    uint32_t kernel_pfns; /* pfns 0 .. kernel_pfns-1        */
     uint32_t mod_pfn, mod_pfns;
     uint32_t si_pfn;                /* start_info                     */
     uint32_t l2_pfn, l1_pfn, nr_l1; /* page tables                    */
@@ -91,8 +91,8 @@ static int load_elf(struct domain *d, const struct boot_module *m,
     }
     for (i = 0; i < eh.e_phnum; i++)
         if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
-            copy_module_to_guest(d, l, m->start + ph[i].p_offset,
-                                 ph[i].p_vaddr, ph[i].p_filesz);
+            copy_module_to_guest(d, l, m->start + ph[i].p_offset, ph[i].p_vaddr,
+                                 ph[i].p_filesz);
     return 0;
 bad:
     printk(XENLOG_ERR "d%u: kernel '%s': %s", d->domain_id, m->name, err);
@@ -106,7 +106,8 @@ static int plan_layout(struct domain *d, const struct boot_module *mod,
     uint32_t next = l->kernel_pfns, span;
 
     l->mod_pfn = next;
-    l->mod_pfns = mod ? ROUNDUP(mod->end - mod->start, PAGE_SIZE) >> PAGE_SHIFT : 0;
+    l->mod_pfns =
+        mod ? ROUNDUP(mod->end - mod->start, PAGE_SIZE) >> PAGE_SHIFT : 0;
     next += l->mod_pfns;
     l->si_pfn = next++;
     /* Mapped: all pfns, the P2M frames, shared_info. */
@@ -128,7 +129,8 @@ static int plan_layout(struct domain *d, const struct boot_module *mod,
     l->first_free_pfn = next;
     if (next > d->p2m_size) {
         printk(XENLOG_ERR "d%u: kernel, module and boot tables need %u pages, "
-               "the domain has %u", d->domain_id, next, d->p2m_size);
+                          "the domain has %u",
+               d->domain_id, next, d->p2m_size);
         return -ENOMEM;
     }
     return 0;
@@ -152,8 +154,8 @@ static void set_boot_pte(struct domain *d, const struct build_layout *l,
 
 static int build_page_tables(struct domain *d, const struct build_layout *l)
 {
-    const uint32_t rw = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
-                        _PAGE_ACCESSED | _PAGE_DIRTY;
+    const uint32_t rw =
+        _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY;
     const uint32_t ro = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
     struct vcpu *v = d->vcpu;
     l2_pgentry_t *l2;
@@ -242,7 +244,8 @@ int construct_pv_domain(struct domain *d, const struct boot_module *kernel,
         return rc;
     write_start_info(d, &l, mod);
     pv_vcpu_init_regs(d->vcpu, ei.entry,
-                      l.virt_base + ((l.stack_pfn + BOOT_STACK_PAGES) << PAGE_SHIFT),
+                      l.virt_base +
+                          ((l.stack_pfn + BOOT_STACK_PAGES) << PAGE_SHIFT),
                       l.virt_base + (l.si_pfn << PAGE_SHIFT));
     printk("d%u (%s): %u MiB, kernel %s at %#x entry %#x, %u page-table "
            "frames, start_info %#x, first free pfn %#x",

@@ -9,11 +9,11 @@
 #include <asm/irq.h>
 #include <asm/processor.h>
 
-#define PIC1_CMD  0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD  0xa0
-#define PIC2_DATA 0xa1
-#define PIC_EOI   0x20
+#define PIC1_CMD      0x20
+#define PIC1_DATA     0x21
+#define PIC2_CMD      0xa0
+#define PIC2_DATA     0xa1
+#define PIC_EOI       0x20
 #define OCW3_READ_IRR 0x0a
 #define OCW3_READ_ISR 0x0b
 
@@ -21,13 +21,13 @@ static uint16_t irq_mask = 0xffff;
 
 void i8259_init(void)
 {
-    outb(PIC1_CMD, 0x11);                  /* ICW1: edge, cascade, ICW4 */
+    outb(PIC1_CMD, 0x11); /* ICW1: edge, cascade, ICW4 */
     outb(PIC2_CMD, 0x11);
-    outb(PIC1_DATA, FIRST_IRQ_VECTOR);     /* ICW2: vector base */
+    outb(PIC1_DATA, FIRST_IRQ_VECTOR); /* ICW2: vector base */
     outb(PIC2_DATA, FIRST_IRQ_VECTOR + 8);
-    outb(PIC1_DATA, 0x04);                 /* ICW3: slave on IRQ2 */
+    outb(PIC1_DATA, 0x04); /* ICW3: slave on IRQ2 */
     outb(PIC2_DATA, 0x02);
-    outb(PIC1_DATA, 0x01);                 /* ICW4: 8086 mode */
+    outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
     outb(PIC2_DATA, 0x01);
     outb(PIC1_DATA, 0xff);
     outb(PIC2_DATA, 0xff);

@@ -92,8 +92,8 @@ static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
     if (e & _PAGE_RW) {
         rc = get_page_type(pg, PGT_writable_page);
         if (rc) {
-            gprintk(d, "L1 entry %#x: mfn %#x cannot be writable (type %#x)",
-                    e, mfn, pg->type_info);
+            gprintk(d, "L1 entry %#x: mfn %#x cannot be writable (type %#x)", e,
+                    mfn, pg->type_info);
             put_page(pg);
             return rc;
         }
@@ -232,8 +232,9 @@ void put_page_type(struct page_info *pg)
     uint32_t type = x & PGT_type_mask;
 
     if (!count)
-        panic("put_page_type: mfn %#x type count underflow (type %#x count %#x)",
-              page_to_mfn(pg), x, pg->count_info);
+        panic(
+            "put_page_type: mfn %#x type count underflow (type %#x count %#x)",
+            page_to_mfn(pg), x, pg->count_info);
     if (count == 1 && (x & PGT_pinned))
         panic("put_page_type: mfn %#x: last type reference of a pinned table",
               page_to_mfn(pg));
@@ -271,8 +272,8 @@ void put_page_and_type(struct page_info *pg)
  * Replace *pl1e (in a validated L1 table) with nl1e: references for the new
  * entry first, the write, then the old entry's references go.
  */
-static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e,
-                        struct domain *d, bool preserve_ad)
+static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
+                        bool preserve_ad)
 {
     l1_pgentry_t ol1e = *pl1e;
     int rc;
@@ -293,8 +294,8 @@ static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e,
     return 0;
 }
 
-static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx,
-                        l2_pgentry_t nl2e, struct domain *d)
+static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx, l2_pgentry_t nl2e,
+                        struct domain *d)
 {
     l2_pgentry_t ol2e = pl2[idx];
     int rc;
@@ -392,10 +393,10 @@ static int do_one_mmu_update(struct domain *d, struct vcpu *v,
  * re-issued with the rest of the batch and count | MMU_UPDATE_PREEMPTED,
  * and the done count so far is carried in *pdone.
  */
-static long do_mmu_batch(unsigned int op, const char *name, uint32_t uentries,
-                         uint32_t count, uint32_t pdone, uint32_t foreigndom,
-                         size_t size,
-                         int (*one)(struct domain *, struct vcpu *, const void *))
+static long
+do_mmu_batch(unsigned int op, const char *name, uint32_t uentries,
+             uint32_t count, uint32_t pdone, uint32_t foreigndom, size_t size,
+             int (*one)(struct domain *, struct vcpu *, const void *))
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
@@ -412,15 +413,16 @@ static long do_mmu_batch(unsigned int op, const char *name, uint32_t uentries,
         if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
-    if ((domid_t)foreigndom != DOMID_SELF && (domid_t)foreigndom != d->domain_id) {
+    if ((domid_t)foreigndom != DOMID_SELF &&
+        (domid_t)foreigndom != d->domain_id) {
         gprintk(d, "%s: foreign domain %u not allowed", name, foreigndom);
         return -EPERM;
     }
     for (i = 0; i < count; i++) {
         if (i && !(i % MMU_BATCH_PREEMPT) && hypercall_preempt_check()) {
-            rc = hypercall_create_continuation(op, 4, uentries + i * size,
-                                               (count - i) | MMU_UPDATE_PREEMPTED,
-                                               pdone, foreigndom);
+            rc = hypercall_create_continuation(
+                op, 4, uentries + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
+                pdone, foreigndom);
             break;
         }
         if (copy_from_guest(&entry, uentries + i * size, size)) {
@@ -637,8 +639,10 @@ long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
 
     if (va >= HYPERVISOR_VIRT_START || hi ||
         (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK) {
-        gprintk(d, "update_va_mapping: bad address %#x, entry %#x%08x or "
-                "flags %#x", va, hi, lo, flags);
+        gprintk(d,
+                "update_va_mapping: bad address %#x, entry %#x%08x or "
+                "flags %#x",
+                va, hi, lo, flags);
         return -EINVAL;
     }
     l2 = map_domain_page(v->arch.guest_table);
@@ -683,7 +687,7 @@ void arch_domain_relinquish(struct domain *d)
     v->arch.guest_table = v->arch.guest_table_user = 0;
 
     /* Unpinning cascades: an L2 drops its L1s, an L1 its frames. */
-    for_each_page_safe(pg, n, &d->page_list)
+    for_each_page_safe (pg, n, &d->page_list)
         if (pg->type_info & PGT_pinned) {
             pg->type_info &= ~PGT_pinned;
             put_page_and_type(pg);

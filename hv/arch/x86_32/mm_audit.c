@@ -56,8 +56,8 @@ static void audit_error(struct audit *a, const char *what, uint32_t mfn,
 static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
 {
     const intpte_t *pt = map_domain_page(mfn);
-    unsigned int i, n = type == PGT_l1_page_table ? L1_PAGETABLE_ENTRIES
-                                                  : FIRST_HV_L2_SLOT;
+    unsigned int i,
+        n = type == PGT_l1_page_table ? L1_PAGETABLE_ENTRIES : FIRST_HV_L2_SLOT;
 
     for (i = 0; i < n; i++) {
         intpte_t e = pt[i];
@@ -74,12 +74,14 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
         a->count[idx]++;
         if (type == PGT_l2_page_table) {
             a->type[idx]++;
-            if ((mfn_to_page(t)->type_info & PGT_type_mask) != PGT_l1_page_table)
+            if ((mfn_to_page(t)->type_info & PGT_type_mask) !=
+                PGT_l1_page_table)
                 audit_error(a, "L2 entry to a frame that is not an L1", mfn, i,
                             mfn_to_page(t)->type_info);
         } else if (e & _PAGE_RW) {
             a->type[idx]++;
-            if ((mfn_to_page(t)->type_info & PGT_type_mask) != PGT_writable_page)
+            if ((mfn_to_page(t)->type_info & PGT_type_mask) !=
+                PGT_writable_page)
                 audit_error(a, "writable mapping of a frame not writable", mfn,
                             i, mfn_to_page(t)->type_info);
         }
@@ -184,10 +186,14 @@ static long audit_domain(struct domain *d)
 static uint32_t debug_type(uint32_t type_info)
 {
     switch (type_info & PGT_type_mask) {
-    case PGT_l1_page_table: return DEBUG_PGT_l1;
-    case PGT_l2_page_table: return DEBUG_PGT_l2;
-    case PGT_writable_page: return DEBUG_PGT_writable;
-    default: return DEBUG_PGT_none;
+    case PGT_l1_page_table:
+        return DEBUG_PGT_l1;
+    case PGT_l2_page_table:
+        return DEBUG_PGT_l2;
+    case PGT_writable_page:
+        return DEBUG_PGT_writable;
+    default:
+        return DEBUG_PGT_none;
     }
 }
 

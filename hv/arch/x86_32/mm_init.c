@@ -10,7 +10,8 @@
 
 #define FRAMETABLE_MAX_FRAMES                                                  \
     ((FRAMETABLE_VIRT_END - FRAMETABLE_VIRT_START) / sizeof(struct page_info))
-#define M2P_MAX_FRAMES ((RW_MPT_VIRT_END - RW_MPT_VIRT_START) / sizeof(uint32_t))
+#define M2P_MAX_FRAMES                                                         \
+    ((RW_MPT_VIRT_END - RW_MPT_VIRT_START) / sizeof(uint32_t))
 
 void arch_init_memory(const struct bootinfo *bi)
 {
@@ -31,7 +32,8 @@ void arch_init_memory(const struct bootinfo *bi)
         top = 0x100000000ULL; /* non-PAE: 4 GiB of machine address space */
     max_page = (uint32_t)(top >> PAGE_SHIFT);
     if (max_page > FRAMETABLE_MAX_FRAMES) {
-        printk(XENLOG_WARNING "ignoring memory above %u MiB (frame table limit)",
+        printk(XENLOG_WARNING
+               "ignoring memory above %u MiB (frame table limit)",
                (uint32_t)(FRAMETABLE_MAX_FRAMES >> 8));
         max_page = FRAMETABLE_MAX_FRAMES;
     }
@@ -41,7 +43,8 @@ void arch_init_memory(const struct bootinfo *bi)
         panic("arch_init_memory: only %u MiB of RAM; at least %u MiB needed",
               max_page >> 8, (DIRECTMAP_NR_FRAMES * 2) >> 8);
 
-    nr_ft = ROUNDUP(max_page * sizeof(struct page_info), PAGE_SIZE) >> PAGE_SHIFT;
+    nr_ft =
+        ROUNDUP(max_page * sizeof(struct page_info), PAGE_SIZE) >> PAGE_SHIFT;
     nr_m2p = ROUNDUP(max_page * sizeof(uint32_t), PAGE_SIZE) >> PAGE_SHIFT;
 
     for (i = 0; i < nr_ft; i++) {
@@ -49,7 +52,8 @@ void arch_init_memory(const struct bootinfo *bi)
 
         hv_map_page(FRAMETABLE_VIRT_START + (i << PAGE_SHIFT), mfn,
                     _PAGE_RW | _PAGE_GLOBAL);
-        memset((void *)(FRAMETABLE_VIRT_START + (i << PAGE_SHIFT)), 0, PAGE_SIZE);
+        memset((void *)(FRAMETABLE_VIRT_START + (i << PAGE_SHIFT)), 0,
+               PAGE_SIZE);
     }
     for (i = 0; i < nr_m2p; i++) {
         uint32_t mfn = alloc_boot_page(bi, max_page);
@@ -59,7 +63,8 @@ void arch_init_memory(const struct bootinfo *bi)
         /* The guests' view: read-only, user-accessible. */
         hv_map_page(MACH2PHYS_VIRT_START + (i << PAGE_SHIFT), mfn,
                     _PAGE_USER | _PAGE_GLOBAL);
-        memset((void *)(RW_MPT_VIRT_START + (i << PAGE_SHIFT)), 0xFF, PAGE_SIZE);
+        memset((void *)(RW_MPT_VIRT_START + (i << PAGE_SHIFT)), 0xFF,
+               PAGE_SIZE);
     }
 
     init_heaps(bi);

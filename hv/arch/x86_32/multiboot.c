@@ -8,11 +8,11 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 
-#define MBI_MEM      (1U << 0)
-#define MBI_CMDLINE  (1U << 2)
-#define MBI_MODS     (1U << 3)
-#define MBI_MMAP     (1U << 6)
-#define MBI_LOADER   (1U << 9)
+#define MBI_MEM     (1U << 0)
+#define MBI_CMDLINE (1U << 2)
+#define MBI_MODS    (1U << 3)
+#define MBI_MMAP    (1U << 6)
+#define MBI_LOADER  (1U << 9)
 
 struct multiboot_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;

@@ -6,18 +6,18 @@
 #include <hv/arch.h>
 #include <asm/processor.h>
 
-#define COM1      0x3f8
-#define UART_RBR  0 /* receive buffer (read)          */
-#define UART_THR  0 /* transmit holding (write)       */
-#define UART_IER  1 /* interrupt enable               */
-#define UART_DLL  0 /* divisor latch low (DLAB = 1)   */
-#define UART_DLM  1 /* divisor latch high (DLAB = 1)  */
-#define UART_FCR  2 /* FIFO control                   */
-#define UART_LCR  3 /* line control                   */
-#define UART_MCR  4 /* modem control                  */
-#define UART_LSR  5 /* line status                    */
-#define LSR_DR    0x01 /* data ready                  */
-#define LSR_THRE  0x20 /* transmitter holding empty   */
+#define COM1     0x3f8
+#define UART_RBR 0    /* receive buffer (read)          */
+#define UART_THR 0    /* transmit holding (write)       */
+#define UART_IER 1    /* interrupt enable               */
+#define UART_DLL 0    /* divisor latch low (DLAB = 1)   */
+#define UART_DLM 1    /* divisor latch high (DLAB = 1)  */
+#define UART_FCR 2    /* FIFO control                   */
+#define UART_LCR 3    /* line control                   */
+#define UART_MCR 4    /* modem control                  */
+#define UART_LSR 5    /* line status                    */
+#define LSR_DR   0x01 /* data ready                  */
+#define LSR_THRE 0x20 /* transmitter holding empty   */
 
 void arch_serial_init(void)
 {

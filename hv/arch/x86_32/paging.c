@@ -14,10 +14,11 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 
-l2_pgentry_t idle_pg_table[L2_PAGETABLE_ENTRIES]
-    __section(".bss.page_aligned") __aligned(PAGE_SIZE);
-static l1_pgentry_t hv_l1[NR_HV_L2_SLOTS][L1_PAGETABLE_ENTRIES]
-    __section(".bss.page_aligned") __aligned(PAGE_SIZE);
+l2_pgentry_t idle_pg_table[L2_PAGETABLE_ENTRIES] __section(".bss.page_aligned")
+    __aligned(PAGE_SIZE);
+static l1_pgentry_t
+    hv_l1[NR_HV_L2_SLOTS][L1_PAGETABLE_ENTRIES] __section(".bss.page_aligned")
+        __aligned(PAGE_SIZE);
 
 static uint32_t mapcache_inuse[MAPCACHE_ENTRIES / 32];
 static unsigned int mapcache_hint;
@@ -81,7 +82,8 @@ void *map_domain_page(uint32_t mfn)
             break;
     }
     if (i == MAPCACHE_ENTRIES)
-        panic("map_domain_page: all %u mapcache slots in use", MAPCACHE_ENTRIES);
+        panic("map_domain_page: all %u mapcache slots in use",
+              MAPCACHE_ENTRIES);
     mapcache_inuse[slot / 32] |= 1U << (slot % 32);
     mapcache_hint = slot + 1;
     mapcache_used++;

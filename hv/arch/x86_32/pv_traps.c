@@ -26,8 +26,8 @@
 
 void pv_load_ptbase(struct vcpu *v)
 {
-    uint32_t mfn = v->arch.kernel_mode ? v->arch.guest_table
-                                       : v->arch.guest_table_user;
+    uint32_t mfn =
+        v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
 
     ASSERT(mfn);
     write_ptbase(mfn);
@@ -101,13 +101,13 @@ static void inject(struct vcpu *v, struct cpu_user_regs *regs,
     const struct guest_trap *t = &v->arch.traps[vector];
 
     if (!t->address) {
-        domain_crash(v->domain, "no handler for trap %u at eip %#x (error %#x, "
-                                "cr2 %#x)", vector, regs->eip, ec,
-                     v->vcpu_info->arch.cr2);
+        domain_crash(v->domain,
+                     "no handler for trap %u at eip %#x (error %#x, "
+                     "cr2 %#x)",
+                     vector, regs->eip, ec, v->vcpu_info->arch.cr2);
         return;
     }
-    create_bounce_frame(v, regs, t->address, has_ec, ec,
-                        TI_GET_IF(t) != 0);
+    create_bounce_frame(v, regs, t->address, has_ec, ec, TI_GET_IF(t) != 0);
 }
 
 void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
@@ -199,8 +199,10 @@ long do_set_trap_table(uint32_t table)
         if (!ti.address)
             return 0;
         if (ti.address >= HYPERVISOR_VIRT_START) {
-            gprintk(v->domain, "set_trap_table: vector %u handler %#x is in "
-                    "hypervisor space", ti.vector, ti.address);
+            gprintk(v->domain,
+                    "set_trap_table: vector %u handler %#x is in "
+                    "hypervisor space",
+                    ti.vector, ti.address);
             return -EINVAL;
         }
         if (ti.vector == TRAP_double_fault || ti.vector == TRAP_nmi ||
@@ -258,8 +260,8 @@ long do_iret(void)
     }
     if ((c.cs != FLAT_KERNEL_CS && c.cs != FLAT_USER_CS) ||
         c.ss != FLAT_KERNEL_SS || c.eip >= HYPERVISOR_VIRT_START) {
-        domain_crash(v->domain, "iret: bad frame cs=%#x ss=%#x eip=%#x",
-                     c.cs, c.ss, c.eip);
+        domain_crash(v->domain, "iret: bad frame cs=%#x ss=%#x eip=%#x", c.cs,
+                     c.ss, c.eip);
         return regs->eax;
     }
     if (c.cs == FLAT_USER_CS) {
@@ -275,14 +277,13 @@ long do_iret(void)
     regs->cs = c.cs;
     regs->esp = c.esp;
     regs->ss = c.ss;
-    regs->eflags = (c.eflags & X86_EFLAGS_GUEST_MASK) | X86_EFLAGS_IF |
-                   X86_EFLAGS_MBS;
+    regs->eflags =
+        (c.eflags & X86_EFLAGS_GUEST_MASK) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     v->vcpu_info->evtchn_upcall_mask = !(c.eflags & X86_EFLAGS_IF);
     return c.eax;
 }
 
-void pv_vcpu_init_regs(struct vcpu *v, uint32_t eip, uint32_t esp,
-                       uint32_t esi)
+void pv_vcpu_init_regs(struct vcpu *v, uint32_t eip, uint32_t esp, uint32_t esi)
 {
     struct cpu_user_regs *regs = v->arch.regs;
 

@@ -31,7 +31,8 @@ static void debug_fault(void)
 
     if (!opt_debug_fault[0])
         return;
-    printk(XENLOG_WARNING "debug_fault=%s: faulting on purpose", opt_debug_fault);
+    printk(XENLOG_WARNING "debug_fault=%s: faulting on purpose",
+           opt_debug_fault);
     if (!strcmp(opt_debug_fault, "pf"))
         *(volatile uint32_t *)0xFBFFF000 = 1; /* unmapped in the idle tables */
     else if (!strcmp(opt_debug_fault, "ud"))
@@ -53,7 +54,8 @@ static void arch_cpu_init(void)
 
     cpuid(0, 0, &max_leaf, &b, &c, &d);
     cpuid(1, 0, &a, &b, &c, &d);
-    if (!(d & CPUID1_EDX_TSC) || !(d & CPUID1_EDX_FXSR) || !(d & CPUID1_EDX_PGE))
+    if (!(d & CPUID1_EDX_TSC) || !(d & CPUID1_EDX_FXSR) ||
+        !(d & CPUID1_EDX_PGE))
         panic("arch_cpu_init: the CPU lacks TSC, FXSR or PGE (edx %#x)", d);
 
     write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP) &

@@ -30,8 +30,9 @@ static uint64_t calibrate_tsc(void)
     uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
     uint64_t start, end;
 
-    outb(PIT_CH2_GATE, (inb(PIT_CH2_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-    outb(PIT_MODE, 0xb0);                                    /* ch2, lo/hi, mode 0 */
+    outb(PIT_CH2_GATE,
+         (inb(PIT_CH2_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
+    outb(PIT_MODE, 0xb0);                     /* ch2, lo/hi, mode 0 */
     outb(PIT_CH2, latch & 0xff);
     outb(PIT_CH2, latch >> 8);
     start = rdtsc();

@@ -31,8 +31,7 @@ static void show_registers(const struct cpu_user_regs *regs)
     printk(XENLOG_ERR "  eax=%08x ebx=%08x ecx=%08x edx=%08x", regs->eax,
            regs->ebx, regs->ecx, regs->edx);
     printk(XENLOG_ERR "  esi=%08x edi=%08x ebp=%08x esp=%08x", regs->esi,
-           regs->edi, regs->ebp,
-           from_guest ? regs->esp : (uint32_t)&regs->esp);
+           regs->edi, regs->ebp, from_guest ? regs->esp : (uint32_t)&regs->esp);
     printk(XENLOG_ERR "  cr0=%08x cr2=%08x cr3=%08x cr4=%08x", read_cr0(),
            read_cr2(), read_cr3(), read_cr4());
 }
@@ -50,8 +49,7 @@ static void backtrace_from(uint32_t ebp, uint32_t eip)
         const uint32_t *frame = (const uint32_t *)ebp;
         uint32_t ret;
 
-        if (ebp < DIRECTMAP_VIRT_START || (ebp & 3) ||
-            ebp > 0xFFFFFFFFU - 8)
+        if (ebp < DIRECTMAP_VIRT_START || (ebp & 3) || ebp > 0xFFFFFFFFU - 8)
             break;
         ret = frame[1];
         if (ret < (uint32_t)_text || ret >= (uint32_t)_etext)
@@ -98,15 +96,29 @@ static void __noreturn hv_fatal(struct cpu_user_regs *regs, const char *what)
 static void do_hv_exception(struct cpu_user_regs *regs)
 {
     static const char *const names[32] = {
-        "divide error", "debug", "NMI", "breakpoint", "overflow",
-        "bound range", "invalid opcode", "device not available",
-        "double fault", "coprocessor segment", "invalid TSS",
-        "segment not present", "stack fault", "general protection fault",
-        "page fault", "spurious", "x87 error", "alignment check",
-        "machine check", "SIMD error",
+        "divide error",
+        "debug",
+        "NMI",
+        "breakpoint",
+        "overflow",
+        "bound range",
+        "invalid opcode",
+        "device not available",
+        "double fault",
+        "coprocessor segment",
+        "invalid TSS",
+        "segment not present",
+        "stack fault",
+        "general protection fault",
+        "page fault",
+        "spurious",
+        "x87 error",
+        "alignment check",
+        "machine check",
+        "SIMD error",
     };
-    const char *name = names[regs->entry_vector] ? names[regs->entry_vector]
-                                                 : "exception";
+    const char *name =
+        names[regs->entry_vector] ? names[regs->entry_vector] : "exception";
 
     if (regs->entry_vector == TRAP_nmi) {
         printk(XENLOG_WARNING "NMI received at %08x; ignored", regs->eip);
@@ -118,10 +130,11 @@ static void do_hv_exception(struct cpu_user_regs *regs)
         search_exception_table(regs))
         return;
     if (regs->entry_vector == TRAP_page_fault)
-        printk(XENLOG_ERR "page fault at %08x: %s %s, %s", read_cr2(),
-               regs->error_code & PFEC_write_access ? "write" : "read",
-               regs->error_code & PFEC_page_present ? "protection" : "not present",
-               regs->error_code & PFEC_insn_fetch ? "instruction fetch" : "data");
+        printk(
+            XENLOG_ERR "page fault at %08x: %s %s, %s", read_cr2(),
+            regs->error_code & PFEC_write_access ? "write" : "read",
+            regs->error_code & PFEC_page_present ? "protection" : "not present",
+            regs->error_code & PFEC_insn_fetch ? "instruction fetch" : "data");
     hv_fatal(regs, name);
 }
 
@@ -131,7 +144,8 @@ void do_double_fault(void)
 
     arch_double_fault_state(&eip, &esp, &ebp);
     printk(XENLOG_ERR "FATAL: double fault at eip=%08x esp=%08x (hypervisor "
-           "stack overflow?)", eip, esp);
+                      "stack overflow?)",
+           eip, esp);
     backtrace_from(ebp, eip);
     panic("double fault at %08x", eip);
 }
@@ -147,7 +161,8 @@ void do_trap(struct cpu_user_regs *regs)
         if (vector < 32)
             do_hv_exception(regs);
         else
-            printk(XENLOG_WARNING "unexpected vector %#x in hypervisor", vector);
+            printk(XENLOG_WARNING "unexpected vector %#x in hypervisor",
+                   vector);
     } else if (vector < 32) {
         perfc_incr(exceptions[vector]);
         do_guest_exception(regs);

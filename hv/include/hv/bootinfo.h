@@ -19,9 +19,9 @@ struct boot_mmap_entry {
 };
 
 struct boot_module {
-    uint32_t start, end;           /* machine addresses, end exclusive */
-    char name[BOOT_MODNAME_MAX];   /* basename of the first word       */
-    char args[BOOT_CMDLINE_MAX];   /* the rest of its command line     */
+    uint32_t start, end;         /* machine addresses, end exclusive */
+    char name[BOOT_MODNAME_MAX]; /* basename of the first word       */
+    char args[BOOT_CMDLINE_MAX]; /* the rest of its command line     */
 };
 
 struct bootinfo {

@@ -18,14 +18,14 @@ struct kernel_param {
 };
 
 #define __param(_name, _type, _var, _len)                                      \
-    static const struct kernel_param __param_##_var __used                    \
-        __section(".data.param") __aligned(4) = { _name, _type, &_var, _len }
+    static const struct kernel_param __param_##_var __used __section(          \
+        ".data.param") __aligned(4) = { _name, _type, &_var, _len }
 /* An unsigned int; accepts decimal or 0x hex. */
 #define integer_param(name, var) __param(name, PARAM_UINT, var, 0)
 /* A bool: "name", "name=1|yes|on|true", "name=0|no|off|false", "no-name". */
 #define boolean_param(name, var) __param(name, PARAM_BOOL, var, 0)
 /* A char array; a value that does not fit is refused. */
-#define string_param(name, var) __param(name, PARAM_STRING, var, sizeof(var))
+#define string_param(name, var)  __param(name, PARAM_STRING, var, sizeof(var))
 
 /*
  * cmdline_parse - set the options in [start, end) from a command line of

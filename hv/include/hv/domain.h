@@ -20,7 +20,7 @@ struct domain;
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
-    struct vcpu *next_in_runq;   /* sched.c's round-robin queue          */
+    struct vcpu *next_in_runq; /* sched.c's round-robin queue          */
     bool on_runq;
     bool is_running;             /* current on the cpu                   */
     unsigned int pause_flags;    /* VPF_*: runnable only when zero       */
@@ -30,32 +30,32 @@ struct vcpu {
     uint16_t virq_to_evtchn[NR_VIRQS];
     struct arch_vcpu arch;
 };
-#define VPF_blocked (1U << 0)    /* SCHEDOP_block: waiting for an event  */
-#define VPF_down    (1U << 1)    /* shut down or never started           */
+#define VPF_blocked (1U << 0) /* SCHEDOP_block: waiting for an event  */
+#define VPF_down    (1U << 1) /* shut down or never started           */
 
 struct domain {
     domid_t domain_id;
     char name[16];
-    struct vcpu *vcpu;           /* NULL for pseudo domains              */
+    struct vcpu *vcpu; /* NULL for pseudo domains              */
     const struct scenario_domain *cfg;
 
     /* Memory. */
     struct page_list_head page_list; /* frames the domain owns           */
-    uint32_t tot_pages;          /* frames on page_list                  */
-    uint32_t max_pages;          /* limit from the scenario              */
-    uint32_t *p2m;               /* pfn -> mfn, hypervisor-owned         */
-    uint32_t p2m_size;           /* entries (pfns)                       */
-    unsigned int p2m_frames;     /* xenheap frames holding p2m           */
-    shared_info_t *shared_info;  /* xenheap frame, mapped in the guest   */
+    uint32_t tot_pages;              /* frames on page_list                  */
+    uint32_t max_pages;              /* limit from the scenario              */
+    uint32_t *p2m;                   /* pfn -> mfn, hypervisor-owned         */
+    uint32_t p2m_size;               /* entries (pfns)                       */
+    unsigned int p2m_frames;         /* xenheap frames holding p2m           */
+    shared_info_t *shared_info;      /* xenheap frame, mapped in the guest   */
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];
 
     /* Life cycle. */
-    bool is_shutting_down;       /* shutdown requested or crashed        */
-    bool is_dying;               /* being destroyed                      */
-    bool is_dead;                /* destroyed: only the record is left   */
-    unsigned int shutdown_code;  /* SHUTDOWN_*                           */
+    bool is_shutting_down;      /* shutdown requested or crashed        */
+    bool is_dying;              /* being destroyed                      */
+    bool is_dead;               /* destroyed: only the record is left   */
+    unsigned int shutdown_code; /* SHUTDOWN_*                           */
     char crash_reason[96];
 
     /* Console. */

@@ -20,14 +20,14 @@ typedef struct {
         p_align;
 } Elf32_Phdr;
 
-#define PT_LOAD   1
-#define ET_EXEC   2
-#define EM_386    3
+#define PT_LOAD       1
+#define ET_EXEC       2
+#define EM_386        3
 #define ELF_MAX_PHDRS 16
 
 struct elf_info {
     uint32_t entry;
-    uint32_t vstart, vend;   /* page-aligned span of the PT_LOAD segments */
+    uint32_t vstart, vend; /* page-aligned span of the PT_LOAD segments */
     unsigned int nr_load;
 };
 
@@ -37,7 +37,8 @@ struct elf_info {
  * phdrs holds eh->e_phnum entries (the caller reads them at e_phoff after
  * checking e_phnum <= ELF_MAX_PHDRS). Returns 0, or -1 with the reason.
  */
-int elf_check_header(const Elf32_Ehdr *eh, size_t size, char *err, size_t errlen);
+int elf_check_header(const Elf32_Ehdr *eh, size_t size, char *err,
+                     size_t errlen);
 int elf_check_phdrs(const Elf32_Ehdr *eh, const Elf32_Phdr *ph, size_t size,
                     uint32_t limit, struct elf_info *info, char *err,
                     size_t errlen);

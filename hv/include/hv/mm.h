@@ -30,7 +30,7 @@ struct page_info {
     struct page_info *next, *prev; /* free list or owner's page list */
     uint32_t count_info;
     uint32_t type_info;
-    struct domain *owner;          /* NULL when free or hypervisor-only */
+    struct domain *owner; /* NULL when free or hypervisor-only */
     uint32_t pad[3];
 };
 _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
@@ -43,23 +43,23 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 #define PGC_count_mask ((1U << 24) - 1)
 
 /* type_info */
-#define PGT_type_mask      (7U << 29)
-#define PGT_none           (0U << 29)
-#define PGT_l1_page_table  (1U << 29)
-#define PGT_l2_page_table  (2U << 29)
-#define PGT_writable_page  (7U << 29)
-#define PGT_pinned         (1U << 28)
-#define PGT_validated      (1U << 27)
-#define PGT_count_mask     ((1U << 24) - 1)
+#define PGT_type_mask     (7U << 29)
+#define PGT_none          (0U << 29)
+#define PGT_l1_page_table (1U << 29)
+#define PGT_l2_page_table (2U << 29)
+#define PGT_writable_page (7U << 29)
+#define PGT_pinned        (1U << 28)
+#define PGT_validated     (1U << 27)
+#define PGT_count_mask    ((1U << 24) - 1)
 
 extern struct page_info *frame_table;
-extern uint32_t max_page;          /* frames 0 .. max_page-1 exist */
+extern uint32_t max_page;                 /* frames 0 .. max_page-1 exist */
 extern uint32_t *machine_to_phys_mapping; /* read-write view of the M2P */
 
-#define mfn_valid(mfn)     ((uint32_t)(mfn) < max_page)
-#define mfn_to_page(mfn)   (frame_table + (mfn))
-#define page_to_mfn(pg)    ((uint32_t)((pg) - frame_table))
-#define page_get_owner(pg) ((pg)->owner)
+#define mfn_valid(mfn)              ((uint32_t)(mfn) < max_page)
+#define mfn_to_page(mfn)            (frame_table + (mfn))
+#define page_to_mfn(pg)             ((uint32_t)((pg)-frame_table))
+#define page_get_owner(pg)          ((pg)->owner)
 #define set_gpfn_from_mfn(mfn, pfn) (machine_to_phys_mapping[(mfn)] = (pfn))
 #define get_gpfn_from_mfn(mfn)      (machine_to_phys_mapping[(mfn)])
 
@@ -71,7 +71,7 @@ struct page_list_head {
 void page_list_add(struct page_list_head *l, struct page_info *pg);
 void page_list_del(struct page_list_head *l, struct page_info *pg);
 #define page_list_first(l) ((l)->head)
-#define for_each_page_safe(pg, n, l)                                          \
+#define for_each_page_safe(pg, n, l)                                           \
     for ((pg) = (l)->head; (pg) && ((n) = (pg)->next, 1); (pg) = (n))
 
 /* --- Boot-time setup (page_alloc.c) --------------------------------------- */

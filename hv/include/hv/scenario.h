@@ -34,14 +34,14 @@ enum pt_mode { PT_MODE_PV, PT_MODE_SHADOW };
 struct scenario_domain {
     char name[SCN_NAME_MAX];
     char kernel[SCN_MODNAME_MAX];
-    char module[SCN_MODNAME_MAX];        /* "" = none */
+    char module[SCN_MODNAME_MAX]; /* "" = none */
     char disk[SCN_MAX_DISKS][SCN_MODNAME_MAX];
     unsigned int nr_disks;
-    uint32_t nr_pages;                    /* memory in 4 KiB pages */
+    uint32_t nr_pages; /* memory in 4 KiB pages */
     enum pt_mode mode;
     char cmdline[SCN_CMDLINE_MAX];
-    unsigned int expect;                  /* SHUTDOWN_* that passes */
-    unsigned int line;                    /* where it was defined */
+    unsigned int expect; /* SHUTDOWN_* that passes */
+    unsigned int line;   /* where it was defined */
 };
 
 struct scenario {
@@ -53,7 +53,7 @@ struct scenario {
  * scenario_parse - parse len bytes of scenario text into *s. Returns 0, or
  * -1 with a one-line message naming the line and the problem in err.
  */
-int scenario_parse(const char *text, size_t len, struct scenario *s,
-                   char *err, size_t errlen);
+int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
+                   size_t errlen);
 
 #endif /* __HV_SCENARIO_H__ */

@@ -11,21 +11,21 @@
 #include <public/xen.h>
 
 struct hv_stats {
-    uint64_t exceptions[32];        /* by vector, from guests            */
-    uint64_t irqs;                  /* hardware interrupts               */
+    uint64_t exceptions[32]; /* by vector, from guests            */
+    uint64_t irqs;           /* hardware interrupts               */
     uint64_t hypercalls[NR_hypercalls];
-    uint64_t hypercall_errors;      /* calls that returned < 0           */
-    uint64_t bounces;               /* traps reflected to a guest        */
-    uint64_t events_delivered;      /* event upcalls                     */
+    uint64_t hypercall_errors; /* calls that returned < 0           */
+    uint64_t bounces;          /* traps reflected to a guest        */
+    uint64_t events_delivered; /* event upcalls                     */
     uint64_t context_switches;
     uint64_t cr3_loads;
-    uint64_t tlb_flushes;           /* full flushes                      */
+    uint64_t tlb_flushes; /* full flushes                      */
     uint64_t invlpgs;
     uint64_t page_copies;
     uint64_t page_clears;
     uint64_t page_hashes;
     uint64_t page_compares;
-    uint64_t pt_validations;        /* L1/L2 tables validated            */
+    uint64_t pt_validations; /* L1/L2 tables validated            */
     uint64_t domain_crashes;
 };
 

@@ -8,9 +8,9 @@
 #include <hv/lib.h>
 
 typedef int64_t s_time_t;
-#define SECONDS(s)   ((s_time_t)(s) * 1000000000LL)
-#define MILLISECS(m) ((s_time_t)(m) * 1000000LL)
-#define MICROSECS(u) ((s_time_t)(u) * 1000LL)
+#define SECONDS(s)   ((s_time_t)(s)*1000000000LL)
+#define MILLISECS(m) ((s_time_t)(m)*1000000LL)
+#define MICROSECS(u) ((s_time_t)(u)*1000LL)
 #define NOW()        get_s_time()
 
 struct vcpu;

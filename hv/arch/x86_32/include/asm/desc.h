@@ -15,33 +15,32 @@
 #define DF_TSS_SELECTOR 0x38
 #define NR_GDT_ENTRIES  8
 
-#define TRAP_divide_error      0
-#define TRAP_debug             1
-#define TRAP_nmi               2
-#define TRAP_int3              3
-#define TRAP_overflow          4
-#define TRAP_bounds            5
-#define TRAP_invalid_op        6
-#define TRAP_no_device         7
-#define TRAP_double_fault      8
-#define TRAP_copro_seg         9
-#define TRAP_invalid_tss      10
-#define TRAP_no_segment       11
-#define TRAP_stack_error      12
-#define TRAP_gp_fault         13
-#define TRAP_page_fault       14
-#define TRAP_spurious_int     15
-#define TRAP_copro_error      16
-#define TRAP_alignment_check  17
-#define TRAP_machine_check    18
-#define TRAP_simd_error       19
-#define FIRST_IRQ_VECTOR      0x20 /* i8259 IRQ 0..15 -> 0x20..0x2f */
-#define NR_VECTORS            256
+#define TRAP_divide_error    0
+#define TRAP_debug           1
+#define TRAP_nmi             2
+#define TRAP_int3            3
+#define TRAP_overflow        4
+#define TRAP_bounds          5
+#define TRAP_invalid_op      6
+#define TRAP_no_device       7
+#define TRAP_double_fault    8
+#define TRAP_copro_seg       9
+#define TRAP_invalid_tss     10
+#define TRAP_no_segment      11
+#define TRAP_stack_error     12
+#define TRAP_gp_fault        13
+#define TRAP_page_fault      14
+#define TRAP_spurious_int    15
+#define TRAP_copro_error     16
+#define TRAP_alignment_check 17
+#define TRAP_machine_check   18
+#define TRAP_simd_error      19
+#define FIRST_IRQ_VECTOR     0x20 /* i8259 IRQ 0..15 -> 0x20..0x2f */
+#define NR_VECTORS           256
 
 /* Exceptions for which the CPU pushes an error code. */
 #define TRAP_HAS_ERROR_CODE(v)                                                 \
     ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17)
-
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

@@ -22,20 +22,20 @@ struct guest_trap {
 };
 
 struct arch_vcpu {
-    void *stack;                  /* VCPU_STACK_PAGES of hypervisor stack  */
-    struct cpu_user_regs *regs;   /* guest frame at the top of the stack   */
-    struct switch_context *ctx;   /* saved by switch_stacks()              */
+    void *stack;                /* VCPU_STACK_PAGES of hypervisor stack  */
+    struct cpu_user_regs *regs; /* guest frame at the top of the stack   */
+    struct switch_context *ctx; /* saved by switch_stacks()              */
 
-    uint32_t guest_table;         /* mfn of the kernel-mode L2, 0 = none   */
-    uint32_t guest_table_user;    /* mfn of the user-mode L2, 0 = none     */
-    bool kernel_mode;             /* which of the two is loaded            */
+    uint32_t guest_table;      /* mfn of the kernel-mode L2, 0 = none   */
+    uint32_t guest_table_user; /* mfn of the user-mode L2, 0 = none     */
+    bool kernel_mode;          /* which of the two is loaded            */
 
     struct guest_trap traps[256]; /* set_trap_table                        */
     uint32_t event_callback_eip;  /* set_callbacks                         */
     uint32_t failsafe_callback_eip;
-    uint32_t kernel_ss, kernel_sp;/* stack_switch: stack for user->kernel  */
+    uint32_t kernel_ss, kernel_sp; /* stack_switch: stack for user->kernel  */
 
-    struct fxsave_area fpu;       /* FPU/SSE state while descheduled       */
+    struct fxsave_area fpu; /* FPU/SSE state while descheduled       */
 };
 
 #endif /* __ASM_DOMAIN_H__ */

@@ -15,7 +15,7 @@ bool i8259_irq_pending(void);
 /* Handle hardware interrupt irq (0-15) and acknowledge it. */
 void do_irq(unsigned int irq);
 
-#define IRQ_TIMER  0
-#define IRQ_COM1   4
+#define IRQ_TIMER 0
+#define IRQ_COM1  4
 
 #endif /* __ASM_IRQ_H__ */

@@ -34,25 +34,25 @@
 
 #include <public/arch-x86_32.h>
 
-#define HV_LOAD_PHYS         0x00100000U /* where the boot loader puts us */
+#define HV_LOAD_PHYS 0x00100000U /* where the boot loader puts us */
 
-#define MAPCACHE_VIRT_START  0xFC400000U
-#define MAPCACHE_VIRT_END    0xFC800000U
-#define MAPCACHE_ENTRIES     1024U
-#define RW_MPT_VIRT_START    0xFC800000U
-#define RW_MPT_VIRT_END      0xFCC00000U
+#define MAPCACHE_VIRT_START   0xFC400000U
+#define MAPCACHE_VIRT_END     0xFC800000U
+#define MAPCACHE_ENTRIES      1024U
+#define RW_MPT_VIRT_START     0xFC800000U
+#define RW_MPT_VIRT_END       0xFCC00000U
 #define FRAMETABLE_VIRT_START 0xFCC00000U
-#define FRAMETABLE_VIRT_END  0xFE000000U
-#define DIRECTMAP_VIRT_START 0xFE000000U
-#define DIRECTMAP_SIZE       (32U << 20)
-#define DIRECTMAP_NR_FRAMES  (DIRECTMAP_SIZE >> 12)
+#define FRAMETABLE_VIRT_END   0xFE000000U
+#define DIRECTMAP_VIRT_START  0xFE000000U
+#define DIRECTMAP_SIZE        (32U << 20)
+#define DIRECTMAP_NR_FRAMES   (DIRECTMAP_SIZE >> 12)
 
 /* Number of hypervisor slots in every page directory: 16 x 4 MiB. */
-#define NR_HV_L2_SLOTS       (1024U - FIRST_HV_L2_SLOT)
+#define NR_HV_L2_SLOTS (1024U - FIRST_HV_L2_SLOT)
 
 #ifndef __ASSEMBLY__
 /* Direct-map conversions; valid only below DIRECTMAP_SIZE. */
-#define __pa(va) ((uint32_t)(va) - DIRECTMAP_VIRT_START)
+#define __pa(va) ((uint32_t)(va)-DIRECTMAP_VIRT_START)
 #define __va(pa) ((void *)((uint32_t)(pa) + DIRECTMAP_VIRT_START))
 #endif
 

@@ -6,14 +6,14 @@
 #ifndef __ASM_PAGE_H__
 #define __ASM_PAGE_H__
 
-#define PAGE_SHIFT          12
-#define PAGE_SIZE           (1U << PAGE_SHIFT)
-#define PAGE_MASK           (~(PAGE_SIZE - 1))
-#define L1_PAGETABLE_SHIFT  12
-#define L2_PAGETABLE_SHIFT  22
+#define PAGE_SHIFT           12
+#define PAGE_SIZE            (1U << PAGE_SHIFT)
+#define PAGE_MASK            (~(PAGE_SIZE - 1))
+#define L1_PAGETABLE_SHIFT   12
+#define L2_PAGETABLE_SHIFT   22
 #define L1_PAGETABLE_ENTRIES 1024
 #define L2_PAGETABLE_ENTRIES 1024
-#define L2_SIZE             (1U << L2_PAGETABLE_SHIFT) /* 4 MiB per L2 slot */
+#define L2_SIZE              (1U << L2_PAGETABLE_SHIFT) /* 4 MiB per L2 slot */
 
 /* Entry bits, the same in L1 and L2 entries unless noted. */
 #define _PAGE_PRESENT  0x001U
@@ -45,10 +45,10 @@ typedef intpte_t l2_pgentry_t;
 #define l1_table_offset(va) (((uint32_t)(va) >> L1_PAGETABLE_SHIFT) & 1023U)
 #define l2_table_offset(va) ((uint32_t)(va) >> L2_PAGETABLE_SHIFT)
 
-#define pte_get_mfn(e)     ((uint32_t)(e) >> PAGE_SHIFT)
-#define pte_get_flags(e)   ((uint32_t)(e) & ~PAGE_MASK)
+#define pte_get_mfn(e)           ((uint32_t)(e) >> PAGE_SHIFT)
+#define pte_get_flags(e)         ((uint32_t)(e) & ~PAGE_MASK)
 #define pte_from_mfn(mfn, flags) (((uint32_t)(mfn) << PAGE_SHIFT) | (flags))
-#define pte_present(e)     (((e) & _PAGE_PRESENT) != 0)
+#define pte_present(e)           (((e)&_PAGE_PRESENT) != 0)
 #endif
 
 #endif /* __ASM_PAGE_H__ */

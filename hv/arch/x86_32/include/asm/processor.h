@@ -42,11 +42,11 @@
      X86_EFLAGS_SF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_OF |           \
      X86_EFLAGS_AC | X86_EFLAGS_ID)
 
-#define CPUID1_EDX_TSC   (1U << 4)
-#define CPUID1_EDX_PSE   (1U << 3)
-#define CPUID1_EDX_PGE   (1U << 13)
-#define CPUID1_EDX_FXSR  (1U << 24)
-#define CPUID7_EBX_SMEP  (1U << 7)
+#define CPUID1_EDX_TSC  (1U << 4)
+#define CPUID1_EDX_PSE  (1U << 3)
+#define CPUID1_EDX_PGE  (1U << 13)
+#define CPUID1_EDX_FXSR (1U << 24)
+#define CPUID7_EBX_SMEP (1U << 7)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -83,15 +83,28 @@ static inline uint64_t rdtsc(void)
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
                          uint32_t *c, uint32_t *d)
 {
-    asm volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+    asm volatile("cpuid"
+                 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
                  : "0"(leaf), "2"(sub));
 }
 
-static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
-static inline void local_irq_enable(void) { asm volatile("sti" ::: "memory"); }
-static inline void halt(void) { asm volatile("hlt" ::: "memory"); }
+static inline void local_irq_disable(void)
+{
+    asm volatile("cli" ::: "memory");
+}
+static inline void local_irq_enable(void)
+{
+    asm volatile("sti" ::: "memory");
+}
+static inline void halt(void)
+{
+    asm volatile("hlt" ::: "memory");
+}
 /* Enable interrupts and halt in one step, so a wakeup cannot be missed. */
-static inline void safe_halt(void) { asm volatile("sti; hlt" ::: "memory"); }
+static inline void safe_halt(void)
+{
+    asm volatile("sti; hlt" ::: "memory");
+}
 
 static inline uint32_t read_eflags(void)
 {
