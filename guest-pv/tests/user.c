@@ -15,29 +15,30 @@
 #define PTE_USER_RO (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define PTE_USER_RW (PTE_USER_RO | _PAGE_RW | _PAGE_DIRTY)
 
-/* clang-format off: assembly, one instruction a line */
+/* Assembly, one instruction a line. */
+/* clang-format off */
 /* User code: position-independent, copied to USER_VA. */
 extern char user_code_start[], user_fault_insn[], user_fault_resume[],
     user_code_end[];
 asm(".pushsection .rodata\n"
     "user_code_start:\n"
     "    movl $1, %eax\n"
-    "    int $0x80\n" /* syscall 1: returns eax + 100 */
+    "    int $0x80\n"              /* syscall 1: returns eax + 100 */
     "    movl %eax, %ebx\n"
     "user_fault_insn:\n"
-    "    movl 0xC0000000, %ecx\n" /* guest kernel memory: not mapped here */
+    "    movl 0xC0000000, %ecx\n"  /* guest kernel memory: not mapped here */
     "user_fault_resume:\n"
-    "    movl $17, %eax\n" /* __HYPERVISOR_xen_version */
-    "    int $0x82\n"      /* from user mode: #GP to the kernel */
+    "    movl $17, %eax\n"         /* __HYPERVISOR_xen_version */
+    "    int $0x82\n"              /* from user mode: #GP to the kernel */
     "    movl %eax, %esi\n"
-    "    movl 0xFC000000, %edi\n" /* the read-only M2P is readable */
+    "    movl 0xFC000000, %edi\n"  /* the read-only M2P is readable */
     "    movl $2, %eax\n"
-    "    int $0x80\n" /* syscall 2: back to the kernel */
+    "    int $0x80\n"              /* syscall 2: back to the kernel */
     "1:  jmp 1b\n"
     "user_code_end:\n"
     ".popsection\n");
 
-#define USER_ADDR(sym) (USER_VA + (uint32_t)((sym)-user_code_start))
+#define USER_ADDR(sym) (USER_VA + (uint32_t)((sym) - user_code_start))
 
 /* Enter user mode at eip with esp; returns when syscall 2 runs. */
 extern uint32_t run_user(uint32_t eip, uint32_t esp);
@@ -46,16 +47,16 @@ asm(".text\n"
     "run_user:\n"
     "    pushl %ebp; pushl %ebx; pushl %esi; pushl %edi\n"
     "    movl %esp, saved_kernel_esp\n"
-    "    movl 20(%esp), %ecx\n" /* eip */
-    "    movl 24(%esp), %edx\n" /* esp */
-    "    pushl $0x2b\n"         /* ss: FLAT_USER_SS */
-    "    pushl %edx\n"          /* esp */
-    "    pushl $0x202\n"        /* eflags: IF (events on) */
-    "    pushl $0x23\n"         /* cs: FLAT_USER_CS */
-    "    pushl %ecx\n"          /* eip */
-    "    pushl $0\n"            /* flags */
-    "    pushl $0\n"            /* eax */
-    "    movl $23, %eax\n"      /* __HYPERVISOR_iret */
+    "    movl 20(%esp), %ecx\n"       /* eip */
+    "    movl 24(%esp), %edx\n"       /* esp */
+    "    pushl $0x2b\n"               /* ss: FLAT_USER_SS */
+    "    pushl %edx\n"                /* esp */
+    "    pushl $0x202\n"              /* eflags: IF (events on) */
+    "    pushl $0x23\n"               /* cs: FLAT_USER_CS */
+    "    pushl %ecx\n"                /* eip */
+    "    pushl $0\n"                  /* flags */
+    "    pushl $0\n"                  /* eax */
+    "    movl $23, %eax\n"            /* __HYPERVISOR_iret */
     "    int $0x82\n"
     "return_to_kernel:\n"
     "    movl 4(%esp), %eax\n"

@@ -56,15 +56,23 @@ static const struct {
     hypercall_fn_t fn;
     const char *name;
 } hypercall_table[NR_hypercalls] = {
-/* clang-format off: one hypercall a line */
+/* One hypercall a line. */
+/* clang-format off */
 #define ENTRY(n) [__HYPERVISOR_##n] = { hc_##n, #n }
-    ENTRY(set_trap_table),   ENTRY(mmu_update),
-    ENTRY(stack_switch),     ENTRY(set_callbacks),
-    ENTRY(memory_op),        ENTRY(update_va_mapping),
-    ENTRY(set_timer_op),     ENTRY(xen_version),
-    ENTRY(console_io),       ENTRY(iret),
-    ENTRY(mmuext_op),        ENTRY(sched_op),
-    ENTRY(event_channel_op), ENTRY(debug_op),
+    ENTRY(set_trap_table),
+    ENTRY(mmu_update),
+    ENTRY(stack_switch),
+    ENTRY(set_callbacks),
+    ENTRY(memory_op),
+    ENTRY(update_va_mapping),
+    ENTRY(set_timer_op),
+    ENTRY(xen_version),
+    ENTRY(console_io),
+    ENTRY(iret),
+    ENTRY(mmuext_op),
+    ENTRY(sched_op),
+    ENTRY(event_channel_op),
+    ENTRY(debug_op),
 #undef ENTRY
     /* clang-format on */
 };
