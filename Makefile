@@ -20,7 +20,7 @@ HV_ASFLAGS := -m32 -D__ASSEMBLY__ -Ihv/include -Ihv/arch/x86_32/include \
 	-Iinclude -MMD -MP
 LIBGCC   := $(shell $(CC) -m32 -print-libgcc-file-name)
 
-HV_COMMON := boot_domains cmdline console domain elf event_channel kernel \
+HV_COMMON := blkback boot_domains cmdline console domain elf event_channel kernel \
 	memory page_alloc scenario sched stats timer
 KLIB      := arith string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \
@@ -83,10 +83,18 @@ GUEST_HEAD := $(BUILD)/guest-pv/lib/head.o
 GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 
 # Test guests: one file each in guest-pv/tests.
-GUEST_TESTS := crasher events hello hostile memory mmu user worker
+GUEST_TESTS := blk crasher events hello hostile memory mmu user worker
 GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 
-guests: $(GUEST_TEST_ELFS)
+# Disk images the scenarios attach, generated here.
+TEST_IMAGES := $(BUILD)/test-images/pattern.img
+
+guests: $(GUEST_TEST_ELFS) $(TEST_IMAGES)
+
+# 5.5 sectors of 4 KiB in which 32-bit word w holds w (blk test).
+$(BUILD)/test-images/pattern.img:
+	@mkdir -p $(dir $@)
+	$(Q)perl -e 'print pack("V*", 0 .. 5 * 1024 + 511)' > $@
 
 $(GUEST_LIB): $(GUEST_LIB_OBJS)
 	$(Q)rm -f $@

@@ -8,6 +8,7 @@
  * problem and the config exit code: no domain runs half-configured.
  */
 #include <hv/arch.h>
+#include <hv/blkback.h>
 #include <hv/bootinfo.h>
 #include <hv/cmdline.h>
 #include <hv/domain.h>
@@ -107,10 +108,6 @@ void build_domains_from_scenario(void)
         if (sd->mode == PT_MODE_SHADOW)
             config_error("scenario line %u: mode=shadow is not implemented yet",
                          sd->line);
-        if (sd->nr_disks)
-            config_error("scenario line %u: disk= is not implemented yet (the "
-                         "block backend comes with the guest kernel)",
-                         sd->line);
     }
 
     for (i = 0; i < scenario.nr_domains; i++) {
@@ -120,6 +117,11 @@ void build_domains_from_scenario(void)
         if (!d)
             config_error("scenario line %u: cannot create domain '%s'",
                          sd->line, sd->name);
+        for (j = 0; j < sd->nr_disks; j++) {
+            const struct boot_module *m = need_module(sd, "disk", sd->disk[j]);
+
+            blkback_attach(d, j, m->start, m->end - m->start);
+        }
         if (construct_pv_domain(
                 d, need_module(sd, "kernel", sd->kernel),
                 sd->module[0] ? need_module(sd, "module", sd->module) : NULL))

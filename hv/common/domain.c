@@ -191,7 +191,7 @@ static void domain_destroy(struct domain *d)
     uint32_t i;
 
     d->is_dying = true;
-    evtchn_destroy(d);
+    evtchn_destroy(d); /* closing backend ports drops the ring references */
     arch_domain_relinquish(d);
 
     for_each_page_safe (pg, n, &d->page_list) {

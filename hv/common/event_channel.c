@@ -7,6 +7,7 @@
  * checked; a guest can set bits only in its own shared_info and in the
  * pending bitmap of a peer it is bound to, never anywhere else.
  */
+#include <hv/blkback.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -84,6 +85,17 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
     port = v->virq_to_evtchn[virq];
     if (port)
         evtchn_set_pending(v, port);
+}
+
+int evtchn_alloc_backend(struct domain *d, unsigned int disk)
+{
+    int port = get_free_port(d);
+
+    if (port < 0)
+        return port;
+    d->evtchn[port].state = ECS_BACKEND;
+    d->evtchn[port].backend = disk;
+    return port;
 }
 
 static long alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
@@ -167,6 +179,9 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
     case ECS_VIRQ:
         d->vcpu->virq_to_evtchn[chn->virq] = 0;
         break;
+    case ECS_BACKEND:
+        blkback_disconnect(d, chn->backend);
+        break;
     case ECS_INTERDOMAIN: {
         struct domain *rd = get_domain_by_id(chn->remote_domid);
 
@@ -208,6 +223,9 @@ static long evtchn_send(struct domain *d, evtchn_port_t port)
         return 0;
     case ECS_UNBOUND:
         return 0; /* nobody listening yet: dropped, as in Xen */
+    case ECS_BACKEND:
+        blkback_notify(d, chn->backend);
+        return 0;
     default:
         return -EINVAL;
     }
@@ -255,6 +273,10 @@ static long evtchn_status(struct domain *d, struct evtchn_status *st)
     case ECS_VIRQ:
         st->status = EVTCHNSTAT_virq;
         st->u.virq = chn->virq;
+        break;
+    case ECS_BACKEND:
+        st->status = EVTCHNSTAT_interdomain;
+        st->u.interdomain.dom = DOMID_XEN;
         break;
     }
     return 0;

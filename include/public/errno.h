@@ -19,6 +19,7 @@
 #define XEN_EBUSY      16 /* Busy: frame in use, port bound       */
 #define XEN_EEXIST     17 /* Already exists                       */
 #define XEN_EXDEV      18 /* Not in the same share group          */
+#define XEN_ENODEV     19 /* No such device                       */
 #define XEN_EINVAL     22 /* Invalid argument                     */
 #define XEN_ENOSPC     28 /* No space left                        */
 #define XEN_ERANGE     34 /* Out of range                         */

@@ -12,10 +12,12 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/blkback.h>
 #include <hv/hypercall.h>
 #include <hv/stats.h>
 #include <asm/irq.h>
 #include <asm/pv.h>
+#include <public/io/blkif.h>
 #include <public/xen.h>
 
 typedef long (*hypercall_fn_t)(const struct cpu_user_regs *r);
@@ -45,6 +47,7 @@ HYPERCALL(mmuext_op, 4)
 HYPERCALL(sched_op, 2)
 HYPERCALL(event_channel_op, 2)
 HYPERCALL(debug_op, 3)
+HYPERCALL(blkif_op, 3)
 
 static long hc_iret(const struct cpu_user_regs *r)
 {
@@ -73,6 +76,7 @@ static const struct {
     ENTRY(sched_op),
     ENTRY(event_channel_op),
     ENTRY(debug_op),
+    ENTRY(blkif_op),
 #undef ENTRY
     /* clang-format on */
 };

@@ -132,6 +132,19 @@ static long audit_domain(struct domain *d)
     }
     expect_cr3(&a, v->arch.guest_table);
     expect_cr3(&a, v->arch.guest_table_user);
+    /* A connected block ring: the backend's writable reference. */
+    for (i = 0; i < d->nr_disks; i++)
+        if (d->disks[i].ring_mfn) {
+            int idx = audit_index(&a, d->disks[i].ring_mfn);
+
+            if (idx < 0) {
+                audit_error(&a, "block ring not the domain's",
+                            d->disks[i].ring_mfn, i, 0);
+                continue;
+            }
+            a.count[idx]++;
+            a.type[idx]++;
+        }
 
     for (i = 0; i < d->p2m_size; i++) {
         uint32_t mfn = d->p2m[i];

@@ -6,6 +6,7 @@
 #ifndef __HV_DOMAIN_H__
 #define __HV_DOMAIN_H__
 
+#include <hv/blkback.h>
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -50,6 +51,10 @@ struct domain {
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];
+
+    /* Block devices (disk= in the scenario). */
+    struct blkif_dev disks[SCN_MAX_DISKS];
+    unsigned int nr_disks;
 
     /* Life cycle. */
     bool is_shutting_down;      /* shutdown requested or crashed        */

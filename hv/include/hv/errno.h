@@ -20,6 +20,7 @@
 #define EBUSY      XEN_EBUSY
 #define EEXIST     XEN_EEXIST
 #define EXDEV      XEN_EXDEV
+#define ENODEV     XEN_ENODEV
 #define EINVAL     XEN_EINVAL
 #define ENOSPC     XEN_ENOSPC
 #define ERANGE     XEN_ERANGE

@@ -17,12 +17,15 @@ struct vcpu;
 #define ECS_UNBOUND     1 /* waiting for remote_domid to bind            */
 #define ECS_INTERDOMAIN 2 /* connected to remote_domid:remote_port        */
 #define ECS_VIRQ        3 /* carries virtual IRQ virq                     */
+#define ECS_BACKEND     4 /* connected to the hypervisor's block backend,
+                             disk number `backend`                        */
 
 struct evtchn {
     uint8_t state;
     domid_t remote_domid;
     evtchn_port_t remote_port;
     uint32_t virq;
+    uint32_t backend;
 };
 
 /* event_channel_op hypercall; arg is a guest pointer. */
@@ -35,6 +38,9 @@ long do_event_channel_op(uint32_t cmd, uint32_t arg);
 void evtchn_set_pending(struct vcpu *v, evtchn_port_t port);
 /* Raise virq on v if the guest bound it; otherwise nothing happens. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+/* A port whose other end is the block backend for disk; returns the
+ * port or -ENOSPC. */
+int evtchn_alloc_backend(struct domain *d, unsigned int disk);
 /* Close every port of a dying domain, unbinding its peers. */
 void evtchn_destroy(struct domain *d);
 /* True if v has an upcall pending (evtchn_upcall_pending), masked or not. */
