@@ -54,6 +54,8 @@ trap_common:
     pushl   %eax
     call    do_trap
     addl    $4, %esp
+    .globl  trap_return
+trap_return:
     popal
     addl    $8, %esp
     IRET_HYPERCALL

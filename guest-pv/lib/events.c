@@ -38,6 +38,7 @@ void do_hypervisor_callback(struct guest_regs *regs)
                 port_handlers[port](port, regs);
         }
     }
+    trap_exit_hook(regs);
 }
 
 void bind_evtchn_handler(evtchn_port_t port, evtchn_handler_t fn)

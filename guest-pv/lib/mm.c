@@ -15,10 +15,14 @@ static uint32_t nr_free, alloc_hint;
 static mmu_update_t mmu_queue[MMU_BATCH];
 static unsigned int mmu_queued;
 
-void mm_init(void)
+static void mm_init(void)
 {
     uint32_t pfn;
+    static bool done;
 
+    if (done)
+        return;
+    done = true;
     GUEST_BUG_ON(start_info->nr_pages > MAX_PFNS);
     for (pfn = start_info->first_free_pfn; pfn < start_info->nr_pages; pfn++) {
         free_bitmap[pfn / 32] |= 1U << (pfn % 32);
@@ -31,6 +35,7 @@ void *alloc_page(void)
 {
     uint32_t n = start_info->nr_pages, i;
 
+    mm_init();
     for (i = 0; i < n; i++) {
         uint32_t pfn = (alloc_hint + i) % n;
 
@@ -56,6 +61,7 @@ void free_page(void *va)
 
 unsigned int free_page_count(void)
 {
+    mm_init();
     return nr_free;
 }
 

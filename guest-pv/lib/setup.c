@@ -1,10 +1,10 @@
 /*
- * setup.c - guest_start(): from start_info to test_main(). Sets up the
+ * setup.c - guest_start(): from start_info to guest_main(). Sets up the
  * library's view of memory, the trap table, the event callback and the
- * kernel stack used when user mode traps into the kernel.
+ * kernel stack used when user mode traps into the kernel. Test guests get
+ * guest_main() from test.c (it runs test_main()); a kernel brings its own.
  */
 #include <guest/guest.h>
-#include <guest/test.h>
 
 start_info_t *start_info;
 shared_info_t *shared_info;
@@ -14,7 +14,6 @@ const uint32_t *p2m;
 static uint8_t kernel_stack[16384] __aligned(16);
 
 void traps_init(void);
-void mm_init(void);
 extern char hypervisor_callback[];
 
 void guest_start(start_info_t *si)
@@ -36,9 +35,8 @@ void guest_start(start_info_t *si)
         FLAT_KERNEL_SS, (unsigned long)(kernel_stack + sizeof(kernel_stack)));
     if (rc)
         guest_panic("stack_switch failed: %ld", rc);
-    mm_init();
     local_events_enable();
 
-    test_main();
-    test_done();
+    guest_main();
+    guest_shutdown(SHUTDOWN_poweroff);
 }

@@ -51,3 +51,10 @@ void test_done(void)
            failed);
     guest_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
+
+/* The entry point of a test guest: its checks, then the verdict. */
+void guest_main(void)
+{
+    test_main();
+    test_done();
+}

@@ -14,7 +14,7 @@ extern char trap_0[], trap_1[], trap_3[], trap_4[], trap_5[], trap_6[],
     trap_16[], trap_17[], trap_18[], trap_19[], trap_64[], trap_128[];
 
 /* flags: DPL in bits 0-1 (3 = user mode may "int" it), bit 2 = mask events. */
-static const struct trap_info trap_table[] = {
+static struct trap_info trap_table[] = {
     { 0, 0, FLAT_KERNEL_CS, (uint32_t)trap_0 },
     { 1, 0, FLAT_KERNEL_CS, (uint32_t)trap_1 },
     { 3, 3, FLAT_KERNEL_CS, (uint32_t)trap_3 },
@@ -45,6 +45,20 @@ void traps_init(void)
         guest_panic("set_trap_table failed: %ld", rc);
 }
 
+void traps_mask_events_on_entry(bool mask)
+{
+    struct trap_info *t;
+
+    for (t = trap_table; t->address; t++)
+        t->flags = (uint8_t)((t->flags & ~4U) | (mask ? 4U : 0U));
+    traps_init();
+}
+
+__attribute__((weak)) void trap_exit_hook(struct guest_regs *regs)
+{
+    (void)regs;
+}
+
 void set_trap_handler(unsigned int vector, trap_handler_t fn)
 {
     handlers[vector] = fn;
@@ -55,8 +69,10 @@ void do_trap(struct guest_regs *regs)
     const struct extable_entry *e;
     uint32_t cr2 = regs->vector == 14 ? shared_info->vcpu_info[0].arch.cr2 : 0;
 
-    if (handlers[regs->vector] && handlers[regs->vector](regs))
+    if (handlers[regs->vector] && handlers[regs->vector](regs)) {
+        trap_exit_hook(regs);
         return;
+    }
     for (e = __start_ex_table; e < __stop_ex_table; e++)
         if (e->insn == regs->eip) {
             last_fault.count++;
@@ -65,6 +81,7 @@ void do_trap(struct guest_regs *regs)
             last_fault.cr2 = cr2;
             last_fault.eip = regs->eip;
             regs->eip = e->fixup;
+            trap_exit_hook(regs);
             return;
         }
     guest_panic("unhandled trap %u at eip %#x (error %#x, cr2 %#x, cs %#x)",

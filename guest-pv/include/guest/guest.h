@@ -154,7 +154,23 @@ int unpin_table(uint32_t mfn);
 /* The page-directory entry that covers va in the current page directory. */
 uint32_t current_l2e(uint32_t va);
 
-/* Entry point of a test or program linked with the library. */
+/* Entry point of whatever is linked with the library: test.c provides one
+ * that runs test_main() (a test guest's checks); a kernel brings its own.
+ * Returning powers the domain off. */
+void guest_main(void);
 void test_main(void);
+
+/*
+ * trap_exit_hook - called after every trap handler and event upcall, just
+ * before the iret back to where the trap came from (regs). A weak no-op in
+ * the library; a kernel overrides it to reschedule or kill a process on
+ * its way back to user mode.
+ */
+void trap_exit_hook(struct guest_regs *regs);
+/* Set (or clear) "mask events on entry" on every trap-table entry. */
+void traps_mask_events_on_entry(bool mask);
+/* Where a trap returns through: a new process's first kernel context
+ * "returns" here with esp at its trap frame. */
+extern char trap_return[];
 
 #endif /* __GUEST_GUEST_H__ */
