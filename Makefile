@@ -20,17 +20,18 @@ HV_ASFLAGS := -m32 -D__ASSEMBLY__ -Ihv/include -Ihv/arch/x86_32/include \
 	-Iinclude -MMD -MP
 LIBGCC   := $(shell $(CC) -m32 -print-libgcc-file-name)
 
-HV_COMMON := blkback boot_domains cmdline console domain elf event_channel kernel \
+HV_COMMON := blkback boot_domains cmdline console domain event_channel kernel \
 	memory page_alloc scenario sched stats timer
-KLIB      := arith string vsnprintf
+KLIB      := arith elf32 string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \
 	multiboot ns16550 paging pv_traps setup shutdown time traps usercopy
 HV_ARCH_S := head entry
 
+KLIB_S    := switch_stacks
 HV_OBJS := $(HV_ARCH_S:%=$(BUILD)/hv/arch/%.o) \
 	$(HV_ARCH_C:%=$(BUILD)/hv/arch/%.o) \
 	$(HV_COMMON:%=$(BUILD)/hv/common/%.o) \
-	$(KLIB:%=$(BUILD)/hv/lib/%.o)
+	$(KLIB:%=$(BUILD)/hv/lib/%.o) $(KLIB_S:%=$(BUILD)/hv/lib/%.o)
 
 HV_ELF := $(BUILD)/hv/hv.elf
 
@@ -50,6 +51,11 @@ $(BUILD)/hv/common/%.o: hv/common/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/lib/%.o: lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 $(BUILD)/hv/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
@@ -78,7 +84,8 @@ GUEST_LIB_C := cmdline console events mm setup test time traps
 GUEST_LIB_S := entry
 GUEST_LIB_OBJS := $(GUEST_LIB_C:%=$(BUILD)/guest-pv/lib/%.o) \
 	$(GUEST_LIB_S:%=$(BUILD)/guest-pv/lib/%.o) \
-	$(KLIB:%=$(BUILD)/guest-pv/klib/%.o)
+	$(KLIB:%=$(BUILD)/guest-pv/klib/%.o) \
+	$(KLIB_S:%=$(BUILD)/guest-pv/klib/%.o)
 GUEST_HEAD := $(BUILD)/guest-pv/lib/head.o
 GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 
@@ -116,12 +123,36 @@ $(BUILD)/guest-pv/%.o: guest-pv/%.S
 	@echo "  AS      $<"
 	$(Q)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
+$(BUILD)/guest-pv/klib/%.o: lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
 $(BUILD)/guest-pv/klib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
--include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_TEST_ELFS:.elf=.d)
+# The guest kernel (pvk).
+KERNEL_SRCS := blkfront exec main page pagecache proc pt_pv pvfs rmap syscall \
+	tmpfs trap vfs vm
+KERNEL_OBJS := $(KERNEL_SRCS:%=$(BUILD)/guest-pv/kernel/%.o)
+KERNEL_ELF  := $(BUILD)/guest-pv/pvk.elf
+
+guests: $(KERNEL_ELF)
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(GUEST_HEAD) $(GUEST_LIB) guest-pv/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T guest-pv/guest.ld -o $@ $(GUEST_HEAD) $(KERNEL_OBJS) \
+		$(GUEST_LIB) $(LIBGCC)
+
+$(BUILD)/guest-pv/kernel/%.o: guest-pv/kernel/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only -c $< -o $@
+
+-include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_TEST_ELFS:.elf=.d) $(KERNEL_OBJS:.o=.d)
 
 # --- Tests --------------------------------------------------------------------
 # Host unit tests for the pure code (tests/unit), then one scenario test per

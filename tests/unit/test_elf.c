@@ -11,7 +11,7 @@
 
 #include "tap.h"
 
-#include <hv/elf.h>
+#include <elf32.h>
 
 /* HYPERVISOR_VIRT_START, the limit the hypervisor passes. */
 #define LIMIT      0xFC000000u

@@ -13,7 +13,7 @@
 #include <hv/bootinfo.h>
 #include <hv/console.h>
 #include <hv/domain.h>
-#include <hv/elf.h>
+#include <elf32.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/setup.h>

@@ -1,7 +1,8 @@
 /*
  * entry.S - every way into the hypervisor after boot: 256 interrupt stubs
  * that build a struct cpu_user_regs (asm/regs.h) and call do_trap(), the
- * common exit path, the first entry of a new vcpu, and switch_stacks().
+ * common exit path and the first entry of a new vcpu (switch_stacks() is
+ * in lib/, shared with the guest kernel).
  *
  * Interrupts stay off from entry until the iret (all gates are interrupt
  * gates); only the idle loop enables them. Nothing here decides policy.
@@ -68,27 +69,6 @@ vcpu_first_entry:
     call    exit_to_guest
     addl    $4, %esp
     jmp     restore_all
-
-/*
- * void switch_stacks(struct switch_context **save, struct switch_context *load)
- * Save the callee-saved registers on this stack, store the stack pointer
- * in *save, load the other stack and return on it (xv6's swtch).
- */
-    .globl switch_stacks
-switch_stacks:
-    movl    4(%esp), %eax
-    movl    8(%esp), %edx
-    pushl   %ebp
-    pushl   %ebx
-    pushl   %esi
-    pushl   %edi
-    movl    %esp, (%eax)
-    movl    %edx, %esp
-    popl    %edi
-    popl    %esi
-    popl    %ebx
-    popl    %ebp
-    ret
 
 /*
  * Double fault: a task gate brings us here on a stack of our own, since

@@ -1,10 +1,11 @@
 /*
- * elf.c - check a guest kernel's ELF headers before anything is loaded.
+ * elf32.c - check an ELF executable's headers (a guest kernel, a user
+ * program) before anything is loaded.
  * Pure (no hypervisor state), unit-tested on the host. Everything a
  * malformed file could use to make the loader read or write out of bounds
  * is rejected here: sizes, offsets, overlaps with the hypervisor.
  */
-#include <hv/elf.h>
+#include <elf32.h>
 
 #define PAGE_SZ 4096U
 

@@ -1,12 +1,13 @@
 /*
- * elf.h - just enough ELF32 to load a static i386 guest kernel: the
- * header layouts and a checker that turns headers into a load plan or a
- * one-line reason for refusing them.
+ * elf.h - just enough ELF32 to load a static i386 program: the header
+ * layouts and a checker that turns headers into a load plan or a one-line
+ * reason for refusing them. Shared by the hypervisor's domain builder and
+ * the guest kernel's exec.
  */
-#ifndef __HV_ELF_H__
-#define __HV_ELF_H__
+#ifndef __KLIB_ELF_H__
+#define __KLIB_ELF_H__
 
-#include <hv/lib.h>
+#include <klib.h>
 
 typedef struct {
     unsigned char e_ident[16];
@@ -43,4 +44,4 @@ int elf_check_phdrs(const Elf32_Ehdr *eh, const Elf32_Phdr *ph, size_t size,
                     uint32_t limit, struct elf_info *info, char *err,
                     size_t errlen);
 
-#endif /* __HV_ELF_H__ */
+#endif /* __KLIB_ELF_H__ */
