@@ -25,6 +25,11 @@
 #define _PAGE_PSE      0x080U
 #define _PAGE_GLOBAL   0x100U
 
+/* Page-fault error code bits (the user bit says which guest mode faulted). */
+#define PFEC_PRESENT 0x1U
+#define PFEC_WRITE   0x2U
+#define PFEC_USER    0x4U
+
 extern start_info_t *start_info;
 extern shared_info_t *shared_info;
 extern const uint32_t *p2m; /* pfn -> mfn, read-only */
