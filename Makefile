@@ -93,10 +93,37 @@ GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 GUEST_TESTS := blk crasher events hello hostile memory mmu user worker
 GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 
+# User programs for the guest kernel, linked with newlib (built once from
+# Debian's newlib-source and cached under $(BUILD)/newlib).
+include guest-pv/user/Makefile.inc
+
 # Disk images the scenarios attach, generated here.
-TEST_IMAGES := $(BUILD)/test-images/pattern.img
+TEST_IMAGES := $(BUILD)/test-images/pattern.img $(BUILD)/test-images/root-a.img
 
 guests: $(GUEST_TEST_ELFS) $(TEST_IMAGES)
+
+# The host tool that builds pvfs images.
+MKPVFS := $(BUILD)/tools/mkpvfs
+$(MKPVFS): tools/mkpvfs.c guest-pv/include/pvk/pvfs.h guest-pv/include/pvk/syscall.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iguest-pv/include -o $@ $<
+
+# A root file system: /bin (every user program), /tmp (tmpfs goes there),
+# /src (a source tree for the workloads, from Debian's newlib-source).
+NEWLIB_TARBALL = $(lastword $(sort $(wildcard /usr/src/newlib/newlib-*.tar.xz)))
+define make_root_image
+	@echo "  PVFS    $@"
+	$(Q)rm -rf $@.d && mkdir -p $@.d/bin $@.d/tmp $@.d/src
+	$(Q)cp $(USER_PROG_ELFS) $@.d/bin/
+	$(Q)tar xJf $(NEWLIB_TARBALL) -C $@.d/src --strip-components=3 \
+		$(addprefix newlib-salsa/newlib/libc/,$(1))
+	$(Q)$(MKPVFS) $@ $@.d > /dev/null
+endef
+
+# Image a: libc's string, stdlib, ctype and search sources.
+$(BUILD)/test-images/root-a.img: $(MKPVFS) $(USER_PROG_ELFS)
+	$(call make_root_image,string stdlib ctype search)
 
 # 5.5 sectors of 4 KiB in which 32-bit word w holds w (blk test).
 $(BUILD)/test-images/pattern.img:

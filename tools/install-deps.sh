@@ -23,6 +23,8 @@ command -v ld >/dev/null || need+=(binutils)
 if ! echo 'int main(void){return 0;}' | gcc -m32 -x c - -o /dev/null 2>/dev/null; then
     need+=(gcc-multilib)
 fi
+# newlib for the guest's user programs (tools/build-newlib.sh builds it).
+compgen -G '/usr/src/newlib/newlib-*.tar.xz' >/dev/null || need+=(newlib-source)
 if [ $iso = 1 ]; then
     command -v grub-mkrescue >/dev/null || need+=(grub-common)
     [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
