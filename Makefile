@@ -98,7 +98,8 @@ GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 include guest-pv/user/Makefile.inc
 
 # Disk images the scenarios attach, generated here.
-TEST_IMAGES := $(BUILD)/test-images/pattern.img $(BUILD)/test-images/root-a.img
+TEST_IMAGES := $(BUILD)/test-images/pattern.img $(BUILD)/test-images/root-a.img \
+	$(BUILD)/test-images/evict.img
 
 guests: $(GUEST_TEST_ELFS) $(TEST_IMAGES)
 
@@ -124,6 +125,15 @@ endef
 # Image a: libc's string, stdlib, ctype and search sources.
 $(BUILD)/test-images/root-a.img: $(MKPVFS) $(USER_PROG_ELFS)
 	$(call make_root_image,string stdlib ctype search)
+
+# /bin and /data/big: 24 MiB in which word w holds w * 2654435761 (evicttest).
+BIG_PATTERN_PL := use integer; for my $$c (0 .. 95) { print pack("V*", map { ($$_ * 2654435761) & 0xffffffff } ($$c * 65536 .. $$c * 65536 + 65535)) }
+$(BUILD)/test-images/evict.img: $(MKPVFS) $(USER_PROG_ELFS)
+	@echo "  PVFS    $@"
+	$(Q)rm -rf $@.d && mkdir -p $@.d/bin $@.d/tmp $@.d/data
+	$(Q)cp $(USER_PROG_ELFS) $@.d/bin/
+	$(Q)perl -e '$(BIG_PATTERN_PL)' > $@.d/data/big
+	$(Q)$(MKPVFS) $@ $@.d > /dev/null
 
 # 5.5 sectors of 4 KiB in which 32-bit word w holds w (blk test).
 $(BUILD)/test-images/pattern.img:
