@@ -99,7 +99,7 @@ include guest-pv/user/Makefile.inc
 
 # Disk images the scenarios attach, generated here.
 TEST_IMAGES := $(BUILD)/test-images/pattern.img $(BUILD)/test-images/root-a.img \
-	$(BUILD)/test-images/evict.img
+	$(BUILD)/test-images/root-b.img $(BUILD)/test-images/evict.img
 
 guests: $(GUEST_TEST_ELFS) $(TEST_IMAGES)
 
@@ -134,6 +134,10 @@ $(BUILD)/test-images/evict.img: $(MKPVFS) $(USER_PROG_ELFS)
 	$(Q)cp $(USER_PROG_ELFS) $@.d/bin/
 	$(Q)perl -e '$(BIG_PATTERN_PL)' > $@.d/data/big
 	$(Q)$(MKPVFS) $@ $@.d > /dev/null
+
+# Image b: other libc sources (stdio, time, locale, reent, misc, argz).
+$(BUILD)/test-images/root-b.img: $(MKPVFS) $(USER_PROG_ELFS)
+	$(call make_root_image,stdio time locale reent misc argz)
 
 # 5.5 sectors of 4 KiB in which 32-bit word w holds w (blk test).
 $(BUILD)/test-images/pattern.img:
