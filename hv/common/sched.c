@@ -169,6 +169,30 @@ void scheduler_init(void)
     current = idle_vcpu;
 }
 
+/*
+ * Before the cpu halts, nothing may be waiting in vain: a runnable vcpu is
+ * queued (or current), and a blocked one has no upcall pending. A broken
+ * rule here is a lost wakeup: stop with its name rather than hang.
+ */
+static void check_no_lost_wakeup(void)
+{
+    struct domain *d;
+
+    for_each_domain(d) {
+        struct vcpu *v = d->vcpu;
+
+        if (!v || d->is_shutting_down)
+            continue;
+        if (vcpu_runnable(v) && !v->on_runq && v != current)
+            panic("idle: d%u is runnable but not queued (flags %#x)",
+                  d->domain_id, v->pause_flags);
+        if ((v->pause_flags & VPF_blocked) &&
+            v->vcpu_info->evtchn_upcall_pending)
+            panic("idle: d%u is blocked with an event pending (mask %u)",
+                  d->domain_id, v->vcpu_info->evtchn_upcall_mask);
+    }
+}
+
 void idle_loop(void)
 {
     for (;;) {
@@ -181,7 +205,8 @@ void idle_loop(void)
             continue;
         if (idle_work())
             continue; /* did some work; look for vcpus again */
-        safe_halt();  /* sti; hlt: an interrupt cannot slip in between */
+        check_no_lost_wakeup();
+        safe_halt(); /* sti; hlt: an interrupt cannot slip in between */
     }
 }
 
