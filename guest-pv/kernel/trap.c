@@ -22,9 +22,14 @@ static bool on_page_fault(struct guest_regs *regs)
     bool write = regs->error_code & PFEC_WRITE;
 
     if (from_user(regs)) {
-        if (vm_fault(current->mm, cr2, write) == 0)
+        int rc = vm_fault(current->mm, cr2, write);
+
+        if (rc == 0)
             return true;
-        proc_fault_kill(PVK_SIGSEGV, write ? "bad write" : "bad read", regs);
+        proc_fault_kill(PVK_SIGSEGV,
+                        rc == -ENOMEM ? "out of memory"
+                                      : write ? "bad write" : "bad read",
+                        regs);
     }
     /* The kernel touching user memory (copy_to_user and friends). */
     if (current && cr2 < USER_TOP && vm_fault(current->mm, cr2, write) == 0)
