@@ -92,8 +92,9 @@ struct iret_context {
 XEN_ABI_SIZE(struct iret_context, 28);
 
 struct arch_vcpu_info {
-    uint32_t cr2; /* faulting address of the last page fault       */
-    uint32_t pad;
+    uint32_t cr2;     /* faulting address of the last page fault      */
+    uint32_t cow_mfn; /* that fault was a write to this shared frame
+                         (public/sharing.h); 0 if it was not          */
 };
 
 struct arch_shared_info {

@@ -26,5 +26,6 @@
 #define XEN_ENOSYS     38 /* Function not implemented             */
 #define XEN_EOVERFLOW  75 /* Value too large                      */
 #define XEN_EOPNOTSUPP 95 /* Operation not supported              */
+#define XEN_ESTALE     116 /* Stale: contents changed under a share */
 
 #endif /* __PUBLIC_ERRNO_H__ */

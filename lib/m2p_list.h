@@ -1,0 +1,42 @@
+/*
+ * m2p_list.h - the extension of the M2P for shared frames: the list of
+ * (domain, pfn) pairs a shared machine frame backs. The entries come from
+ * an objpool; this file only links and searches them.
+ *
+ * Pure code, unit-tested on the host.
+ */
+#ifndef __M2P_LIST_H__
+#define __M2P_LIST_H__
+
+#include "klib.h"
+
+struct m2p_entry {
+    struct m2p_entry *next;
+    uint32_t pfn;
+    uint16_t domid;
+    uint8_t category;   /* the guest's page category (SHARE_CAT_*)     */
+    uint8_t flags;      /* M2P_ORIG_*                                  */
+    uint16_t orig_maps; /* mappings the page had when it was shared    */
+    uint16_t orig_wmaps;/* ... of which writable                       */
+};
+#define M2P_ORIG_WRITABLE 1 /* the frame had the writable type when shared */
+
+struct m2p_list {
+    struct m2p_entry *head;
+    uint32_t len;
+};
+
+void m2p_list_add(struct m2p_list *l, struct m2p_entry *e);
+/* The entry for (domid, pfn), or NULL. */
+struct m2p_entry *m2p_list_find(const struct m2p_list *l, uint16_t domid,
+                                uint32_t pfn);
+/* Unlink and return the entry for (domid, pfn), or NULL if absent. */
+struct m2p_entry *m2p_list_remove(struct m2p_list *l, uint16_t domid,
+                                  uint32_t pfn);
+/* How many entries domid has. */
+uint32_t m2p_list_count_domain(const struct m2p_list *l, uint16_t domid);
+/* Up to max of domid's pfns into pfns[]; returns how many it has. */
+uint32_t m2p_list_domain_pfns(const struct m2p_list *l, uint16_t domid,
+                              uint32_t *pfns, uint32_t max);
+
+#endif /* __M2P_LIST_H__ */
