@@ -18,6 +18,7 @@
 #include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/mem_sharing.h>
 #include <hv/mm.h>
 #include <hv/stats.h>
 #include <asm/uaccess.h>
@@ -77,6 +78,11 @@ static int16_t do_request(struct domain *d, struct blkif_dev *dev,
 
         if (pfn >= d->p2m_size || (mfn = d->p2m[pfn]) == INVALID_MFN) {
             gprintk(d, "blkif: pfn %#x is not populated", pfn);
+            return BLKIF_RSP_ERROR;
+        }
+        if (!share_pfn_granted(d, pfn)) {
+            gprintk(d, "blkif: pfn %#x is not under grant "
+                       "(SHAREOP_set_gnttab_bit)", pfn);
             return BLKIF_RSP_ERROR;
         }
         pg = mfn_to_page(mfn);

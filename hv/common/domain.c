@@ -12,6 +12,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/mem_sharing.h>
 #include <hv/sched.h>
 #include <hv/setup.h>
 #include <hv/stats.h>
@@ -105,10 +106,14 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
     d->vcpu = v;
     if (arch_vcpu_create(v))
         goto err_free_vcpu;
+    if (share_domain_init(d))
+        goto err_destroy_vcpu;
 
     domain_list[nr_domains++] = d;
     return d;
 
+err_destroy_vcpu:
+    arch_vcpu_destroy(v);
 err_free_vcpu:
     free_xenheap_pages(v, ROUNDUP(sizeof(*v), PAGE_SIZE) >> PAGE_SHIFT);
 err_free_p2m:
@@ -191,8 +196,10 @@ static void domain_destroy(struct domain *d)
     uint32_t i;
 
     d->is_dying = true;
+    share_domain_report(d);
     evtchn_destroy(d); /* closing backend ports drops the ring references */
     arch_domain_relinquish(d);
+    share_domain_destroy(d); /* its pfns leave the shared frames' lists */
 
     for_each_page_safe (pg, n, &d->page_list) {
         if (pg->count_info & PGC_allocated) {
@@ -291,6 +298,7 @@ void hv_finish(void)
                         d->domain_id, d->name, shutdown_names[d->shutdown_code],
                         ok ? "" : "(unexpected)");
     }
+    share_finish();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {

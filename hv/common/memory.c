@@ -56,6 +56,11 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     }
     mfn = d->p2m[pfn];
     pg = mfn_to_page(mfn);
+    if (page_get_owner(pg) == dom_cow) {
+        gprintk(d, "decrease_reservation: pfn %#x is shared: break the "
+                   "share first", pfn);
+        return -EBUSY;
+    }
     BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated));
     if ((pg->count_info & PGC_count_mask) != 1 ||
         (pg->type_info & (PGT_count_mask | PGT_pinned))) {

@@ -138,8 +138,18 @@ static int set_string(struct parser *ps, char *dst, size_t size,
 }
 
 /* Keys that may appear once per line (disk may repeat). */
+/* Names of domains and share groups: [A-Za-z0-9_-]. */
+static bool valid_name(const char *c)
+{
+    for (; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+            return false;
+    return true;
+}
+
 static const char *const single_keys[] = {
-    "name", "kernel", "module", "mem", "mode", "cmdline", "expect",
+    "name", "kernel", "module", "mem", "mode", "cmdline", "expect", "share",
 };
 
 static int parse_domain(struct parser *ps, struct scenario_domain *sd)
@@ -162,16 +172,12 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
                 seen |= 1U << i;
             }
         if (!strcmp(key, "name")) {
-            const char *c;
-
             if (set_string(ps, sd->name, sizeof(sd->name), key, val))
                 return -1;
-            for (c = val; *c; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-                    return fail(
-                        ps, "name '%s' may hold only letters, digits, _ and -",
-                        val);
+            if (!valid_name(val))
+                return fail(
+                    ps, "name '%s' may hold only letters, digits, _ and -",
+                    val);
         } else if (!strcmp(key, "kernel")) {
             if (set_string(ps, sd->kernel, sizeof(sd->kernel), key, val))
                 return -1;
@@ -199,6 +205,15 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
             if (strlen(val) >= sizeof(sd->cmdline))
                 return fail(ps, "cmdline too long%s", "");
             strlcpy(sd->cmdline, val, sizeof(sd->cmdline));
+        } else if (!strcmp(key, "share")) {
+            if (set_string(ps, sd->share_group, sizeof(sd->share_group), key,
+                           val))
+                return -1;
+            if (!valid_name(val))
+                return fail(ps,
+                            "share group '%s' may hold only letters, digits, "
+                            "_ and -",
+                            val);
         } else if (!strcmp(key, "expect")) {
             if (!strcmp(val, "poweroff"))
                 sd->expect = SHUTDOWN_poweroff;
@@ -209,7 +224,7 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
         } else {
             return fail(ps,
                         "unknown key '%s' (known: name kernel mem mode "
-                        "module disk cmdline expect)",
+                        "module disk cmdline expect share)",
                         key);
         }
     }

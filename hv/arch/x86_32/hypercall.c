@@ -14,10 +14,12 @@
 #include <hv/event.h>
 #include <hv/blkback.h>
 #include <hv/hypercall.h>
+#include <hv/mem_sharing.h>
 #include <hv/stats.h>
 #include <asm/irq.h>
 #include <asm/pv.h>
 #include <public/io/blkif.h>
+#include <public/sharing.h>
 #include <public/xen.h>
 
 typedef long (*hypercall_fn_t)(const struct cpu_user_regs *r);
@@ -48,6 +50,7 @@ HYPERCALL(sched_op, 2)
 HYPERCALL(event_channel_op, 2)
 HYPERCALL(debug_op, 3)
 HYPERCALL(blkif_op, 3)
+HYPERCALL(sharing_op, 3)
 
 static long hc_iret(const struct cpu_user_regs *r)
 {
@@ -77,6 +80,7 @@ static const struct {
     ENTRY(event_channel_op),
     ENTRY(debug_op),
     ENTRY(blkif_op),
+    ENTRY(sharing_op),
 #undef ENTRY
     /* clang-format on */
 };

@@ -9,7 +9,9 @@
  *    hypervisor-provided M2P slot it cannot change;
  *  - a writable mapping takes a PGT_writable_page type reference, so a frame
  *    in use as a page table (or locked read-only) cannot be mapped writable;
- *  - no superpages, no global bit, no touching the hypervisor's slots.
+ *  - no superpages, no global bit, no touching the hypervisor's slots;
+ *  - a shared frame (owned by dom_cow) only read-only, and only by a
+ *    domain with a pfn on its M2P list (mem_sharing.c keeps the counts).
  * Whenever a frame stops being of one type and becomes another, the TLB is
  * flushed, so no stale translation survives the change.
  *
@@ -21,6 +23,7 @@
 #include <hv/errno.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/mem_sharing.h>
 #include <hv/mm.h>
 #include <hv/stats.h>
 #include <asm/paging.h>
@@ -85,6 +88,8 @@ static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
         return -EINVAL;
     }
     pg = mfn_to_page(mfn);
+    if (page_get_owner(pg) == dom_cow && d->share)
+        return share_get_mapping(pg, d, e); /* read-only, listed domains */
     if (!get_page(pg, d)) {
         gprintk(d, "L1 entry %#x: mfn %#x is not the domain's", e, mfn);
         return -EPERM;
@@ -101,14 +106,16 @@ static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
     return 0;
 }
 
-static void put_page_from_l1e(l1_pgentry_t e)
+static void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
 {
     struct page_info *pg;
 
     if (!pte_present(e))
         return;
     pg = mfn_to_page(pte_get_mfn(e));
-    if (e & _PAGE_RW)
+    if (page_get_owner(pg) == dom_cow)
+        share_put_mapping(pg, d);
+    else if (e & _PAGE_RW)
         put_page_and_type(pg);
     else
         put_page(pg);
@@ -157,7 +164,7 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
                 break;
         if (rc)
             while (i--)
-                put_page_from_l1e(pt[i]);
+                put_page_from_l1e(pt[i], d);
     } else {
         n = FIRST_HV_L2_SLOT;
         for (i = 0; i < n; i++)
@@ -176,12 +183,13 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
 /* Drop the references of a page table whose last type reference went. */
 static void free_page_type(struct page_info *pg, uint32_t type)
 {
+    struct domain *d = page_get_owner(pg);
     intpte_t *pt = map_domain_page(page_to_mfn(pg));
     unsigned int i;
 
     if (type == PGT_l1_page_table) {
         for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-            put_page_from_l1e(pt[i]);
+            put_page_from_l1e(pt[i], d);
     } else {
         for (i = 0; i < FIRST_HV_L2_SLOT; i++)
             put_page_from_l2e(pt[i]);
@@ -290,7 +298,7 @@ static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
     if (rc)
         return rc;
     *pl1e = nl1e;
-    put_page_from_l1e(ol1e);
+    put_page_from_l1e(ol1e, d);
     return 0;
 }
 

@@ -5,6 +5,7 @@
  * of the caller's frames from its page tables, pins and CR3s, and reports
  * each disagreement (Xen's audit_domains, in spirit).
  *
+ * Shared frames the caller maps are checked with share_audit.c's help.
  * Read-only: it never changes a count. It answers only about the caller.
  */
 #include <hv/console.h>
@@ -12,6 +13,7 @@
 #include <hv/errno.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/mem_sharing.h>
 #include <hv/mm.h>
 #include <asm/paging.h>
 #include <asm/uaccess.h>
@@ -66,6 +68,11 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
 
         if (!pte_present(e))
             continue;
+        if (mfn_valid(t) && page_get_owner(mfn_to_page(t)) == dom_cow) {
+            /* share_audit_end() compares the counts. */
+            share_audit_note(a->d, t, e);
+            continue;
+        }
         idx = audit_index(a, t);
         if (idx < 0) {
             audit_error(a, "entry maps a frame not the domain's", mfn, i, e);
@@ -145,6 +152,18 @@ static long audit_domain(struct domain *d)
             a.count[idx]++;
             a.type[idx]++;
         }
+    /* Registered share ring and bitmap: the same. */
+    for (i = 0; d->share && i <= d->share->bitmap_pages; i++) {
+        uint32_t mfn = i < d->share->bitmap_pages ? d->share->bitmap_mfn[i]
+                                                  : d->share->ring_mfn;
+        int idx = mfn ? audit_index(&a, mfn) : -1;
+
+        if (idx >= 0) {
+            a.count[idx]++;
+            a.type[idx]++;
+        }
+    }
+    share_audit_begin();
 
     for (i = 0; i < d->p2m_size; i++) {
         uint32_t mfn = d->p2m[i];
@@ -153,6 +172,8 @@ static long audit_domain(struct domain *d)
 
         if (mfn == INVALID_MFN)
             continue;
+        if (mfn_valid(mfn) && page_get_owner(mfn_to_page(mfn)) == dom_cow)
+            continue; /* shared: share_audit_end() checks it */
         if (!mfn_valid(mfn) || page_get_owner(mfn_to_page(mfn)) != d ||
             get_gpfn_from_mfn(mfn) != i) {
             audit_error(&a, "P2M and M2P disagree", mfn, i,
@@ -182,7 +203,7 @@ static long audit_domain(struct domain *d)
             mfn = __pa(d->shared_info) >> PAGE_SHIFT;
         else
             mfn = (__pa(d->p2m) >> PAGE_SHIFT) + (i - d->p2m_size - 1);
-        if (mfn == INVALID_MFN)
+        if (mfn == INVALID_MFN || page_get_owner(mfn_to_page(mfn)) == dom_cow)
             continue;
         pg = mfn_to_page(mfn);
         if ((pg->count_info & PGC_count_mask) != a.count[i])
@@ -192,6 +213,7 @@ static long audit_domain(struct domain *d)
             audit_error(&a, "type count", mfn, pg->type_info & PGT_count_mask,
                         a.type[i]);
     }
+    a.errors += share_audit_end(d);
     free_xenheap_pages(a.count, pages);
     return a.errors;
 }

@@ -16,6 +16,7 @@
 #include <hv/errno.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/mem_sharing.h>
 #include <hv/sched.h>
 #include <hv/stats.h>
 #include <asm/desc.h>
@@ -136,6 +137,13 @@ void do_guest_exception(struct cpu_user_regs *regs)
     switch (vector) {
     case TRAP_page_fault:
         v->vcpu_info->arch.cr2 = read_cr2();
+        /* A write to a shared frame: tell the guest which (sharing.h). */
+        v->vcpu_info->arch.cow_mfn =
+            (ec & (PFEC_page_present | PFEC_write_access)) ==
+                    (PFEC_page_present | PFEC_write_access)
+                ? share_fault_mfn(v->domain, read_cr3() >> PAGE_SHIFT,
+                                  v->vcpu_info->arch.cr2)
+                : 0;
         /* The hardware says "user" for every guest access (ring 3); tell
          * the guest which of its modes faulted. */
         if (v->arch.kernel_mode)

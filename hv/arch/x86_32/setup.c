@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/bootinfo.h>
 #include <hv/cmdline.h>
+#include <hv/mem_sharing.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
@@ -104,6 +105,7 @@ void start_hv(uint32_t mbi_pa)
     time_init();
     console_keys_init();
     domain_keys_init();
+    mem_sharing_init(); /* the scanner becomes idle work */
 
     /* Domains from the scenario file, all unpaused. */
     build_domains_from_scenario();

@@ -48,6 +48,7 @@ struct domain {
     uint32_t p2m_size;               /* entries (pfns)                       */
     unsigned int p2m_frames;         /* xenheap frames holding p2m           */
     shared_info_t *shared_info;      /* xenheap frame, mapped in the guest   */
+    struct share_dom *share;         /* page sharing; NULL if in no group    */
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];

@@ -27,5 +27,6 @@
 #define ENOSYS     XEN_ENOSYS
 #define EOVERFLOW  XEN_EOVERFLOW
 #define EOPNOTSUPP XEN_EOPNOTSUPP
+#define ESTALE     XEN_ESTALE
 
 #endif /* __HV_ERRNO_H__ */

@@ -12,7 +12,8 @@
  * into guest memory, start_info.mod_start), disk (a module served as a
  * block device; may repeat), cmdline (the guest's command line, quoted if
  * it has spaces), expect (the shutdown reason that counts as a pass:
- * poweroff or crash; default poweroff).
+ * poweroff or crash; default poweroff), share (the share group: pages are
+ * shared only among domains of the same group; no share key, no sharing).
  *
  * Each key but disk may appear at most once on a line.
  *
@@ -41,6 +42,7 @@ struct scenario_domain {
     enum pt_mode mode;
     char cmdline[SCN_CMDLINE_MAX];
     unsigned int expect; /* SHUTDOWN_* that passes */
+    char share_group[SCN_NAME_MAX]; /* "" = sharing off */
     unsigned int line;   /* where it was defined */
 };
 

@@ -1,0 +1,318 @@
+/*
+ * share_audit.c - the sharing audit: re-derive, from the page tables and
+ * P2Ms of every domain, what the books of mem_sharing.c must say - every
+ * shared frame's M2P list, reference count, page type and per-domain
+ * mapping counts - and report each disagreement. Also the yardstick of the
+ * scanner: the largest saving possible, by an exhaustive compare of every
+ * eligible page of each share group.
+ *
+ * Read-only: it never changes a count, a table or a frame. Run by the
+ * share_audit option after every round, by the 'm' key, and at the end of
+ * a run; mm_audit.c (DEBUGOP_audit) uses its note/end pair for one domain.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <hv/mem_sharing.h>
+#include <hv/mm.h>
+#include <asm/paging.h>
+#include <public/sharing.h>
+
+static unsigned int errors;
+static bool verbose_audit = true;
+
+static void fail(const char *what, uint32_t mfn, uint32_t x, uint32_t y)
+{
+    errors++;
+    if (verbose_audit)
+        printk(XENLOG_ERR "share audit: %s: mfn %#x (%#x vs %#x)", what, mfn,
+               x, y);
+}
+
+void share_audit_begin(void)
+{
+    struct page_info *pg, *n;
+
+    errors = 0;
+    for_each_page_safe (pg, n, &dom_cow->page_list)
+        if (page_share_frame(pg))
+            page_share_frame(pg)->audit_maps = 0;
+}
+
+bool share_audit_note(struct domain *d, uint32_t mfn, uint32_t e)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    struct share_frame *sf = page_share_frame(pg);
+
+    if (page_get_owner(pg) != dom_cow || !sf) {
+        fail("a dom_cow frame without a share record", mfn, 0, 0);
+        return false;
+    }
+    if (e & _PAGE_RW) {
+        fail("shared frame mapped writable", mfn, d->domain_id, e);
+        return false;
+    }
+    if (!m2p_list_count_domain(&sf->list, d->domain_id)) {
+        fail("shared frame mapped by a domain not on its list", mfn,
+             d->domain_id, e);
+        return false;
+    }
+    sf->audit_maps++;
+    return true;
+}
+
+unsigned int share_audit_end(struct domain *d)
+{
+    struct page_info *pg, *n;
+    uint32_t pfn;
+
+    for_each_page_safe (pg, n, &dom_cow->page_list) {
+        struct share_frame *sf = page_share_frame(pg);
+
+        if (sf && sf->audit_maps != sf->maps[d->domain_id])
+            fail("mappings counted vs found", sf->mfn,
+                 sf->maps[d->domain_id], sf->audit_maps);
+    }
+    /* Every pfn of d on a shared frame is on that frame's list. */
+    for (pfn = 0; d->share && pfn < d->p2m_size; pfn++) {
+        uint32_t mfn = d->p2m[pfn];
+
+        if (mfn == INVALID_MFN || page_get_owner(mfn_to_page(mfn)) != dom_cow)
+            continue;
+        if (!page_share_frame(mfn_to_page(mfn)) ||
+            !m2p_list_find(&page_share_frame(mfn_to_page(mfn))->list,
+                           d->domain_id, pfn))
+            fail("P2M points at a shared frame whose list lacks the pfn", mfn,
+                 d->domain_id, pfn);
+    }
+    return errors;
+}
+
+/* Count d's mappings of shared frames in all of its L1 tables. */
+static void walk_domain(struct domain *d)
+{
+    struct page_info *pg, *n;
+
+    for_each_page_safe (pg, n, &d->page_list) {
+        const intpte_t *pt;
+        unsigned int i;
+
+        if ((pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
+            !(pg->type_info & PGT_count_mask))
+            continue;
+        pt = map_domain_page(page_to_mfn(pg));
+        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++) {
+            uint32_t mfn = pte_get_mfn(pt[i]);
+
+            if (pte_present(pt[i]) && mfn_valid(mfn) &&
+                page_get_owner(mfn_to_page(mfn)) == dom_cow)
+                share_audit_note(d, mfn, pt[i]);
+        }
+        unmap_domain_page(pt);
+    }
+}
+
+/* The books of one shared frame, on their own. */
+static void check_frame(struct page_info *pg)
+{
+    struct share_frame *sf = page_share_frame(pg);
+    uint32_t mfn = page_to_mfn(pg), maps = 0, i;
+    const struct m2p_entry *e, *f;
+
+    if (!sf || sf->mfn != mfn) {
+        fail("dom_cow frame without its share record", mfn, 0, 0);
+        return;
+    }
+    if (get_gpfn_from_mfn(mfn) != SHARED_M2P_ENTRY)
+        fail("M2P entry of a shared frame", mfn, get_gpfn_from_mfn(mfn),
+             SHARED_M2P_ENTRY);
+    if (pg->type_info != (PGT_none | PGT_validated | 1))
+        fail("type of a shared frame", mfn, pg->type_info,
+             PGT_none | PGT_validated | 1);
+    if (!sf->list.len)
+        fail("shared frame with an empty list", mfn, 0, 0);
+    for (i = 0; i <= MAX_DOMAINS; i++)
+        maps += sf->maps[i];
+    if ((pg->count_info & PGC_count_mask) != sf->list.len + maps ||
+        (pg->count_info & (PGC_allocated | PGC_free | PGC_xen_heap)))
+        fail("count of a shared frame (count vs list + mappings)", mfn,
+             pg->count_info, sf->list.len + maps);
+    i = 0;
+    for (e = sf->list.head; e; e = e->next, i++) {
+        struct domain *d = get_domain_by_id(e->domid);
+
+        if (!d || !d->share || d->share->group != sf->group) {
+            fail("list entry of a domain not in the frame's group", mfn,
+                 e->domid, e->pfn);
+            continue;
+        }
+        if (e->pfn >= d->p2m_size || d->p2m[e->pfn] != mfn)
+            fail("list entry whose P2M does not point here", mfn, e->domid,
+                 e->pfn);
+        for (f = e->next; f; f = f->next)
+            if (f->domid == e->domid && f->pfn == e->pfn)
+                fail("list entry twice", mfn, e->domid, e->pfn);
+    }
+    if (i != sf->list.len)
+        fail("list length", mfn, i, sf->list.len);
+}
+
+unsigned int share_audit(bool verbose)
+{
+    struct page_info *pg, *n;
+    struct domain *d;
+    unsigned int total = 0;
+
+    verbose_audit = verbose;
+    for_each_page_safe (pg, n, &dom_cow->page_list) {
+        errors = 0;
+        check_frame(pg);
+        total += errors;
+    }
+    for_each_domain (d) {
+        if (d->is_dead || !d->vcpu)
+            continue;
+        share_audit_begin();
+        walk_domain(d);
+        total += share_audit_end(d);
+    }
+    errors = total;
+    return total;
+}
+
+/* --- The largest possible saving ---------------------------------------- */
+
+struct cand {
+    uint32_t hash;
+    uint32_t mfn;
+    uint8_t group;
+};
+
+static bool bitmap_bit(struct domain *d, uint32_t pfn)
+{
+    uint32_t w = pfn / 32, page = w / (PAGE_SIZE / 4), v;
+    const uint32_t *bm;
+
+    if (page >= d->share->bitmap_pages)
+        return false;
+    bm = map_domain_page(d->share->bitmap_mfn[page]);
+    v = bm[w % (PAGE_SIZE / 4)];
+    unmap_domain_page(bm);
+    return (v >> (pfn % 32)) & 1;
+}
+
+static bool cand_less(const struct cand *a, const struct cand *b)
+{
+    return a->group != b->group ? a->group < b->group : a->hash < b->hash;
+}
+
+/* Heapsort: no recursion, no extra memory. */
+static void sift(struct cand *c, uint32_t i, uint32_t n)
+{
+    for (;;) {
+        uint32_t l = 2 * i + 1, m = i;
+        struct cand t;
+
+        if (l < n && cand_less(&c[m], &c[l]))
+            m = l;
+        if (l + 1 < n && cand_less(&c[m], &c[l + 1]))
+            m = l + 1;
+        if (m == i)
+            return;
+        t = c[i];
+        c[i] = c[m];
+        c[m] = t;
+        i = m;
+    }
+}
+
+static void sort_cands(struct cand *c, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = n / 2; i-- > 0;)
+        sift(c, i, n);
+    for (i = n; i-- > 1;) {
+        struct cand t = c[0];
+
+        c[0] = c[i];
+        c[i] = t;
+        sift(c, 0, i);
+    }
+}
+
+uint32_t share_max_saving(void)
+{
+    struct domain *d;
+    struct cand *c;
+    uint32_t n = 0, max = 0, pages, i, j, distinct = 0;
+
+    for_each_domain (d)
+        if (d->share && !d->is_dead && d->share->ring_mfn)
+            max += d->p2m_size;
+    if (!max)
+        return 0;
+    pages = ROUNDUP(max * sizeof(*c), PAGE_SIZE) >> PAGE_SHIFT;
+    c = alloc_xenheap_pages(pages);
+    if (!c) {
+        printk(XENLOG_WARNING "share: no memory for the exhaustive compare");
+        return 0;
+    }
+    for_each_domain (d) {
+        uint32_t pfn;
+
+        if (!d->share || d->is_dead || !d->share->ring_mfn)
+            continue;
+        for (pfn = 0; pfn < d->p2m_size; pfn++) {
+            uint32_t mfn = d->p2m[pfn];
+            struct page_info *pg;
+            const void *p;
+
+            if (mfn == INVALID_MFN || !bitmap_bit(d, pfn))
+                continue;
+            pg = mfn_to_page(mfn);
+            if (page_get_owner(pg) != dom_cow &&
+                (page_get_owner(pg) != d ||
+                 ((pg->type_info & PGT_type_mask) != PGT_writable_page &&
+                  (pg->type_info & PGT_count_mask))))
+                continue;
+            p = map_domain_page(mfn);
+            c[n].hash = share_hash_page(p);
+            unmap_domain_page(p);
+            c[n].mfn = mfn;
+            c[n].group = d->share->group;
+            n++;
+        }
+    }
+    sort_cands(c, n);
+    /* Within a run of equal (group, hash), count distinct contents. */
+    for (i = 0; i < n; i = j) {
+        uint32_t k, nd = 0, reps[8];
+
+        for (j = i; j < n && c[j].group == c[i].group && c[j].hash == c[i].hash;
+             j++) {
+            const void *p = map_domain_page(c[j].mfn);
+            bool seen = false;
+
+            for (k = 0; k < nd && !seen; k++) {
+                const void *q;
+
+                if (reps[k] == c[j].mfn) {
+                    seen = true;
+                    break;
+                }
+                q = map_domain_page(reps[k]);
+                seen = share_pages_equal(p, q);
+                unmap_domain_page(q);
+            }
+            unmap_domain_page(p);
+            if (!seen) {
+                if (nd < ARRAY_SIZE(reps))
+                    reps[nd++] = c[j].mfn;
+                distinct++;
+            }
+        }
+    }
+    free_xenheap_pages(c, pages);
+    return n - distinct;
+}

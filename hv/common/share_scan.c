@@ -1,0 +1,384 @@
+/*
+ * share_scan.c - page hashing: the idle-loop scanner. It visits every pfn
+ * of every registered sharing domain in turn, a bounded number a slice
+ * (pages_to_scan, then a pause of sleep_millisecs, as KSM's knobs), hashes
+ * the pages the guest marked eligible with XXH32 (per-boot seed), and looks
+ * the hash up in the stable table (shared frames) and in the unstable
+ * table (this round's private pages), which is flushed at the end of each
+ * round. A hash match is a hint only: the pages are compared in full
+ * before a pfn is offered, and compared again by setup_shares.
+ *
+ * Offered pfns go to the domain's share ring; the guest hears of them by
+ * VIRQ_SHARING when SHARE_NOTIFY_BATCH are waiting or the round ends.
+ * Like KSM: a page whose hash changed since the last visit is volatile and
+ * not inserted; a page that matched nothing is skipped for 1, 3, then 7
+ * rounds (smart scan).
+ *
+ * Owns the unstable table and the scan cursor. It never changes a guest's
+ * page tables or frames; it only reads frames and writes the share ring.
+ */
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/lib.h>
+#include <hv/mem_sharing.h>
+#include <hv/sched.h>
+#include <hv/stats.h>
+#include <hv/time.h>
+#include <asm/processor.h>
+#include <public/sharing.h>
+
+static unsigned int opt_pages_to_scan = 1024;
+integer_param("pages_to_scan", opt_pages_to_scan);
+static unsigned int opt_sleep_millisecs = 0;
+integer_param("sleep_millisecs", opt_sleep_millisecs);
+/* Run the sharing audit at the end of every round (debug). */
+static bool opt_share_audit;
+boolean_param("share_audit", opt_share_audit);
+
+#define SHARE_NOTIFY_BATCH 64
+#define UNSTABLE_BUCKETS   8192
+
+struct scan_node {
+    struct scan_node *next;
+    uint32_t hash;
+    uint32_t pfn;
+    uint16_t domid;
+    uint8_t group;
+};
+
+uint64_t scan_rounds, scan_pages, scan_cycles, scan_volatile, scan_unshared,
+    scan_skipped, hash_cycles_per_page;
+uint32_t scan_meta_bytes;
+
+static struct objpool node_pool;
+static struct scan_node **unstable;
+static unsigned int cur_dom;  /* index into domain_list */
+static uint32_t cur_pfn;
+static s_time_t next_scan;
+static uint32_t bitmap_word, bitmap_word_pfn = ~0U;
+static uint64_t round_unshared;
+
+static bool scannable(const struct domain *d)
+{
+    return d->share && d->share->ring_mfn && !d->is_shutting_down;
+}
+
+/* --- The ring ----------------------------------------------------------- */
+
+static void notify(struct domain *d)
+{
+    if (d->share->queued_unnotified) {
+        d->share->queued_unnotified = 0;
+        send_guest_vcpu_virq(d->vcpu, VIRQ_SHARING);
+    }
+}
+
+void share_queue_pfn(struct domain *d, uint32_t pfn)
+{
+    struct share_dom *sh = d->share;
+    struct share_ring *r = map_domain_page(sh->ring_mfn);
+    uint32_t prod = r->prod, cons = r->cons;
+
+    /* cons is the guest's: a value that makes no sense means a full ring. */
+    if (prod - cons >= SHARE_RING_SIZE) {
+        r->dropped++;
+    } else {
+        r->pfn[prod % SHARE_RING_SIZE] = pfn;
+        asm volatile("" ::: "memory"); /* the pfn before the index */
+        r->prod = prod + 1;
+        sh->pfn[pfn].flags |= SCAN_QUEUED;
+        sh->pfn[pfn].queued_round = (uint8_t)scan_rounds;
+        sh->queued_unnotified++;
+    }
+    unmap_domain_page(r);
+    if (sh->queued_unnotified >= SHARE_NOTIFY_BATCH)
+        notify(d);
+}
+
+/* --- Tables ------------------------------------------------------------- */
+
+static struct scan_node **unstable_bucket(uint32_t hash)
+{
+    return &unstable[hash & (UNSTABLE_BUCKETS - 1)];
+}
+
+static void unstable_flush(void)
+{
+    unsigned int i;
+
+    for (i = 0; i < UNSTABLE_BUCKETS; i++)
+        while (unstable[i]) {
+            struct scan_node *n = unstable[i];
+
+            unstable[i] = n->next;
+            objpool_free(&node_pool, n);
+        }
+}
+
+/* The eligibility bit of pfn (the guest's bitmap), one word mapped per 32. */
+static bool eligible(struct domain *d, uint32_t pfn)
+{
+    uint32_t w = pfn / 32;
+
+    if (bitmap_word_pfn != w) {
+        uint32_t page = w / (PAGE_SIZE / 4);
+        const uint32_t *bm;
+
+        if (page >= d->share->bitmap_pages)
+            return false;
+        bm = map_domain_page(d->share->bitmap_mfn[page]);
+        bitmap_word = bm[w % (PAGE_SIZE / 4)];
+        unmap_domain_page(bm);
+        bitmap_word_pfn = w;
+    }
+    return (bitmap_word >> (pfn % 32)) & 1;
+}
+
+/* A private data frame of d's the scanner may read and offer. */
+static bool candidate_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
+{
+    struct page_info *pg;
+
+    *mfn = d->p2m[pfn];
+    if (*mfn == INVALID_MFN)
+        return false;
+    pg = mfn_to_page(*mfn);
+    if (page_get_owner(pg) != d || (pg->type_info & PGT_pinned) ||
+        ((pg->type_info & PGT_type_mask) != PGT_writable_page &&
+         (pg->type_info & PGT_count_mask)) ||
+        ((d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1))
+        return false;
+    return true;
+}
+
+/* Is pfn of domain id still private with contents equal to p? */
+static bool node_matches(const struct scan_node *n, const void *p)
+{
+    struct domain *d = get_domain_by_id(n->domid);
+    uint32_t mfn;
+    const void *q;
+    bool eq;
+
+    if (!d || !scannable(d) || !candidate_frame(d, n->pfn, &mfn))
+        return false;
+    q = map_domain_page(mfn);
+    eq = share_pages_equal(p, q);
+    unmap_domain_page(q);
+    return eq;
+}
+
+static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
+{
+    struct scan_pfn *sp = &d->share->pfn[pfn];
+
+    sp->partner = pdom ? SCAN_PARTNER(pdom, ppfn) : 0;
+    sp->flags |= SCAN_MATCHED;
+    if (!(sp->flags & SCAN_QUEUED))
+        share_queue_pfn(d, pfn);
+}
+
+/* --- One page ------------------------------------------------------------ */
+
+static void scan_pfn(struct domain *d, uint32_t pfn)
+{
+    struct share_dom *sh = d->share;
+    struct scan_pfn *sp = &sh->pfn[pfn];
+    struct scan_node *n, **b;
+    uint32_t mfn, h;
+    const void *p;
+    bool was_hashed, matched_before;
+
+    if (!eligible(d, pfn) || !candidate_frame(d, pfn, &mfn))
+        return;
+    if (sp->flags & SCAN_QUEUED) {
+        /* Offered a round ago and neither taken nor refused: the guest
+         * declined it (or lost it); look at it afresh. */
+        if ((uint8_t)(scan_rounds - sp->queued_round) < 2)
+            return;
+        sp->flags &= ~SCAN_QUEUED;
+    }
+    if (sp->skip & 0x0F) {
+        sp->skip--; /* smart scan: it matched nothing lately */
+        scan_skipped++;
+        return;
+    }
+    p = map_domain_page(mfn);
+    h = share_hash_page(p);
+    scan_pages++;
+    was_hashed = sp->flags & SCAN_HASHED;
+    matched_before = sp->flags & SCAN_MATCHED;
+    if (was_hashed && sp->hash != h) {
+        /* Volatile: it changed since the last visit. */
+        sp->hash = h;
+        sp->skip = 0;
+        sp->flags &= ~SCAN_MATCHED;
+        scan_volatile++;
+        goto out;
+    }
+    if (was_hashed && !matched_before) {
+        /* Same contents, matched nothing last time: back off. */
+        unsigned int level = min((unsigned int)(sp->skip >> 4) + 1, 3U);
+
+        sp->skip = (uint8_t)((level << 4) | ((1U << level) - 1));
+    }
+    sp->hash = h;
+    sp->flags = (sp->flags | SCAN_HASHED) & ~SCAN_MATCHED;
+
+    if (h == zero_page_hash && share_page_is_zero(p)) {
+        offer(d, pfn, 0, 0);
+        goto out;
+    }
+    if (share_stable_lookup(sh->group, h, p)) {
+        offer(d, pfn, 0, 0);
+        goto out;
+    }
+    b = unstable_bucket(h);
+    for (n = *b; n; n = n->next)
+        if (n->hash == h && n->group == sh->group &&
+            !(n->domid == d->domain_id && n->pfn == pfn) &&
+            node_matches(n, p)) {
+            struct domain *pd = get_domain_by_id(n->domid);
+
+            offer(d, pfn, n->domid, n->pfn);
+            offer(pd, n->pfn, d->domain_id, pfn);
+            goto out;
+        }
+    n = objpool_alloc(&node_pool);
+    if (n) {
+        n->hash = h;
+        n->pfn = pfn;
+        n->domid = d->domain_id;
+        n->group = sh->group;
+        n->next = *b;
+        *b = n;
+    }
+    round_unshared++;
+out:
+    unmap_domain_page(p);
+}
+
+/* --- Rounds -------------------------------------------------------------- */
+
+static void round_end(void)
+{
+    struct domain *d;
+
+    unstable_flush();
+    objpool_release(&node_pool, share_pool_put);
+    scan_rounds++;
+    scan_unshared = round_unshared;
+    round_unshared = 0;
+    scan_meta_bytes = UNSTABLE_BUCKETS * sizeof(void *) +
+                      objpool_bytes(&node_pool);
+    for_each_domain (d)
+        if (scannable(d)) {
+            struct share_ring *r = map_domain_page(d->share->ring_mfn);
+
+            r->round = (uint32_t)scan_rounds;
+            unmap_domain_page(r);
+            notify(d);
+        }
+    share_print("round");
+    if (opt_share_audit && share_audit(true))
+        panic("share: the audit failed after round %llu",
+              (unsigned long long)scan_rounds);
+}
+
+/* The next pfn to visit, or NULL at the end of a round. */
+static struct domain *advance(void)
+{
+    while (cur_dom < nr_domains) {
+        struct domain *d = domain_list[cur_dom];
+
+        if (d && scannable(d) && cur_pfn < d->p2m_size)
+            return d;
+        cur_dom++;
+        cur_pfn = 0;
+        bitmap_word_pfn = ~0U;
+    }
+    return NULL;
+}
+
+static bool any_scannable(void)
+{
+    struct domain *d;
+
+    for_each_domain (d)
+        if (scannable(d))
+            return true;
+    return false;
+}
+
+static bool share_scan_work(void)
+{
+    uint64_t t0;
+    unsigned int visited = 0;
+    uint64_t pages0 = scan_pages;
+
+    if (NOW() < next_scan || !any_scannable())
+        return false;
+    t0 = rdtsc();
+    while (visited < opt_pages_to_scan * 4 &&
+           scan_pages - pages0 < opt_pages_to_scan) {
+        struct domain *d = advance();
+
+        if (!d) {
+            round_end();
+            cur_dom = 0;
+            cur_pfn = 0;
+            bitmap_word_pfn = ~0U;
+            break;
+        }
+        scan_pfn(d, cur_pfn++);
+        visited++;
+    }
+    scan_cycles += rdtsc() - t0;
+    next_scan = NOW() + MILLISECS(opt_sleep_millisecs);
+    return true;
+}
+
+/* The raw cost of hashing one page, to compare the scanner's with. */
+static void measure_hash(void)
+{
+    void *p = alloc_xenheap_pages(1);
+    uint64_t t0;
+    unsigned int i;
+    uint32_t h = 0;
+
+    if (!p)
+        return;
+    memset(p, 0x5A, PAGE_SIZE);
+    t0 = rdtsc();
+    for (i = 0; i < 16; i++)
+        h ^= share_hash_page(p);
+    hash_cycles_per_page = (rdtsc() - t0) / 16;
+    stats.page_hashes -= 16;
+    free_xenheap_pages(p, 1);
+    printk("share: XXH32 of a page takes %llu cycles (hash %#x); "
+           "pages_to_scan=%u sleep_millisecs=%u",
+           (unsigned long long)hash_cycles_per_page, h, opt_pages_to_scan,
+           opt_sleep_millisecs);
+}
+
+void share_scan_init(void)
+{
+    objpool_init(&node_pool, "scan_node", sizeof(struct scan_node), share_pool_get,
+                 0);
+    unstable = alloc_xenheap_pages(UNSTABLE_BUCKETS * sizeof(void *) /
+                                   PAGE_SIZE);
+    if (!unstable)
+        panic("share_scan_init: out of memory");
+    if (!opt_pages_to_scan)
+        opt_pages_to_scan = 1;
+    measure_hash();
+    register_idle_work(share_scan_work);
+}
+
+/* At the end of the run: the unstable table's pages go back. */
+void share_scan_release(void)
+{
+    unstable_flush();
+    objpool_release(&node_pool, share_pool_put);
+}
