@@ -64,12 +64,14 @@ int blk_read(uint32_t sector, struct page *p)
     req->nr_segments = 1;
     req->sector = sector;
     req->pfn[0] = page_to_pfn(p);
+    share_grant(p, true); /* never shared while the backend writes it */
     asm volatile("" ::: "memory");
     ring->req_prod++;
     (void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
     if (ring->rsp_prod == rsp_idx)
         kpanic("blkfront: no response to the read of sector %u", sector);
     status = ring->ring[rsp_idx % BLKIF_RING_SIZE].rsp.status;
+    share_grant(p, false);
     /* Clear the event: nobody waits for it. */
     shared_info->evtchn_pending[port / 32] &= ~(1U << (port % 32));
     if (status != BLKIF_RSP_OKAY) {

@@ -96,7 +96,7 @@ struct page {
     uint8_t use;        /* PG_*                                          */
     uint8_t dirty;      /* tmpfs data: never evicted                      */
     uint8_t on_lru;
-    uint8_t pad;
+    uint8_t flags;      /* PGF_*                                          */
     uint32_t count;     /* references: mappings, cache, kernel holds      */
     uint32_t mapcount;  /* user PTEs mapping it (= length of rmap)        */
     struct inode *inode;/* page cache: the file                          */
@@ -106,6 +106,9 @@ struct page {
     struct page *next, *prev; /* free list or LRU                        */
     struct page *hnext; /* page-cache hash chain                         */
 };
+
+#define PGF_SHARED 0x01 /* backed by a shared frame (share.c)            */
+#define PGF_ZEROED 0x02 /* free, and known to hold zeroes                  */
 
 extern struct page *mem_map;
 extern uint32_t nr_pages, nr_free_pages;
@@ -149,6 +152,30 @@ void rmap_remove(struct page *p, struct mm *mm, uint32_t va);
 void rmap_unmap_all(struct page *p);
 /* Compare p's reverse map with a walk of every page table. */
 int rmap_check(struct page *p);
+
+/* --- Page sharing (share.c) ------------------------------------------- */
+struct share_counts {
+    uint32_t offered, declined, refused, shared[4], breaks, discards,
+        internal_cow;
+};
+extern struct share_counts share_counts;
+extern bool share_active;
+extern volatile bool share_work_pending;
+/* Register with the hypervisor if the domain is in a share group. */
+void share_init(void);
+/* Keep p's eligibility bit in step with its use. */
+void share_hint(const struct page *p);
+/* The bottom half: set up the shares the hypervisor offered. */
+void share_work(void);
+/* Give p (PGF_SHARED) its own frame again, contents kept. 0 or -errno. */
+int share_break(struct page *p);
+/* first (a free PGF_SHARED page) and more of the free list: own frames,
+ * zeroed, contents dropped (no copy). */
+void share_discard_free(struct page *first);
+/* Put p under grant (I/O into it) or take it out. */
+void share_grant(struct page *p, bool on);
+/* The driver's counts on the console. */
+void share_report(void);
 
 /* --- Address spaces (vm.c) ----------------------------------------------- */
 #define VM_READ   0x1
@@ -297,6 +324,7 @@ struct proc {
     struct proc *parent;
     int exit_status;          /* waitpid status                          */
     int killed;               /* signal to die of on the way to user mode */
+    uint64_t wake_at;         /* proc_sleep_ms: monotonic ns to wake at   */
     void *chan;               /* what it sleeps on                       */
     struct file *ofile[NOFILE];
     struct inode *cwd;
@@ -312,6 +340,10 @@ int proc_spawn_init(const char *path, char *const argv[]);
 void scheduler(void) __noreturn;
 void sched_yield(void);
 void sleep_on(void *chan);
+/* Sleep at least ms milliseconds (the tick wakes sleepers to check). */
+void proc_sleep_ms(uint32_t ms);
+/* The tick: wake processes whose sleep is over. */
+void proc_timer_tick(void);
 void wakeup(void *chan);
 int proc_fork(void);
 void proc_exit(int status) __noreturn;

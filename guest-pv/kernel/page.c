@@ -22,12 +22,14 @@ static void free_list_push(struct page *p)
     p->inode = NULL;
     p->index = 0;
     p->dirty = 0;
+    p->flags &= PGF_SHARED; /* a shared frame stays shared while free */
     p->prev = NULL;
     p->next = free_list;
     if (free_list)
         free_list->prev = p;
     free_list = p;
     nr_free_pages++;
+    share_hint(p);
 }
 
 static void free_list_del(struct page *p)
@@ -71,13 +73,21 @@ struct page *page_alloc(uint8_t use, bool zero)
     p = free_list;
     if (!p)
         return NULL;
+    /* Its frame is shared (it was shared when it was freed): its contents
+     * are not needed, so it gets a fresh zeroed frame, no copy. */
+    if (p->flags & PGF_SHARED)
+        share_discard_free(p);
+    if (p->flags & PGF_SHARED)
+        return NULL; /* the hypervisor had no frame for it */
     free_list_del(p);
     KASSERT(p->use == PG_FREE && !p->count && !p->mapcount && !p->rmap);
     p->use = use;
     p->count = 1;
     p->next = p->prev = p->hnext = NULL;
-    if (zero)
+    if (zero && !(p->flags & PGF_ZEROED))
         memset(page_va(p), 0, PAGE_SIZE);
+    p->flags &= ~PGF_ZEROED;
+    share_hint(p);
     return p;
 }
 
@@ -109,10 +119,17 @@ struct page *page_alloc_contig(unsigned int n)
                 break;
         if (i < n)
             continue;
+        for (i = 0; i < n; i++)
+            if (mem_map[pfn + i].flags & PGF_SHARED)
+                share_discard_free(&mem_map[pfn + i]);
+        for (i = 0; i < n; i++)
+            if (mem_map[pfn + i].flags & PGF_SHARED)
+                return NULL;
         for (i = 0; i < n; i++) {
             free_list_del(&mem_map[pfn + i]);
             mem_map[pfn + i].use = PG_KERNEL;
             mem_map[pfn + i].count = 1;
+            mem_map[pfn + i].flags &= ~PGF_ZEROED;
         }
         return p;
     }

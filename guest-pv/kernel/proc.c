@@ -121,6 +121,24 @@ void wakeup(void *chan)
             p->state = P_RUNNABLE;
 }
 
+static char sleep_chan;
+static unsigned int nr_timed_sleepers;
+
+void proc_sleep_ms(uint32_t ms)
+{
+    current->wake_at = monotonic_ns() + (uint64_t)ms * 1000000ULL;
+    nr_timed_sleepers++;
+    while (monotonic_ns() < current->wake_at && !current->killed)
+        sleep_on(&sleep_chan);
+    nr_timed_sleepers--;
+}
+
+void proc_timer_tick(void)
+{
+    if (nr_timed_sleepers)
+        wakeup(&sleep_chan); /* each checks its own deadline */
+}
+
 void scheduler(void)
 {
     struct proc *p = ptable;
@@ -142,6 +160,11 @@ void scheduler(void)
                        p->name);
             current = NULL;
             idle = 0;
+        }
+        /* Offered shares first: the hypervisor scans while we idle. */
+        if (share_work_pending) {
+            share_work();
+            continue;
         }
         /* Nothing to run: wait for an event (events on while we wait). */
         block_domain();
@@ -181,6 +204,7 @@ void proc_exit(int status)
     int fd;
 
     if (p == initproc) {
+        share_report();
         kprintf("init exited with status %d (%s); %u pages free; shutting "
                 "down\n", status, status ? "failure" : "success",
                 nr_free_pages);

@@ -39,6 +39,11 @@ void pt_walk(struct pt *pt, uint32_t start, uint32_t end,
              void (*fn)(void *arg, uint32_t va, uint32_t pfn, uint32_t flags),
              void *arg);
 void pt_commit(void);
+/* Machine address of the entry that maps user va in pt (0 if it has no L1
+ * table), and of the kernel's direct-map entry of p: what the sharing
+ * driver hands the hypervisor. */
+uint32_t pt_pte_maddr(struct pt *pt, uint32_t va);
+uint32_t pt_kmap_pte_maddr(const struct page *p);
 /* Load pt (both directories) with kstack_top as the stack for traps from
  * user mode. */
 void pt_load(struct pt *pt, uint32_t kstack_top);

@@ -5,9 +5,16 @@
  * only after its own mapping in the direct map was made read-only, and
  * the two directories of an address space are changed together.
  *
+ * Each L1 table has a companion page of the pfns its entries map (found
+ * through the table's struct page, index = the companion's pfn): the M2P
+ * cannot say which pfn a shared frame stands for, so lookups never ask it.
+ * A shared page (PGF_SHARED) is given its own frame back before it is
+ * mapped writable, or mapped more often than a sharing request can list.
+ *
  * Owns the update queue and which address space is loaded. Never writes a
  * page-table frame directly: the hypervisor would refuse it, and it must.
  */
+#include <public/sharing.h>
 #include "kernel.h"
 
 #define QUEUE_MAX  64
@@ -46,6 +53,11 @@ static uint64_t kmap_pte_maddr(const void *va)
     uint32_t l2e = boot_pd()[(uint32_t)va >> 22];
 
     return (uint64_t)(l2e & PAGE_MASK) + (((uint32_t)va >> PAGE_SHIFT) & 1023) * 4;
+}
+
+uint32_t pt_kmap_pte_maddr(const struct page *p)
+{
+    return (uint32_t)kmap_pte_maddr(page_va(p));
 }
 
 static void queue_update(uint64_t ptr, uint32_t val)
@@ -145,7 +157,8 @@ int pt_create(struct pt *pt)
     return 0;
 }
 
-/* The L1 table behind slot, or NULL. */
+/* The L1 table behind slot, or NULL. (Tables are never shared: the M2P
+ * knows their pfn.) */
 static struct page *l1_of(const struct pt *pt, unsigned int slot)
 {
     uint32_t e = pd_va(pt->kpd)[slot];
@@ -155,13 +168,26 @@ static struct page *l1_of(const struct pt *pt, unsigned int slot)
     return pfn_to_page(machine_to_phys[e >> PAGE_SHIFT]);
 }
 
+/* The pfns an L1 table's entries map. */
+static uint32_t *l1_pfns(const struct page *l1)
+{
+    return pfn_to_virt(l1->index);
+}
+
 static struct page *l1_alloc(struct pt *pt, unsigned int slot)
 {
     struct page *l1 = page_alloc(PG_KERNEL, true);
+    struct page *pfns = page_alloc(PG_KERNEL, true);
     uint32_t pde;
 
-    if (!l1)
+    if (!l1 || !pfns) {
+        if (l1)
+            page_put(l1);
+        if (pfns)
+            page_put(pfns);
         return NULL;
+    }
+    l1->index = page_to_pfn(pfns);
     pde = (mfn_of(l1) << PAGE_SHIFT) | PDE_FLAGS;
     /* In order: no writable mapping left, then both directories. */
     set_kmap_writable(l1, false);
@@ -171,19 +197,36 @@ static struct page *l1_alloc(struct pt *pt, unsigned int slot)
     return l1;
 }
 
+uint32_t pt_pte_maddr(struct pt *pt, uint32_t va)
+{
+    struct page *l1 = l1_of(pt, va >> 22);
+
+    if (!l1)
+        return 0;
+    return (mfn_of(l1) << PAGE_SHIFT) + ((va >> PAGE_SHIFT) & 1023) * 4;
+}
+
 int pt_map(struct pt *pt, uint32_t va, uint32_t pfn, uint32_t flags)
 {
     unsigned int slot = va >> 22;
-    struct page *l1;
+    struct page *l1, *p = pfn_to_page(pfn);
     uint32_t val;
+    int rc;
 
     KASSERT(va < USER_TOP && !(va & ~PAGE_MASK));
+    /* A shared frame is never writable, and a sharing request lists every
+     * entry of a page: break the share first where either would fail. */
+    if ((p->flags & PGF_SHARED) &&
+        ((flags & PTE_W) || p->mapcount + 2 >= SHARE_MAX_PTES) &&
+        (rc = share_break(p)) != 0)
+        return rc;
     l1 = l1_of(pt, slot);
     if (!l1 && !(l1 = l1_alloc(pt, slot)))
         return -ENOMEM;
     val = (pfn_to_mfn(pfn) << PAGE_SHIFT) | PTE_USER_FLAGS;
     if (flags & PTE_W)
         val |= _PAGE_RW | _PAGE_DIRTY;
+    l1_pfns(l1)[(va >> PAGE_SHIFT) & 1023] = pfn;
     queue_update(((uint64_t)mfn_of(l1) << PAGE_SHIFT) +
                      ((va >> PAGE_SHIFT) & 1023) * 4, val);
     note_flush(pt, va);
@@ -213,7 +256,7 @@ bool pt_lookup(struct pt *pt, uint32_t va, uint32_t *pfn, uint32_t *flags)
     e = ((uint32_t *)page_va(l1))[(va >> PAGE_SHIFT) & 1023];
     if (!(e & _PAGE_PRESENT))
         return false;
-    *pfn = machine_to_phys[e >> PAGE_SHIFT];
+    *pfn = l1_pfns(l1)[(va >> PAGE_SHIFT) & 1023];
     *flags = (e & _PAGE_RW) ? PTE_W : 0;
     return true;
 }
@@ -233,13 +276,13 @@ void pt_walk(struct pt *pt, uint32_t start, uint32_t end,
         struct page *l1 = l1_of(pt, va >> 22);
 
         if (l1) {
-            const uint32_t *e = page_va(l1);
+            const uint32_t *e = page_va(l1), *pfns = l1_pfns(l1);
 
             for (; va < stop; va += PAGE_SIZE) {
                 uint32_t x = e[(va >> PAGE_SHIFT) & 1023];
 
                 if (x & _PAGE_PRESENT)
-                    fn(arg, va, machine_to_phys[x >> PAGE_SHIFT],
+                    fn(arg, va, pfns[(va >> PAGE_SHIFT) & 1023],
                        (x & _PAGE_RW) ? PTE_W : 0);
             }
         }
@@ -256,8 +299,11 @@ static void free_l1_chunk(struct page **l1s, unsigned int n)
     for (i = 0; i < n; i++)
         set_kmap_writable(l1s[i], true); /* ...so writable again */
     pt_commit();
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        page_put(pfn_to_page(l1s[i]->index));
+        l1s[i]->index = 0;
         page_put(l1s[i]);
+    }
 }
 
 void pt_free_l1s(struct pt *pt)

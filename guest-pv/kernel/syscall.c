@@ -7,6 +7,8 @@
  * every descriptor, length and flag is checked here.
  */
 #include "kernel.h"
+#include <public/debug.h>
+#include <public/sharing.h>
 
 #define MAX_ARGS 64
 
@@ -345,7 +347,37 @@ static long sys_pageinfo(uint32_t va, uint32_t uout, uint32_t c, uint32_t d)
     pi.category = page_category(p);
     pi.mapcount = p->mapcount;
     pi.writable = (flags & PTE_W) != 0;
+    pi.shared = (p->flags & PGF_SHARED) != 0;
     return copy_to_user(uout, &pi, sizeof(pi));
+}
+
+static long sys_msleep(uint32_t ms, uint32_t b, uint32_t c, uint32_t d)
+{
+    proc_sleep_ms(ms);
+    return 0;
+}
+
+static long sys_shareinfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
+{
+    struct pvk_shareinfo si;
+    uint32_t pfn;
+
+    memset(&si, 0, sizeof(si));
+    si.active = share_active;
+    si.offered = share_counts.offered;
+    si.declined = share_counts.declined;
+    si.refused = share_counts.refused;
+    si.shared_anon = share_counts.shared[SHARE_CAT_ANON];
+    si.shared_mapped = share_counts.shared[SHARE_CAT_MAPPED];
+    si.shared_cache = share_counts.shared[SHARE_CAT_CACHE];
+    si.breaks = share_counts.breaks;
+    si.discards = share_counts.discards;
+    si.internal_cow = share_counts.internal_cow;
+    for (pfn = 0; pfn < nr_pages; pfn++)
+        si.shared_now += (pfn_to_page(pfn)->flags & PGF_SHARED) != 0;
+    pt_commit();
+    si.audit = (int32_t)HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0);
+    return copy_to_user(uout, &si, sizeof(si));
 }
 
 static long sys_rmap_check(uint32_t va, uint32_t b, uint32_t c, uint32_t d)
@@ -399,7 +431,8 @@ static const syscall_fn syscalls[NR_SYSCALLS] = {
     [SYS_getdents] = sys_getdents,   [SYS_sched_yield] = sys_sched_yield,
     [SYS_getcwd] = sys_getcwd,       [SYS_pageinfo] = sys_pageinfo,
     [SYS_rmap_check] = sys_rmap_check, [SYS_meminfo] = sys_meminfo,
-    [SYS_drop_caches] = sys_drop_caches,
+    [SYS_drop_caches] = sys_drop_caches, [SYS_msleep] = sys_msleep,
+    [SYS_shareinfo] = sys_shareinfo,
 };
 
 void syscall(struct guest_regs *regs)

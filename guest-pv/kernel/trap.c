@@ -31,6 +31,16 @@ static bool on_page_fault(struct guest_regs *regs)
                                       : write ? "bad write" : "bad read",
                         regs);
     }
+    /* The kernel writing a page whose frame is shared (its direct map is
+     * read-only then): the page gets its own frame, the write is retried. */
+    if (write && cr2 >= KERNEL_BASE && virt_to_pfn((void *)cr2) < nr_pages) {
+        struct page *p = virt_to_page((void *)cr2);
+
+        if ((p->flags & PGF_SHARED) &&
+            shared_info->vcpu_info[0].arch.cow_mfn ==
+                pfn_to_mfn(page_to_pfn(p)))
+            return share_break(p) == 0;
+    }
     /* The kernel touching user memory (copy_to_user and friends). */
     if (current && cr2 < USER_TOP && vm_fault(current->mm, cr2, write) == 0)
         return true;
@@ -75,6 +85,7 @@ static void on_timer(evtchn_port_t port, struct guest_regs *regs)
 {
     (void)port;
     (void)HYPERVISOR_set_timer_op(monotonic_ns() + TICK_MS * 1000000ULL);
+    proc_timer_tick();
     if (current && from_user(regs))
         need_resched = true;
 }
@@ -85,6 +96,8 @@ void trap_exit_hook(struct guest_regs *regs)
 {
     if (!from_user(regs) || !current)
         return;
+    if (share_work_pending)
+        share_work();
     if (current->killed)
         proc_exit(current->killed);
     if (need_resched) {

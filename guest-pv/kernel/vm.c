@@ -238,10 +238,16 @@ int vm_fault(struct mm *mm, uint32_t va, bool write)
         /* Shared file mapping, or the only user of an anonymous page:
          * just let it write. Otherwise copy. */
         if ((v->flags & VM_SHARED) ||
-            (p->use == PG_ANON && p->mapcount == 1 && p->count == 1))
-            rc = pt_map(&mm->pt, va, pfn, PTE_W);
-        else
+            (p->use == PG_ANON && p->mapcount == 1 && p->count == 1)) {
+            rc = pt_map(&mm->pt, va, pfn, PTE_W); /* breaks a share first */
+        } else {
+            /* The paper's internal CoW (section 4.6): the guest copies the
+             * page anyway, so a shared one is copied once, by the guest,
+             * and stays shared for its other users. */
+            if (p->flags & PGF_SHARED)
+                share_counts.internal_cow++;
             rc = cow_copy(mm, va, p);
+        }
         pt_commit();
         return rc;
     }

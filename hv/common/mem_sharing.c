@@ -612,19 +612,15 @@ static void reclaim_frame(struct domain *d, struct share_frame *sf,
     set_gpfn_from_mfn(mfn, pfn);
 }
 
-static long cow_break(struct domain *d, uint32_t ureq)
+static int break_one(struct domain *d, const struct share_req *rq)
 {
-    struct share_req req;
+    struct share_req req = *rq;
     struct share_frame *sf;
     struct page_info *spg, *npg;
     uint32_t smfn, nmfn, mine, i;
     unsigned int nw;
     int rc;
 
-    if (copy_from_guest(&req, ureq, sizeof(req))) {
-        gprintk(d, "cow_break: request at %#x unreadable", ureq);
-        return -EFAULT;
-    }
     if (req.pfn >= d->p2m_size || d->p2m[req.pfn] == INVALID_MFN) {
         gprintk(d, "cow_break: pfn %#x does not exist", req.pfn);
         return -EINVAL;
@@ -655,6 +651,8 @@ static long cow_break(struct domain *d, uint32_t ureq)
         nmfn = smfn;
         npg = spg;
         sf = NULL;
+        if (req.flags & SHARE_BREAK_DISCARD)
+            clear_domain_page(nmfn);
     } else {
         npg = alloc_domheap_page(d);
         if (!npg) {
@@ -665,8 +663,8 @@ static long cow_break(struct domain *d, uint32_t ureq)
             return -ENOMEM;
         }
         nmfn = page_to_mfn(npg);
-        copy_domain_page(nmfn, smfn);
-        perfc_incr(page_copies);
+        if (!(req.flags & SHARE_BREAK_DISCARD)) /* else: zeroed already */
+            copy_domain_page(nmfn, smfn);
     }
     /* Point every listed entry at the new frame. */
     for (i = 0; i < req.nr_ptes; i++) {
@@ -691,9 +689,45 @@ static long cow_break(struct domain *d, uint32_t ureq)
         set_gpfn_from_mfn(nmfn, req.pfn);
         drop_from_list(sf, d, req.pfn);
     }
-    flush_tlb_local();
     d->share->cow_breaks++;
+    if (req.flags & SHARE_BREAK_DISCARD)
+        d->share->discards++;
     return 0;
+}
+
+static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
+{
+    struct share_req req;
+    uint32_t i;
+    long done = 0;
+    int rc = 0;
+
+    if (count > SHARE_BATCH_MAX) {
+        gprintk(d, "cow_break: %u requests (at most %u)", count,
+                SHARE_BATCH_MAX);
+        return -E2BIG;
+    }
+    for (i = 0; i < count; i++) {
+        uint32_t at = ureqs + i * sizeof(req);
+
+        if (copy_from_guest(&req, at, sizeof(req))) {
+            gprintk(d, "cow_break: request %u at %#x unreadable", i, at);
+            rc = -EFAULT;
+            break;
+        }
+        rc = break_one(d, &req);
+        if (!rc)
+            done++;
+        req.status = (int16_t)rc;
+        if (copy_to_guest(at + offsetof(struct share_req, status),
+                          &req.status, sizeof(req.status))) {
+            rc = -EFAULT;
+            break;
+        }
+    }
+    if (done)
+        flush_tlb_local(); /* no read-only translation of the old frame */
+    return rc == -EFAULT ? -EFAULT : done;
 }
 
 /* --- Registration and grants ------------------------------------------- */
@@ -794,7 +828,7 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     case SHAREOP_setup_shares:
         return setup_shares(d, arg, count);
     case SHAREOP_cow_break:
-        return cow_break(d, arg);
+        return cow_break(d, arg, count);
     case SHAREOP_is_shared_page:
         if (arg >= d->p2m_size || d->p2m[arg] == INVALID_MFN)
             return -EINVAL;
@@ -944,21 +978,26 @@ static void print_domain(struct domain *d)
 
     printk("SHARE-DOMAIN d%u name=%s group=%s shared_pfns=%u zero=%u anon=%u "
            "mapped=%u cache=%u setups=%llu setup_failures=%llu "
-           "cow_breaks=%llu cow_failures=%llu",
+           "cow_breaks=%llu discards=%llu cow_failures=%llu",
            d->domain_id, d->name, group_names[sh->group - 1], sh->shared_pfns,
            sh->zero_pfns, sh->by_cat[SHARE_CAT_ANON],
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
            (unsigned long long)sh->cow_breaks,
+           (unsigned long long)sh->discards,
            (unsigned long long)sh->cow_failures);
 }
 
 /* At a domain's shutdown: its line, and its breaks kept for the totals. */
 void share_domain_report(struct domain *d)
 {
+    char why[16];
+
     if (!d->share)
         return;
+    snprintf(why, sizeof(why), "exit-d%u", d->domain_id);
+    share_print(why);
     print_domain(d);
     cow_breaks_gone += d->share->cow_breaks;
     cow_failures_gone += d->share->cow_failures;

@@ -85,6 +85,21 @@ uint32_t alloc_boot_page(const struct bootinfo *bi, uint32_t limit)
     return boot_next++;
 }
 
+uint32_t alloc_boot_pages(const struct bootinfo *bi, uint32_t nr,
+                          uint32_t limit)
+{
+    uint32_t first, i;
+
+    for (;;) {
+        first = alloc_boot_page(bi, limit);
+        for (i = 1; i < nr; i++)
+            if (alloc_boot_page(bi, limit) != first + i)
+                break; /* not contiguous: start again after the hole */
+        if (i == nr)
+            return first;
+    }
+}
+
 void init_heaps(const struct bootinfo *bi)
 {
     uint32_t mfn;

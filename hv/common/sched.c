@@ -203,8 +203,10 @@ void idle_loop(void)
             hv_finish();
         if (softirq_pending() || runq_head)
             continue;
-        if (idle_work())
-            continue; /* did some work; look for vcpus again */
+        if (idle_work()) {
+            irq_window(); /* the tick may be waiting: timers, wakeups */
+            continue;     /* did some work; look for vcpus again */
+        }
         check_no_lost_wakeup();
         safe_halt(); /* sti; hlt: an interrupt cannot slip in between */
     }

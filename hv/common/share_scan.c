@@ -29,7 +29,7 @@
 #include <asm/processor.h>
 #include <public/sharing.h>
 
-static unsigned int opt_pages_to_scan = 1024;
+static unsigned int opt_pages_to_scan = 256;
 integer_param("pages_to_scan", opt_pages_to_scan);
 static unsigned int opt_sleep_millisecs = 0;
 integer_param("sleep_millisecs", opt_sleep_millisecs);
@@ -59,6 +59,7 @@ static uint32_t cur_pfn;
 static s_time_t next_scan;
 static uint32_t bitmap_word, bitmap_word_pfn = ~0U;
 static uint64_t round_unshared;
+static s_time_t last_print;
 
 static bool scannable(const struct domain *d)
 {
@@ -280,10 +281,23 @@ static void round_end(void)
             unmap_domain_page(r);
             notify(d);
         }
+    /* The SHARE line: each round, but at most once a second. */
+    if (last_print && NOW() - last_print < SECONDS(1))
+        return;
+    last_print = NOW();
     share_print("round");
-    if (opt_share_audit && share_audit(true))
-        panic("share: the audit failed after round %llu",
-              (unsigned long long)scan_rounds);
+    if (opt_share_audit) {
+        unsigned int errors = share_audit(true);
+        struct share_totals t;
+
+        share_totals(&t);
+        printk("SHARE-AUDIT round=%llu errors=%u max_saving=%u saved=%d",
+               (unsigned long long)scan_rounds, errors, share_max_saving(),
+               (int)t.sharing_pfns - (int)t.shared_mfns);
+        if (errors)
+            panic("share: the audit found %u errors after round %llu", errors,
+                  (unsigned long long)scan_rounds);
+    }
 }
 
 /* The next pfn to visit, or NULL at the end of a round. */
@@ -325,10 +339,12 @@ static bool share_scan_work(void)
         struct domain *d = advance();
 
         if (!d) {
+            scan_cycles += rdtsc() - t0;
             round_end();
             cur_dom = 0;
             cur_pfn = 0;
             bitmap_word_pfn = ~0U;
+            t0 = rdtsc();
             break;
         }
         scan_pfn(d, cur_pfn++);

@@ -52,13 +52,16 @@
  */
 #define SHAREOP_setup_shares 1
 /*
- * SHAREOP_cow_break(struct share_req *req, 1): give pfn a private frame
- * again, with the contents of the shared one. Each pte[] entry that maps
- * the shared frame is pointed at the new frame, writable if its
+ * SHAREOP_cow_break(struct share_req *reqs, count): give each pfn a
+ * private frame again, with the contents of the shared one (or zeroes,
+ * with SHARE_BREAK_DISCARD: the guest no longer needs the contents, as for
+ * a free page it is about to reuse; no copy is made). Each pte[] entry
+ * that maps the shared frame is pointed at the new frame, writable if its
  * SHARE_PTE_WRITABLE bit is set. When it is the last of the caller's pfns
  * on that frame, the entries must be all of the caller's mappings of it
- * (-EBUSY otherwise). -ENOMEM if no frame is left even in the reserve:
- * nothing changed, the page stays shared.
+ * (-EBUSY otherwise). Status per request as for setup_shares; returns the
+ * number broken. A request that fails with -ENOMEM (no frame left even in
+ * the reserve) changed nothing: the page stays shared.
  */
 #define SHAREOP_cow_break 2
 /* SHAREOP_is_shared_page(pfn): 1 if the caller's pfn is shared, else 0. */
@@ -109,9 +112,10 @@ XEN_ABI_SIZE(struct share_register, 12);
  * L1 entries (the guest's direct-map entry of the page included); for
  * cow_break, bit 0 asks for the entry to be writable.
  */
-#define SHARE_MAX_PTES     14
-#define SHARE_PTE_WRITABLE 1U
-#define SHARE_BATCH_MAX    256
+#define SHARE_MAX_PTES      13
+#define SHARE_PTE_WRITABLE  1U
+#define SHARE_BATCH_MAX     256
+#define SHARE_BREAK_DISCARD 1U /* flags: cow_break without the contents */
 #define SHARE_CAT_ANON   1 /* anonymous memory                          */
 #define SHARE_CAT_MAPPED 2 /* page-cache page mapped by a process       */
 #define SHARE_CAT_CACHE  3 /* page-cache page mapped by none            */
@@ -120,6 +124,8 @@ struct share_req {
     uint8_t nr_ptes;
     uint8_t category; /* SHARE_CAT_*: the guest's word, for statistics */
     int16_t status;   /* OUT */
+    uint16_t flags;   /* SHARE_BREAK_*                                 */
+    uint16_t pad;
     uint32_t pte[SHARE_MAX_PTES];
 };
 XEN_ABI_SIZE(struct share_req, 64);

@@ -11,6 +11,7 @@
 #include <public/event_channel.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include <public/sharing.h>
 #include <public/xen.h>
 
 #define _hypercall0(name)                                                      \
@@ -142,6 +143,13 @@ static inline long HYPERVISOR_debug_op(int cmd, unsigned long a1,
                                        unsigned long a2)
 {
     return _hypercall3(debug_op, cmd, a1, a2);
+}
+
+/* sharing_op(cmd, arg, count): public/sharing.h. */
+static inline long HYPERVISOR_sharing_op(unsigned int cmd, unsigned long arg,
+                                         unsigned long count)
+{
+    return _hypercall3(sharing_op, cmd, arg, count);
 }
 
 /* Run the hypervisor's exit path so a pending, unmasked event is delivered. */

@@ -48,7 +48,10 @@
                                  or the number of disagreements */
 #define SYS_meminfo       202 /* (struct pvk_meminfo *out)                   */
 #define SYS_drop_caches   203 /* (): evict every clean, unmapped cache page; returns pages freed */
-#define NR_SYSCALLS       204
+#define SYS_msleep        204 /* (unsigned int ms): sleep at least ms milliseconds */
+#define SYS_shareinfo     205 /* (struct pvk_shareinfo *out): the sharing driver's
+                                 counts and the hypervisor's audit of this domain */
+#define NR_SYSCALLS       206
 
 /* Errno values (newlib's). */
 #define PVK_EPERM        1
@@ -167,6 +170,20 @@ struct pvk_pageinfo {
     uint32_t category;  /* PVK_PAGE_* */
     uint32_t mapcount;  /* PTEs that map it (the reverse map's length) */
     uint32_t writable;  /* the PTE at va is writable */
+    uint32_t shared;    /* its frame is shared with other pages (hypervisor) */
+};
+
+struct pvk_shareinfo {
+    uint32_t active;        /* the domain is in a share group              */
+    uint32_t offered;       /* pfns the hypervisor offered                 */
+    uint32_t declined;      /* ... the driver did not take (category)      */
+    uint32_t refused;       /* ... the hypervisor then refused             */
+    uint32_t shared_anon, shared_mapped, shared_cache;
+    uint32_t breaks;        /* CoW breaks (contents copied)                */
+    uint32_t discards;      /* free pages given fresh frames, no copy      */
+    uint32_t internal_cow;  /* shared pages copied by the guest's own CoW  */
+    uint32_t shared_now;    /* pages backed by a shared frame now          */
+    int32_t audit;          /* hypervisor audit of this domain: 0 = good   */
 };
 
 struct pvk_meminfo {

@@ -77,6 +77,10 @@ int pvk_pageinfo(void *va, struct pvk_pageinfo *out);
  */
 int pvk_rmap_check(void *va);
 int pvk_meminfo(struct pvk_meminfo *out);
+/* The sharing driver's counts and the hypervisor's audit of this domain. */
+int pvk_shareinfo(struct pvk_shareinfo *out);
+/* Sleep at least ms milliseconds (the guest idles meanwhile). */
+int pvk_msleep(unsigned int ms);
 /* Returns the number of clean, unmapped cache pages freed. */
 int pvk_drop_caches(void);
 

@@ -166,3 +166,13 @@ int pvk_drop_caches(void)
 {
     return (int)pvk_ret(pvk_sys0(SYS_drop_caches));
 }
+
+int pvk_shareinfo(struct pvk_shareinfo *out)
+{
+    return (int)pvk_ret(pvk_sys1(SYS_shareinfo, PVK_PTR(out)));
+}
+
+int pvk_msleep(unsigned int ms)
+{
+    return (int)pvk_ret(pvk_sys1(SYS_msleep, ms));
+}

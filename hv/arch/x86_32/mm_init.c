@@ -13,7 +13,40 @@
 #define M2P_MAX_FRAMES                                                         \
     ((RW_MPT_VIRT_END - RW_MPT_VIRT_START) / sizeof(uint32_t))
 
-void arch_init_memory(const struct bootinfo *bi)
+/*
+ * Boot loaders put modules right after the image, inside the direct map:
+ * a large disk image would leave the xenheap (the direct map's free
+ * frames) nearly empty. Move every such module above the direct map, as
+ * Xen does, and give its old frames to the xenheap.
+ */
+static void relocate_modules(struct bootinfo *bi)
+{
+    unsigned int m;
+
+    for (m = 0; m < bi->nr_mods; m++) {
+        struct boot_module *mod = &bi->mods[m];
+        uint32_t off = mod->start & ~PAGE_MASK, src = mod->start >> PAGE_SHIFT;
+        uint32_t nr = (ROUNDUP(mod->end, PAGE_SIZE) >> PAGE_SHIFT) - src;
+        uint32_t dst, i, len;
+
+        if (mod->start >= DIRECTMAP_SIZE || !nr)
+            continue;
+        dst = alloc_boot_pages(bi, nr, max_page);
+        for (i = 0; i < nr; i++) {
+            void *d = map_domain_page(dst + i);
+            const void *s = map_domain_page(src + i);
+
+            memcpy(d, s, PAGE_SIZE);
+            unmap_domain_page(s);
+            unmap_domain_page(d);
+        }
+        len = mod->end - mod->start;
+        mod->start = (dst << PAGE_SHIFT) + off;
+        mod->end = mod->start + len;
+    }
+}
+
+void arch_init_memory(struct bootinfo *bi)
 {
     uint64_t top = 0, ram = 0;
     uint32_t nr_ft, nr_m2p, i;
@@ -43,6 +76,7 @@ void arch_init_memory(const struct bootinfo *bi)
         panic("arch_init_memory: only %u MiB of RAM; at least %u MiB needed",
               max_page >> 8, (DIRECTMAP_NR_FRAMES * 2) >> 8);
 
+    relocate_modules(bi);
     nr_ft =
         ROUNDUP(max_page * sizeof(struct page_info), PAGE_SIZE) >> PAGE_SHIFT;
     nr_m2p = ROUNDUP(max_page * sizeof(uint32_t), PAGE_SIZE) >> PAGE_SHIFT;

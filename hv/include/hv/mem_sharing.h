@@ -65,7 +65,7 @@ struct share_dom {
     uint32_t queued_unnotified;
     /* Figures. */
     uint32_t shared_pfns, zero_pfns, by_cat[4];
-    uint64_t setups, setup_failures, cow_breaks, cow_failures;
+    uint64_t setups, setup_failures, cow_breaks, cow_failures, discards;
 };
 
 extern struct objpool share_frame_pool, m2p_entry_pool;

@@ -81,6 +81,9 @@ struct bootinfo;
  * the frame table and M2P before the heaps exist. Panics if none.
  */
 uint32_t alloc_boot_page(const struct bootinfo *bi, uint32_t limit);
+/* nr contiguous such frames; returns the first. */
+uint32_t alloc_boot_pages(const struct bootinfo *bi, uint32_t nr,
+                          uint32_t limit);
 /*
  * init_heaps - with the frame table mapped, put every free frame on the
  * xenheap or domheap; the BIOS area, image, modules and boot allocations

@@ -22,6 +22,6 @@ void write_ptbase(uint32_t mfn);
 unsigned int mapcache_in_use(void);
 /* Build the frame table and M2P, then the heaps (mm_init.c). */
 struct bootinfo;
-void arch_init_memory(const struct bootinfo *bi);
+void arch_init_memory(struct bootinfo *bi);
 
 #endif /* __ASM_PAGING_H__ */

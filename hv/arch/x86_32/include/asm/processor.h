@@ -101,6 +101,12 @@ static inline void halt(void)
     asm volatile("hlt" ::: "memory");
 }
 /* Enable interrupts and halt in one step, so a wakeup cannot be missed. */
+/* Let an interrupt that is waiting behind cli in, then cli again. */
+static inline void irq_window(void)
+{
+    asm volatile("sti; nop; cli" ::: "memory");
+}
+
 static inline void safe_halt(void)
 {
     asm volatile("sti; hlt" ::: "memory");
