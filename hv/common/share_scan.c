@@ -42,6 +42,7 @@ boolean_param("share_audit", opt_share_audit);
 
 struct scan_node {
     struct scan_node *next;
+    struct scan_node *all_next; /* every node of this round, for the flush */
     uint32_t hash;
     uint32_t pfn;
     uint16_t domid;
@@ -54,6 +55,7 @@ uint32_t scan_meta_bytes;
 
 static struct objpool node_pool;
 static struct scan_node **unstable;
+static struct scan_node *all_nodes;
 static unsigned int cur_dom;  /* index into domain_list */
 static uint32_t cur_pfn;
 static s_time_t next_scan;
@@ -105,21 +107,21 @@ static struct scan_node **unstable_bucket(uint32_t hash)
     return &unstable[hash & (UNSTABLE_BUCKETS - 1)];
 }
 
+/* Empty the table: only the buckets this round used are touched. */
 static void unstable_flush(void)
 {
-    unsigned int i;
+    while (all_nodes) {
+        struct scan_node *n = all_nodes;
 
-    for (i = 0; i < UNSTABLE_BUCKETS; i++)
-        while (unstable[i]) {
-            struct scan_node *n = unstable[i];
-
-            unstable[i] = n->next;
-            objpool_free(&node_pool, n);
-        }
+        all_nodes = n->all_next;
+        *unstable_bucket(n->hash) = NULL;
+        objpool_free(&node_pool, n);
+    }
 }
 
-/* The eligibility bit of pfn (the guest's bitmap), one word mapped per 32. */
-static bool eligible(struct domain *d, uint32_t pfn)
+/* The eligibility bits of pfn's word (the guest's bitmap), mapped once
+ * per 32 pfns. */
+static uint32_t eligible_word(struct domain *d, uint32_t pfn)
 {
     uint32_t w = pfn / 32;
 
@@ -128,13 +130,18 @@ static bool eligible(struct domain *d, uint32_t pfn)
         const uint32_t *bm;
 
         if (page >= d->share->bitmap_pages)
-            return false;
+            return 0;
         bm = map_domain_page(d->share->bitmap_mfn[page]);
         bitmap_word = bm[w % (PAGE_SIZE / 4)];
         unmap_domain_page(bm);
         bitmap_word_pfn = w;
     }
-    return (bitmap_word >> (pfn % 32)) & 1;
+    return bitmap_word;
+}
+
+static bool eligible(struct domain *d, uint32_t pfn)
+{
+    return (eligible_word(d, pfn) >> (pfn % 32)) & 1;
 }
 
 /* A private data frame of d's the scanner may read and offer. */
@@ -254,6 +261,8 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
         n->group = sh->group;
         n->next = *b;
         *b = n;
+        n->all_next = all_nodes;
+        all_nodes = n;
     }
     round_unshared++;
 out:
@@ -347,8 +356,13 @@ static bool share_scan_work(void)
             t0 = rdtsc();
             break;
         }
-        scan_pfn(d, cur_pfn++);
         visited++;
+        /* 32 pfns the guest says are not eligible: one step. */
+        if (!(cur_pfn % 32) && !eligible_word(d, cur_pfn)) {
+            cur_pfn += 32;
+            continue;
+        }
+        scan_pfn(d, cur_pfn++);
     }
     scan_cycles += rdtsc() - t0;
     next_scan = NOW() + MILLISECS(opt_sleep_millisecs);
