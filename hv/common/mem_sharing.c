@@ -7,7 +7,8 @@
  * Owns every frame of dom_cow and every share_frame and m2p_entry. Every
  * request is guest data: each pfn, each listed page-table entry and each
  * count is checked before anything changes, and a request that fails
- * changes nothing. It never lets a frame be shared that has a reference the
+ * changes nothing but this: the offer it used is gone (a guest cannot
+ * retry a refused pfn until the scanner offers it again). It never lets a frame be shared that has a reference the
  * request did not account for (an unlisted mapping, a pin, a page-table
  * use, a grant), never maps a shared frame writable, and answers only
  * about the caller's own pfns.

@@ -247,6 +247,17 @@ long do_debug_op(uint32_t cmd, uint32_t a1, uint32_t a2)
         }
         pg = mfn_to_page(d->p2m[a1]);
         fi.mfn = d->p2m[a1];
+        if (page_get_owner(pg) == dom_cow) {
+            /* Shared: only the caller's own references, never others'. */
+            struct share_frame *sf = page_share_frame(pg);
+
+            fi.count = m2p_list_count_domain(&sf->list, d->domain_id) +
+                       sf->maps[d->domain_id];
+            fi.type = DEBUG_PGT_none;
+            fi.type_count = 0;
+            fi.pinned = 0;
+            return copy_to_guest(a2, &fi, sizeof(fi));
+        }
         fi.count = pg->count_info & PGC_count_mask;
         fi.type = debug_type(pg->type_info);
         fi.type_count = pg->type_info & PGT_count_mask;
