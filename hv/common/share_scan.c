@@ -65,7 +65,8 @@ static struct scan_node *all_nodes;
 static unsigned int cur_dom;  /* index into domain_list */
 static uint32_t cur_pfn;
 static s_time_t next_scan;
-static uint32_t bitmap_word, bitmap_word_pfn = ~0U;
+static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
+static const uint32_t *bitmap_map;
 static uint64_t round_unshared;
 static s_time_t last_print;
 
@@ -142,16 +143,29 @@ static uint32_t eligible_word(struct domain *d, uint32_t pfn)
 
     if (bitmap_word_pfn != w) {
         uint32_t page = w / (PAGE_SIZE / 4);
-        const uint32_t *bm;
 
         if (page >= d->share->bitmap_pages)
             return 0;
-        bm = map_domain_page(d->share->bitmap_mfn[page]);
-        bitmap_word = bm[w % (PAGE_SIZE / 4)];
-        unmap_domain_page(bm);
+        /* The bitmap page stays mapped for the rest of the slice. */
+        if (bitmap_mfn != d->share->bitmap_mfn[page]) {
+            if (bitmap_map)
+                unmap_domain_page(bitmap_map);
+            bitmap_mfn = d->share->bitmap_mfn[page];
+            bitmap_map = map_domain_page(bitmap_mfn);
+        }
+        bitmap_word = bitmap_map[w % (PAGE_SIZE / 4)];
         bitmap_word_pfn = w;
     }
     return bitmap_word;
+}
+
+static void bitmap_unmap(void)
+{
+    if (bitmap_map)
+        unmap_domain_page(bitmap_map);
+    bitmap_map = NULL;
+    bitmap_mfn = 0;
+    bitmap_word_pfn = ~0U;
 }
 
 static bool eligible(struct domain *d, uint32_t pfn)
@@ -292,8 +306,7 @@ static void round_end(void)
 {
     struct domain *d;
 
-    unstable_flush();
-    objpool_release(&node_pool, share_pool_put);
+    unstable_flush(); /* the nodes stay in the pool for the next round */
     scan_rounds++;
     scan_unshared = round_unshared;
     round_unshared = 0;
@@ -381,6 +394,7 @@ static bool share_scan_work(void)
         }
         scan_pfn(d, cur_pfn++);
     }
+    bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
     scan_cycles += rdtsc() - t0;
     next_scan = NOW() + MILLISECS(opt_sleep_millisecs);
     return true;
