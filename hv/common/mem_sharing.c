@@ -476,7 +476,7 @@ static int setup_one(struct domain *d, struct share_req *req)
 
     rc = check_private(d, pfn, false);
     if (rc)
-        return rc == -EEXIST ? -EEXIST : rc;
+        return rc;
     if (!(sh->pfn[pfn].flags & SCAN_QUEUED)) {
         gprintk(d, "setup_shares: pfn %#x was not offered for sharing", pfn);
         return -EPERM;
@@ -534,7 +534,8 @@ static int setup_one(struct domain *d, struct share_req *req)
         struct page_info *spg = mfn_to_page(sf->mfn);
 
         if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
-            PGC_count_mask) {
+                PGC_count_mask ||
+            sf->maps[d->domain_id] + req->nr_ptes > 0xFFFF) {
             objpool_free(&m2p_entry_pool, e);
             return -EOVERFLOW;
         }

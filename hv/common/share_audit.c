@@ -6,9 +6,10 @@
  * scanner: the largest saving possible, by an exhaustive compare of every
  * eligible page of each share group.
  *
- * Read-only: it never changes a count, a table or a frame. Run by the
- * share_audit option after every round, by the 'm' key, and at the end of
- * a run; mm_audit.c (DEBUGOP_audit) uses its note/end pair for one domain.
+ * Read-only: it never changes a count, a table or a frame. Run with the
+ * share_audit option after each round that prints a SHARE line (at most
+ * once a second); mm_audit.c (DEBUGOP_audit) uses its note/end pair for
+ * one domain.
  */
 #include <hv/console.h>
 #include <hv/domain.h>

@@ -39,7 +39,7 @@ static unsigned int opt_pages_to_scan = 256;
 integer_param("pages_to_scan", opt_pages_to_scan);
 static unsigned int opt_sleep_millisecs = 0;
 integer_param("sleep_millisecs", opt_sleep_millisecs);
-/* Run the sharing audit at the end of every round (debug). */
+/* Run the sharing audit after each printed round (debug). */
 static bool opt_share_audit;
 boolean_param("share_audit", opt_share_audit);
 
@@ -419,7 +419,7 @@ static void measure_hash(void)
     memset(p, 0x5A, 2 * PAGE_SIZE);
     t0 = rdtsc();
     for (i = 0; i < 16; i++)
-        h ^= share_hash_page(p);
+        h += share_hash_page(p);
     hash_cycles_per_page = (rdtsc() - t0) / 16;
     stats.page_hashes -= 16;
     t0 = rdtsc();

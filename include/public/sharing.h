@@ -47,7 +47,9 @@
  * SHAREOP_setup_shares(struct share_req *reqs, count): share each pfn;
  * each request's status is written back (0 shared, or -errno: -ESTALE the
  * contents no longer match any candidate, -EBUSY a mapping or reference
- * the request did not list, -EPERM not the caller's or not shareable).
+ * the request did not list, -EPERM not the caller's, not shareable or not
+ * offered, -EEXIST already shared, -EINVAL a bad pfn or entry, -ENOMEM no
+ * room (metadata, or the CoW reserve), -EOVERFLOW too many mappings).
  * Returns the number of pfns shared. At most SHARE_BATCH_MAX requests.
  */
 #define SHAREOP_setup_shares 1
@@ -60,8 +62,9 @@
  * SHARE_PTE_WRITABLE bit is set. When it is the last of the caller's pfns
  * on that frame, the entries must be all of the caller's mappings of it
  * (-EBUSY otherwise). Status per request as for setup_shares; returns the
- * number broken. A request that fails with -ENOMEM (no frame left even in
- * the reserve) changed nothing: the page stays shared.
+ * number broken. A request that fails with -ENOMEM (no frame for the copy)
+ * changed nothing: the page stays shared. (The hypervisor keeps free
+ * frames for copies by refusing new shares below share_reserve.)
  */
 #define SHAREOP_cow_break 2
 /* SHAREOP_is_shared_page(pfn): 1 if the caller's pfn is shared, else 0. */

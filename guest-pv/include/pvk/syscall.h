@@ -170,7 +170,7 @@ struct pvk_pageinfo {
     uint32_t category;  /* PVK_PAGE_* */
     uint32_t mapcount;  /* PTEs that map it (the reverse map's length) */
     uint32_t writable;  /* the PTE at va is writable */
-    uint32_t shared;    /* its frame is shared with other pages (hypervisor) */
+    uint32_t shared;    /* backed by a shared (dom_cow) frame of the hypervisor */
 };
 
 struct pvk_shareinfo {
@@ -179,7 +179,7 @@ struct pvk_shareinfo {
     uint32_t declined;      /* ... the driver did not take (category)      */
     uint32_t refused;       /* ... the hypervisor then refused             */
     uint32_t shared_anon, shared_mapped, shared_cache;
-    uint32_t breaks;        /* CoW breaks (contents copied)                */
+    uint32_t breaks;        /* CoW breaks (copied, or the frame handed back) */
     uint32_t discards;      /* free pages given fresh frames, no copy      */
     uint32_t internal_cow;  /* shared pages copied by the guest's own CoW  */
     uint32_t shared_now;    /* pages backed by a shared frame now          */
