@@ -40,6 +40,11 @@
 static unsigned int opt_share_reserve = 1024;
 integer_param("share_reserve", opt_share_reserve);
 
+/* A fixed hash seed (0 = a new one each boot), for runs that must repeat
+ * exactly under -icount. */
+static unsigned int opt_share_seed;
+integer_param("share_seed", opt_share_seed);
+
 struct objpool share_frame_pool, m2p_entry_pool;
 uint32_t share_seed;
 uint32_t zero_page_hash;
@@ -1047,8 +1052,15 @@ void mem_sharing_init(void)
     if (!stable || !z)
         panic("mem_sharing_init: out of memory");
     /* The seed: hashes are hints, and a guest must not be able to
-     * predict collisions from one boot to the next. */
+     * predict collisions from one boot to the next. The TSC alone repeats
+     * under -icount; the wall clock (CMOS) does not. */
     share_seed = (uint32_t)rdtsc() ^ (uint32_t)(rdtsc() >> 7) ^ 0x9E3779B9U;
+    for (unsigned int r = 0; r <= 9; r++) {
+        outb(0x70, (uint8_t)r); /* seconds, minutes, hours, ..., year */
+        share_seed = (share_seed << 5 | share_seed >> 27) ^ inb(0x71);
+    }
+    if (opt_share_seed)
+        share_seed = opt_share_seed; /* benchmarks: figures that repeat */
     zero_page_hash = share_hash_page(z);
     free_xenheap_pages(z, 1);
     register_keyhandler('m', share_key, "print the SHARE lines");
