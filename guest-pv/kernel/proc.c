@@ -159,7 +159,9 @@ void scheduler(void)
                 kpanic("pid %d (%s) overflowed its kernel stack", p->pid,
                        p->name);
             current = NULL;
-            idle = 0;
+            /* Every slot again, p's own included (the loop's step takes
+             * this to 0): a lone runnable process runs on at once. */
+            idle = (unsigned int)-1;
         }
         /* Offered shares first: the hypervisor scans while we idle. */
         if (share_work_pending) {
