@@ -14,10 +14,10 @@ struct m2p_entry {
     struct m2p_entry *next;
     uint32_t pfn;
     uint16_t domid;
-    uint8_t category;   /* the guest's page category (SHARE_CAT_*)     */
-    uint8_t flags;      /* M2P_ORIG_*                                  */
-    uint16_t orig_maps; /* mappings the page had when it was shared    */
-    uint16_t orig_wmaps;/* ... of which writable                       */
+    uint8_t category;    /* the guest's page category (SHARE_CAT_*)     */
+    uint8_t flags;       /* M2P_ORIG_*                                  */
+    uint16_t orig_maps;  /* mappings the page had when it was shared    */
+    uint16_t orig_wmaps; /* ... of which writable                       */
 };
 #define M2P_ORIG_WRITABLE 1 /* the frame had the writable type when shared */
 

@@ -10,8 +10,8 @@ struct free_obj {
 void objpool_init(struct objpool *p, const char *name, size_t size,
                   void *(*get_page)(void), uint32_t max_pages)
 {
-    size = ROUNDUP(size < sizeof(void *) ? sizeof(void *) : size,
-                   sizeof(void *));
+    size =
+        ROUNDUP(size < sizeof(void *) ? sizeof(void *) : size, sizeof(void *));
     memset(p, 0, sizeof(*p));
     p->name = name;
     p->size = size > OBJPOOL_PAGE_SIZE / 2 ? OBJPOOL_PAGE_SIZE / 2 : size;

@@ -18,13 +18,13 @@
 
 struct objpool {
     const char *name;
-    size_t size;            /* object size, rounded up to a pointer     */
+    size_t size;             /* object size, rounded up to a pointer     */
     void *(*get_page)(void); /* a zeroed page, or NULL                   */
-    void *free;             /* free objects, linked through their first word */
-    void *page_list;        /* pages taken, linked through their last word */
-    uint32_t in_use;        /* objects handed out                        */
-    uint32_t pages;         /* pages taken                               */
-    uint32_t max_pages;     /* limit (0 = none)                          */
+    void *free;              /* free objects, linked through their first word */
+    void *page_list;         /* pages taken, linked through their last word */
+    uint32_t in_use;         /* objects handed out                        */
+    uint32_t pages;          /* pages taken                               */
+    uint32_t max_pages;      /* limit (0 = none)                          */
 };
 
 /* Set up an empty pool of objects of size bytes (at most half a page). */

@@ -77,8 +77,11 @@ struct page *page_alloc(uint8_t use, bool zero)
      * are not needed, so it gets a fresh zeroed frame, no copy. */
     if (p->flags & PGF_SHARED)
         share_discard_free(p);
-    if (p->flags & PGF_SHARED)
-        return NULL; /* the hypervisor had no frame for it */
+    /* The hypervisor had no frame for it: any private free page will do. */
+    while (p && (p->flags & PGF_SHARED))
+        p = p->next;
+    if (!p)
+        return NULL;
     free_list_del(p);
     KASSERT(p->use == PG_FREE && !p->count && !p->mapcount && !p->rmap);
     p->use = use;

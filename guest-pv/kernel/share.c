@@ -56,7 +56,8 @@ static void on_share_event(evtchn_port_t port, struct guest_regs *regs)
 void share_init(void)
 {
     struct share_register r;
-    uint32_t bm_pages = ROUNDUP(ROUNDUP(nr_pages, 32) / 8, PAGE_SIZE) / PAGE_SIZE;
+    uint32_t bm_pages =
+        ROUNDUP(ROUNDUP(nr_pages, 32) / 8, PAGE_SIZE) / PAGE_SIZE;
     struct page *rp, *bp;
     long rc;
     int port;
@@ -196,7 +197,7 @@ int share_break(struct page *p)
     if (rc != 1) {
         kprintf("sharing: cow_break of pfn %#x failed (%ld, status %d)\n",
                 rq.pfn, rc, rq.status);
-        return rq.status ? rq.status : -ENOMEM;
+        return rq.status == -XEN_ENOMEM ? -ENOMEM : -EIO;
     }
     p->flags &= ~PGF_SHARED;
     share_counts.breaks++;

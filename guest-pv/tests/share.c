@@ -17,6 +17,13 @@
  * event channel when their pages are shared (READY); the writer tells
  * them when its writes are done (DONE), and they check that they still
  * see the old contents. Prints TAP.
+ *
+ * "enomem=N" (every instance; the hypervisor runs with share_debug_cow_fail=N,
+ * 2 <= N <= 8): the hypervisor fails every Nth break that needs a new frame
+ * with -ENOMEM. The writer's page-fault handler checks that each failure
+ * left the page shared, unchanged and read-only, and lets the write run
+ * again: the next break succeeds. test_enomem() checks the first failure
+ * in detail; the readers check that those pages stay shared for them.
  */
 #include <guest/test.h>
 
@@ -34,6 +41,10 @@
 #define MAX_SLOTS  128
 #define FIRST_MORE 2 /* the writer also writes to common[2..5]     */
 #define NR_MORE    4
+
+/* With enomem=N the writer also writes to common[6..6+N-1]. */
+#define FIRST_ENOMEM (FIRST_MORE + NR_MORE)
+#define MAX_ENOMEM   8
 
 #define SHARE_WAIT_MS   12000 /* for every page to be shared         */
 #define FOREIGN_WAIT_MS 8000  /* for the other instances' frames     */
@@ -942,6 +953,58 @@ static bool cow_armed;
 static volatile unsigned int cow_faults, cow_mismatch;
 static volatile uint32_t last_cow_mfn;
 
+/* enomem=N: the breaks that needed a new frame (the hypervisor's count,
+ * as no other instance makes any), those that failed, and the failures
+ * that came at the wrong break or left the page wrong. */
+static unsigned int enomem_period;
+static volatile unsigned int copy_attempts, enomem_fails, enomem_wrong;
+static volatile bool enomem_retrying;
+static struct {
+    long rc;
+    int status;
+    bool shared, intact, ro; /* after the failure */
+} enomem_last;
+
+/*
+ * The outcome of one break under enomem=N. A break that got the shared
+ * frame itself back (the last user) needed no new frame; every other one
+ * is counted, and exactly every Nth must fail with -ENOMEM and change
+ * nothing. A failed break returns true: the write runs again, faults
+ * again, and the next break (not an Nth) gets its frame.
+ */
+static bool enomem_outcome(struct slot *s, uint32_t cow, long rc, int status)
+{
+    bool nth = (copy_attempts + 1) % enomem_period == 0;
+    uint32_t ro = (cow << PAGE_SHIFT) | PTE_RO;
+
+    if (rc == 1) {
+        if (pfn_to_mfn(s->pfn) != cow) {
+            copy_attempts++;
+            enomem_wrong += nth;
+        }
+        enomem_retrying = false;
+        cow_faults++;
+        return true;
+    }
+    copy_attempts++;
+    enomem_last.rc = rc;
+    enomem_last.status = status;
+    enomem_last.shared = is_shared(s->pfn) == 1 && pfn_to_mfn(s->pfn) == cow &&
+                         machine_to_phys[cow] == SHARED_M2P_ENTRY;
+    enomem_last.intact = intact(s);
+    enomem_last.ro = read_pte(s->pte_dm) == ro &&
+                     (!s->alias_va || read_pte(s->pte_alias) == ro);
+    if (rc != 0 || status != -XEN_ENOMEM || enomem_retrying) {
+        enomem_wrong++;
+        return false; /* not the induced failure: the write stays faulting */
+    }
+    enomem_fails++;
+    enomem_wrong +=
+        !nth || !enomem_last.shared || !enomem_last.intact || !enomem_last.ro;
+    enomem_retrying = true;
+    return true;
+}
+
 /*
  * A write to a shared page: cow_mfn names the frame. Break the share with
  * every entry that maps the page (writable again where it was) and let the
@@ -953,6 +1016,7 @@ static bool on_page_fault(struct guest_regs *regs)
     uint32_t cow = shared_info->vcpu_info[0].arch.cow_mfn;
     struct share_req r;
     struct slot *s;
+    long rc;
 
     if (!cow_armed || !cow ||
         (regs->error_code & (PFEC_PRESENT | PFEC_WRITE)) !=
@@ -967,6 +1031,11 @@ static bool on_page_fault(struct guest_regs *regs)
         return false;
     }
     full_req(&r, s, true);
+    if (enomem_period) {
+        r.status = 0;
+        rc = sharing_op(SHAREOP_cow_break, &r, 1);
+        return enomem_outcome(s, cow, rc, r.status);
+    }
     if (cow_break1(&r))
         return false;
     cow_faults++;
@@ -1076,6 +1145,12 @@ static void test_cow(void)
            shared_info->vcpu_info[0].arch.cow_mfn == 0,
        "  the alias stays read-only; a write there faults with cow_mfn 0");
     is(cow_mismatch, 0, "every fault's cow_mfn was the frame in our P2M");
+    if (enomem_period)
+        ok(enomem_fails >= 2 && !enomem_wrong,
+           "every break that needed a new frame and was a multiple of %u "
+           "failed with -ENOMEM, no other did (%u of %u); each left its page "
+           "shared, unchanged and read-only; the break after it succeeded",
+           enomem_period, enomem_fails, copy_attempts);
     cow_armed = false;
 
     ok(machine_to_phys[cf] == SHARED_M2P_ENTRY && !mine(cf),
@@ -1085,6 +1160,59 @@ static void test_cow(void)
        "  mapping it now: -EPERM");
     is(get_pfn(cf, &gp), -XEN_ENOENT, "  get_pfn of it now: -ENOENT");
     is(audit(), 0, "audit after the breaks");
+}
+
+/*
+ * enomem=N: the hypervisor fails every Nth break that needs a new frame.
+ * No instance has made one yet, so the writes to common[6..6+N-2] get a
+ * frame at once and the write to common[6+N-1] hits the failure: its
+ * break returns -ENOMEM, the handler checks the page and lets the write
+ * run again, and the next break succeeds.
+ */
+static void test_enomem(void)
+{
+    struct slot *f = common[FIRST_ENOMEM + enomem_period - 1];
+    uint32_t fmfn = pfn_to_mfn(f->pfn), t0 = now_ms();
+    unsigned int i, n, first = 0;
+
+    /* The hypervisor's log line for the failure must not fall under the
+     * rate limit of guest-caused lines (GUEST_LOG_BURST a second), which
+     * the tests before have used up: wait for a new period. */
+    while (now_ms() - t0 < 1100)
+        nap(100);
+    cow_armed = true;
+    for (i = 0; i < enomem_period - 1; i++) {
+        struct slot *m = common[FIRST_ENOMEM + i];
+
+        n = cow_write(m, (uint32_t)page_of(m), 3, 0xE0000000U + i);
+        first += n == 1 && !enomem_fails && !is_shared(m->pfn) && intact(m) &&
+                 private_rw(m, m->pte_dm);
+    }
+    is(first, enomem_period - 1,
+       "enomem=%u: breaks 1..%u (common pages %u..) got a new frame at once",
+       enomem_period, enomem_period - 1, FIRST_ENOMEM);
+    n = cow_write(f, (uint32_t)page_of(f), 3, 0xE00000FFU);
+    is(enomem_fails, 1,
+       "break %u (common page %u) failed once, the write ran again",
+       enomem_period, FIRST_ENOMEM + enomem_period - 1);
+    is(enomem_last.status, -XEN_ENOMEM, "  the request's status: -ENOMEM");
+    is(enomem_last.rc, 0, "  cow_break returned 0: nothing broken");
+    ok(enomem_last.shared && enomem_last.intact,
+       "  after it the page was still shared (is_shared_page 1, the same "
+       "frame %#x in the P2M, SHARED_M2P_ENTRY) with its old contents",
+       fmfn);
+    ok(enomem_last.ro, "  its direct-map entry still mapped that frame "
+                       "read-only");
+    ok(n == 1 && last_cow_mfn == fmfn && page_of(f)[3] == 0xE00000FFU &&
+           intact(f),
+       "  the next break succeeded and the write landed");
+    ok(!is_shared(f->pfn) && pfn_to_mfn(f->pfn) != fmfn &&
+           private_rw(f, f->pte_dm),
+       "  the page is private, on a new frame, mapped writable");
+    ok(machine_to_phys[fmfn] == SHARED_M2P_ENTRY && !mine(fmfn),
+       "  the frame it left is still shared (by the readers)");
+    is(audit(), 0, "audit after the failed break");
+    cow_armed = false;
 }
 
 /* --- The run -------------------------------------------------------------- */
@@ -1117,6 +1245,10 @@ static void final_checks(void)
 #define PLAN_WRITER  (PLAN_COMMON + PLAN_FOREIGN + PLAN_COW + 2)
 #define PLAN_READER  (PLAN_COMMON + PLAN_FOREIGN + 3)
 
+/* With enomem=N: test_enomem()'s, test_cow()'s one more; a reader's one. */
+#define PLAN_ENOMEM_WRITER (10 + 1)
+#define PLAN_ENOMEM_READER 1
+
 void test_main(void)
 {
     char role[16];
@@ -1127,6 +1259,8 @@ void test_main(void)
     nr_inst = (uint32_t)cmdline_get_ulong("n", 3);
     writer = cmdline_get("role", role, sizeof(role)) && !strcmp(role, "writer");
     writer_dom = (domid_t)cmdline_get_ulong("writer", 1);
+    enomem_period = (unsigned int)cmdline_get_ulong("enomem", 0);
+    GUEST_BUG_ON(enomem_period == 1 || enomem_period > MAX_ENOMEM);
     if (!writer) {
         /* First, so that it is port 1: the writer binds to it. */
         struct evtchn_alloc_unbound au = { .dom = DOMID_SELF,
@@ -1135,9 +1269,10 @@ void test_main(void)
         if (!HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
             port = (int)au.port;
     }
-    test_plan(writer ? PLAN_WRITER : PLAN_READER);
-    test_diag("%s, seed %u, %u instances", writer ? "writer" : "reader", seed,
-              nr_inst);
+    test_plan(writer ? PLAN_WRITER + (enomem_period ? PLAN_ENOMEM_WRITER : 0)
+                     : PLAN_READER + (enomem_period ? PLAN_ENOMEM_READER : 0));
+    test_diag("%s, seed %u, %u instances, enomem %u",
+              writer ? "writer" : "reader", seed, nr_inst, enomem_period);
     if (!writer) {
         is(port, 1, "allocated port 1 for the writer d%u", writer_dom);
         bind_evtchn_handler(1, on_port);
@@ -1171,6 +1306,8 @@ void test_main(void)
         ok(ready == nr_readers, "all %u readers said READY (%u ms)", nr_readers,
            now_ms() - t0);
         test_foreign();
+        if (enomem_period)
+            test_enomem();
         test_cow();
         for (i = 0; i < nr_readers; i++)
             send_event(reader_port[i]);
@@ -1190,6 +1327,14 @@ void test_main(void)
            "common pages 0 and %u..%u, which the writer wrote to, are still "
            "shared here and hold the old contents",
            FIRST_MORE, FIRST_MORE + NR_MORE - 1);
+        for (i = 0, n = 0; i < enomem_period; i++)
+            n += is_shared(common[FIRST_ENOMEM + i]->pfn) == 1 &&
+                 intact(common[FIRST_ENOMEM + i]);
+        if (enomem_period)
+            ok(n == enomem_period,
+               "common pages %u..%u (the writer's enomem test, one break "
+               "of them failed) are still shared here, unchanged",
+               FIRST_ENOMEM, FIRST_ENOMEM + enomem_period - 1);
     }
     final_checks();
 }

@@ -38,7 +38,8 @@ static void fill(void)
             common[i * WORDS + w] = (i + 1) * 0x9E3779B9U ^ w;
     for (unsigned int i = 0; i < pages / 4; i++) {
         for (unsigned int w = 0; w < WORDS; w++)
-            unique[i * WORDS + w] = (seed * 0x85EBCA6BU + i) ^ (w * 0xC2B2AE35U);
+            unique[i * WORDS + w] =
+                (seed * 0x85EBCA6BU + i) ^ (w * 0xC2B2AE35U);
         for (unsigned int w = 0; w < WORDS; w++)
             zero[i * WORDS + w] = 0; /* present, and all zero */
     }
@@ -108,7 +109,8 @@ int main(int argc, char **argv)
         pvk_msleep(250);
         waited += 250;
     }
-    printf("# sharetest: seed %u: shared after %u ms of idling\n", seed, waited);
+    printf("# sharetest: seed %u: shared after %u ms of idling\n", seed,
+           waited);
     is(count_shared(common, pages), pages, "every common page is shared");
     is(count_shared(zero, pages / 4), pages / 4, "every zero page is shared");
     is(count_shared(unique, pages / 4), 0, "no unique page is shared");
@@ -176,7 +178,8 @@ int main(int argc, char **argv)
            si.shared_mapped, si.shared_cache, si.breaks, si.discards,
            si.internal_cow, si.shared_now);
     ok(si.breaks >= pages / 4, "CoW breaks: %u", si.breaks);
-    ok(si.internal_cow >= pages / 4, "internal CoW copies: %u", si.internal_cow);
+    ok(si.internal_cow >= pages / 4, "internal CoW copies: %u",
+       si.internal_cow);
     is(si.audit, 0, "the hypervisor's audit of this domain");
     return done();
 }

@@ -45,6 +45,11 @@ integer_param("share_reserve", opt_share_reserve);
 static unsigned int opt_share_seed;
 integer_param("share_seed", opt_share_seed);
 
+/* Debug option, for tests: N > 0 fails every Nth cow_break request that
+ * needs a new frame (counted over all domains) as if no frame were free. */
+static unsigned int opt_share_debug_cow_fail;
+integer_param("share_debug_cow_fail", opt_share_debug_cow_fail);
+
 struct objpool share_frame_pool, m2p_entry_pool;
 uint32_t share_seed;
 uint32_t zero_page_hash;
@@ -164,8 +169,10 @@ int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
 
     BUG_ON(!sf || sf->mfn != page_to_mfn(pg));
     if (e & _PAGE_RW) {
-        gprintk(d, "L1 entry %#x: shared frame %#x can only be mapped "
-                   "read-only", e, sf->mfn);
+        gprintk(d,
+                "L1 entry %#x: shared frame %#x can only be mapped "
+                "read-only",
+                e, sf->mfn);
         return -EPERM;
     }
     if (!domain_on_list(sf, d->domain_id)) {
@@ -258,6 +265,7 @@ static void add_to_list(struct share_frame *sf, struct domain *d,
     m2p_list_add(&sf->list, e);
     pg->count_info++;
     d->p2m[e->pfn] = sf->mfn;
+    d->share->shared_bits[e->pfn / 32] |= 1U << (e->pfn % 32);
     d->share->shared_pfns++;
     d->share->by_cat[e->category]++;
     if (sf->zero)
@@ -272,8 +280,9 @@ static void drop_from_list(struct share_frame *sf, struct domain *d,
     struct page_info *pg = mfn_to_page(sf->mfn);
 
     if (!e)
-        panic("share: d%u pfn %#x is not on the list of mfn %#x",
-              d->domain_id, pfn, sf->mfn);
+        panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
+              pfn, sf->mfn);
+    d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
     d->share->shared_pfns--;
     d->share->by_cat[e->category]--;
     if (sf->zero)
@@ -285,7 +294,8 @@ static void drop_from_list(struct share_frame *sf, struct domain *d,
         for (i = 0; i <= MAX_DOMAINS; i++)
             if (sf->maps[i])
                 panic("share: mfn %#x leaves its last list entry still "
-                      "mapped by d%u", sf->mfn, i);
+                      "mapped by d%u",
+                      sf->mfn, i);
         stable_remove(sf);
         if (sf->zero)
             zero_sf[sf->group] = NULL;
@@ -345,8 +355,10 @@ static int check_ptes(struct domain *d, const struct share_req *req,
             (l1pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
             !(l1pg->type_info & PGT_count_mask) ||
             !(l1pg->type_info & PGT_validated)) {
-            gprintk(d, "sharing_op: entry %#x is not in one of the domain's "
-                       "L1 tables", maddr);
+            gprintk(d,
+                    "sharing_op: entry %#x is not in one of the domain's "
+                    "L1 tables",
+                    maddr);
             return -EPERM;
         }
         for (j = 0; j < i; j++)
@@ -388,9 +400,10 @@ static int check_private(struct domain *d, uint32_t pfn, bool quiet)
         (pg->count_info & PGC_xen_heap) ||
         ((d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1)) {
         if (!quiet)
-            gprintk(d, "sharing_op: pfn %#x is not a shareable page "
-                       "(count %#x type %#x)", pfn, pg->count_info,
-                    pg->type_info);
+            gprintk(d,
+                    "sharing_op: pfn %#x is not a shareable page "
+                    "(count %#x type %#x)",
+                    pfn, pg->count_info, pg->type_info);
         return -EPERM;
     }
     return 0;
@@ -494,12 +507,12 @@ static int setup_one(struct domain *d, struct share_req *req)
     /* Every reference must be accounted for: the allocation and the listed
      * entries, and every writable one among them. */
     ncount = pg->count_info & PGC_count_mask;
-    if (ncount != 1u + req->nr_ptes ||
-        (pg->type_info & PGT_count_mask) != nw) {
-        gprintk(d, "setup_shares: pfn %#x has references the request does "
-                   "not list (count %u, %u entries; type count %u, %u "
-                   "writable)", pfn, ncount, req->nr_ptes,
-                pg->type_info & PGT_count_mask, nw);
+    if (ncount != 1u + req->nr_ptes || (pg->type_info & PGT_count_mask) != nw) {
+        gprintk(d,
+                "setup_shares: pfn %#x has references the request does "
+                "not list (count %u, %u entries; type count %u, %u "
+                "writable)",
+                pfn, ncount, req->nr_ptes, pg->type_info & PGT_count_mask, nw);
         return -EBUSY;
     }
     if (nr_free_domheap_pages() < opt_share_reserve)
@@ -548,8 +561,9 @@ static int setup_one(struct domain *d, struct share_req *req)
             uint32_t maddr = req->pte[i] & ~3U;
             intpte_t old = read_l1e(maddr);
 
-            write_l1e(maddr, (sf->mfn << PAGE_SHIFT) |
-                                 (old & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY)));
+            write_l1e(maddr,
+                      (sf->mfn << PAGE_SHIFT) |
+                          (old & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY)));
         }
         spg->count_info += req->nr_ptes;
         sf->maps[d->domain_id] += req->nr_ptes;
@@ -591,8 +605,8 @@ static long setup_shares(struct domain *d, uint32_t ureqs, uint32_t count)
         else
             done++;
         req.status = (int16_t)rc;
-        if (copy_to_guest(at + offsetof(struct share_req, status),
-                          &req.status, sizeof(req.status)))
+        if (copy_to_guest(at + offsetof(struct share_req, status), &req.status,
+                          sizeof(req.status)))
             return -EFAULT;
     }
     return done;
@@ -609,6 +623,7 @@ static void reclaim_frame(struct domain *d, struct share_frame *sf,
     uint32_t mfn = sf->mfn;
 
     BUG_ON(!e || sf->list.len);
+    d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
     d->share->shared_pfns--;
     d->share->by_cat[e->category]--;
     if (sf->zero) {
@@ -657,9 +672,10 @@ static int break_one(struct domain *d, const struct share_req *rq)
         return rc;
     mine = m2p_list_count_domain(&sf->list, d->domain_id);
     if (mine == 1 && req.nr_ptes != sf->maps[d->domain_id]) {
-        gprintk(d, "cow_break: pfn %#x: %u entries listed, the domain maps "
-                   "the frame %u times", req.pfn, req.nr_ptes,
-                sf->maps[d->domain_id]);
+        gprintk(d,
+                "cow_break: pfn %#x: %u entries listed, the domain maps "
+                "the frame %u times",
+                req.pfn, req.nr_ptes, sf->maps[d->domain_id]);
         return -EBUSY;
     }
 
@@ -672,12 +688,18 @@ static int break_one(struct domain *d, const struct share_req *rq)
         if (req.flags & SHARE_BREAK_DISCARD)
             clear_domain_page(nmfn);
     } else {
-        npg = alloc_domheap_page(d);
+        static unsigned int debug_copies;
+        bool induced = opt_share_debug_cow_fail &&
+                       ++debug_copies % opt_share_debug_cow_fail == 0;
+
+        npg = induced ? NULL : alloc_domheap_page(d);
         if (!npg) {
             d->share->cow_failures++;
-            gprintk(d, "cow_break: pfn %#x: no memory for a copy (%u free, "
-                       "%u/%u pages)", req.pfn, nr_free_domheap_pages(),
-                    d->tot_pages, d->max_pages);
+            gprintk(d,
+                    "cow_break: pfn %#x: no memory for a copy%s (%u free, "
+                    "%u/%u pages)",
+                    req.pfn, induced ? " (induced: share_debug_cow_fail)" : "",
+                    nr_free_domheap_pages(), d->tot_pages, d->max_pages);
             return -ENOMEM;
         }
         nmfn = page_to_mfn(npg);
@@ -693,8 +715,7 @@ static int break_one(struct domain *d, const struct share_req *rq)
         if (w) {
             e |= _PAGE_RW | _PAGE_DIRTY;
             if (get_page_type(npg, PGT_writable_page))
-                panic("cow_break: new mfn %#x refuses the writable type",
-                      nmfn);
+                panic("cow_break: new mfn %#x refuses the writable type", nmfn);
         }
         if (sf) {
             npg->count_info++;
@@ -737,8 +758,8 @@ static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
         if (!rc)
             done++;
         req.status = (int16_t)rc;
-        if (copy_to_guest(at + offsetof(struct share_req, status),
-                          &req.status, sizeof(req.status))) {
+        if (copy_to_guest(at + offsetof(struct share_req, status), &req.status,
+                          sizeof(req.status))) {
             rc = -EFAULT;
             break;
         }
@@ -816,8 +837,7 @@ static long gnttab_bit(struct domain *d, uint32_t pfn, bool set)
         return -EINVAL;
     }
     if (set && page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow) {
-        gprintk(d, "sharing_op gnttab: pfn %#x is shared: break it first",
-                pfn);
+        gprintk(d, "sharing_op gnttab: pfn %#x is shared: break it first", pfn);
         return -EBUSY;
     }
     if (set)
@@ -886,7 +906,7 @@ int share_domain_init(struct domain *d)
     if (!d->cfg->share_group[0])
         return 0;
     words = ROUNDUP(d->p2m_size, 32) / 32;
-    bytes = sizeof(*sh) + words * 4 + d->p2m_size * sizeof(struct scan_pfn);
+    bytes = sizeof(*sh) + 2 * words * 4 + d->p2m_size * sizeof(struct scan_pfn);
     bytes = ROUNDUP(bytes, PAGE_SIZE);
     sh = alloc_xenheap_pages(bytes >> PAGE_SHIFT);
     if (!sh)
@@ -894,7 +914,8 @@ int share_domain_init(struct domain *d)
     sh->meta_pages = bytes >> PAGE_SHIFT;
     sh->group = (uint8_t)group_of(d->cfg->share_group);
     sh->gnttab = (uint32_t *)(sh + 1);
-    sh->pfn = (struct scan_pfn *)(sh->gnttab + words);
+    sh->shared_bits = sh->gnttab + words;
+    sh->pfn = (struct scan_pfn *)(sh->shared_bits + words);
     d->share = sh;
     return 0;
 }
@@ -973,21 +994,21 @@ void share_print(const char *why)
     t.cow_breaks += cow_breaks_gone;
     t.cow_failures += cow_failures_gone;
     saved = (int64_t)t.sharing_pfns - t.shared_mfns;
-    printk("SHARE round=%llu shared_mfns=%u sharing_pfns=%u saved=%lld "
-           "guest_pages=%u zero_pfns=%u volatile=%llu unshared=%llu "
-           "skipped=%llu full_scans=%llu pages_scanned=%llu cow_breaks=%llu "
-           "cow_failures=%llu hint_shares=0 metadata_bytes=%u profit_bytes=%lld "
-           "scan_cycles_per_page=%llu hash_cycles_per_page=%llu at=%s",
-           (unsigned long long)scan_rounds, t.shared_mfns, t.sharing_pfns,
-           (long long)saved, t.guest_pages, t.zero_pfns,
-           (unsigned long long)scan_volatile,
-           (unsigned long long)scan_unshared, (unsigned long long)scan_skipped,
-           (unsigned long long)scan_rounds, (unsigned long long)scan_pages,
-           (unsigned long long)t.cow_breaks,
-           (unsigned long long)t.cow_failures, t.metadata_bytes,
-           (long long)saved * PAGE_SIZE - t.metadata_bytes,
-           (unsigned long long)(scan_pages ? scan_cycles / scan_pages : 0),
-           (unsigned long long)hash_cycles_per_page, why);
+    printk(
+        "SHARE round=%llu shared_mfns=%u sharing_pfns=%u saved=%lld "
+        "guest_pages=%u zero_pfns=%u volatile=%llu unshared=%llu "
+        "skipped=%llu full_scans=%llu pages_scanned=%llu cow_breaks=%llu "
+        "cow_failures=%llu hint_shares=0 metadata_bytes=%u profit_bytes=%lld "
+        "scan_cycles_per_page=%llu hash_cycles_per_page=%llu at=%s",
+        (unsigned long long)scan_rounds, t.shared_mfns, t.sharing_pfns,
+        (long long)saved, t.guest_pages, t.zero_pfns,
+        (unsigned long long)scan_volatile, (unsigned long long)scan_unshared,
+        (unsigned long long)scan_skipped, (unsigned long long)scan_rounds,
+        (unsigned long long)scan_pages, (unsigned long long)t.cow_breaks,
+        (unsigned long long)t.cow_failures, t.metadata_bytes,
+        (long long)saved * PAGE_SIZE - t.metadata_bytes,
+        (unsigned long long)(scan_pages ? scan_cycles / scan_pages : 0),
+        (unsigned long long)hash_cycles_per_page, why);
 }
 
 static void print_domain(struct domain *d)
@@ -1002,8 +1023,7 @@ static void print_domain(struct domain *d)
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
-           (unsigned long long)sh->cow_breaks,
-           (unsigned long long)sh->discards,
+           (unsigned long long)sh->cow_breaks, (unsigned long long)sh->discards,
            (unsigned long long)sh->cow_failures);
 }
 

@@ -26,8 +26,8 @@ static void fail(const char *what, uint32_t mfn, uint32_t x, uint32_t y)
 {
     errors++;
     if (verbose_audit)
-        printk(XENLOG_ERR "share audit: %s: mfn %#x (%#x vs %#x)", what, mfn,
-               x, y);
+        printk(XENLOG_ERR "share audit: %s: mfn %#x (%#x vs %#x)", what, mfn, x,
+               y);
 }
 
 void share_audit_begin(void)
@@ -71,8 +71,8 @@ unsigned int share_audit_end(struct domain *d)
         struct share_frame *sf = page_share_frame(pg);
 
         if (sf && sf->audit_maps != sf->maps[d->domain_id])
-            fail("mappings counted vs found", sf->mfn,
-                 sf->maps[d->domain_id], sf->audit_maps);
+            fail("mappings counted vs found", sf->mfn, sf->maps[d->domain_id],
+                 sf->audit_maps);
     }
     /* Every pfn of d on a shared frame is on that frame's list. */
     for (pfn = 0; d->share && pfn < d->p2m_size; pfn++) {

@@ -62,7 +62,7 @@ uint32_t scan_meta_bytes;
 static struct objpool node_pool;
 static struct scan_node **unstable;
 static struct scan_node *all_nodes;
-static unsigned int cur_dom;  /* index into domain_list */
+static unsigned int cur_dom; /* index into domain_list */
 static uint32_t cur_pfn;
 static s_time_t next_scan;
 static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
@@ -233,8 +233,7 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
         /* Offered, and the guest has drained its ring since without
          * setting it up: it declined. Look at it afresh then - never while
          * the offer may still be in the ring (no duplicate offers). */
-        if ((uint8_t)(scan_rounds - sp->queued_round) < 2 ||
-            !ring_drained(d))
+        if ((uint8_t)(scan_rounds - sp->queued_round) < 2 || !ring_drained(d))
             return;
         sp->flags &= ~SCAN_QUEUED;
     }
@@ -310,8 +309,8 @@ static void round_end(void)
     scan_rounds++;
     scan_unshared = round_unshared;
     round_unshared = 0;
-    scan_meta_bytes = UNSTABLE_BUCKETS * sizeof(void *) +
-                      objpool_bytes(&node_pool);
+    scan_meta_bytes =
+        UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&node_pool);
     for_each_domain (d)
         if (scannable(d)) {
             struct share_ring *r = map_domain_page(d->share->ring_mfn);
@@ -387,8 +386,10 @@ static bool share_scan_work(void)
             break;
         }
         visited++;
-        /* 32 pfns the guest says are not eligible: one step. */
-        if (!(cur_pfn % 32) && !eligible_word(d, cur_pfn)) {
+        /* 32 pfns the guest says are not eligible, or already shared:
+         * one step. */
+        if (!(cur_pfn % 32) && !(eligible_word(d, cur_pfn) &
+                                 ~d->share->shared_bits[cur_pfn / 32])) {
             cur_pfn += 32;
             continue;
         }
@@ -449,10 +450,10 @@ static void measure_hash(void)
 
 void share_scan_init(void)
 {
-    objpool_init(&node_pool, "scan_node", sizeof(struct scan_node), share_pool_get,
-                 0);
-    unstable = alloc_xenheap_pages(UNSTABLE_BUCKETS * sizeof(void *) /
-                                   PAGE_SIZE);
+    objpool_init(&node_pool, "scan_node", sizeof(struct scan_node),
+                 share_pool_get, 0);
+    unstable =
+        alloc_xenheap_pages(UNSTABLE_BUCKETS * sizeof(void *) / PAGE_SIZE);
     if (!unstable)
         panic("share_scan_init: out of memory");
     if (!opt_pages_to_scan)

@@ -27,13 +27,13 @@ struct domain;
 
 struct share_frame {
     uint32_t mfn;
-    uint32_t hash;             /* of the contents (per-boot seed)      */
-    struct share_frame *hnext; /* stable hash-table chain              */
-    struct m2p_list list;      /* (domain, pfn) pairs it backs         */
+    uint32_t hash;                  /* of the contents (per-boot seed)      */
+    struct share_frame *hnext;      /* stable hash-table chain              */
+    struct m2p_list list;           /* (domain, pfn) pairs it backs         */
     uint16_t maps[MAX_DOMAINS + 1]; /* PTEs mapping it, by domain id   */
-    uint16_t audit_maps;       /* share_audit.c's scratch count        */
+    uint16_t audit_maps;            /* share_audit.c's scratch count        */
     uint8_t group;
-    bool zero;                 /* its group's zero frame               */
+    bool zero; /* its group's zero frame               */
 };
 
 /* Per pfn of a sharing domain: what the scanner knows of it. */
@@ -49,19 +49,20 @@ struct scan_pfn {
 #define SCAN_PARTNER(dom, pfn) (((uint32_t)(dom) << 20) | (pfn))
 #define SCAN_PARTNER_DOM(x)    ((x) >> 20)
 #define SCAN_PARTNER_PFN(x)    ((x) & ((1U << 20) - 1))
-#define SCAN_HASHED 0x01 /* hash holds the last visit's hash          */
-#define SCAN_QUEUED 0x02 /* on the share ring, awaiting setup_shares  */
-#define SCAN_MATCHED 0x04 /* matched something in its last round       */
+#define SCAN_HASHED            0x01 /* hash holds the last visit's hash          */
+#define SCAN_QUEUED            0x02 /* on the share ring, awaiting setup_shares  */
+#define SCAN_MATCHED           0x04 /* matched something in its last round       */
 
 /* A domain's sharing state; NULL unless its scenario line has share=. */
 struct share_dom {
-    uint8_t group;           /* 1.. : domains share only within one    */
-    uint32_t ring_mfn;       /* registered share ring, 0 = none        */
-    uint32_t bitmap_mfn[4];  /* eligibility bitmap frames              */
+    uint8_t group;          /* 1.. : domains share only within one    */
+    uint32_t ring_mfn;      /* registered share ring, 0 = none        */
+    uint32_t bitmap_mfn[4]; /* eligibility bitmap frames              */
     uint32_t bitmap_pages;
-    uint32_t *gnttab;        /* pages under grant, a bit per pfn       */
-    struct scan_pfn *pfn;    /* p2m_size entries                       */
-    uint32_t meta_pages;     /* xenheap pages of gnttab + pfn          */
+    uint32_t *gnttab;      /* pages under grant, a bit per pfn       */
+    uint32_t *shared_bits; /* pfns on a shared frame, a bit per pfn  */
+    struct scan_pfn *pfn;  /* p2m_size entries                       */
+    uint32_t meta_pages;   /* xenheap pages of gnttab + pfn          */
     uint32_t queued_unnotified;
     /* Figures. */
     uint32_t shared_pfns, zero_pfns, by_cat[4];
