@@ -3,7 +3,8 @@
  * /tmp/src as make would, forking and exec'ing /bin/cc1 for each (two at a
  * time, like make -j2), then "link" the objects into /tmp/a.out. Records
  * every object's checksum in /tmp/build.manifest for verify. Prints TAP
- * and its figures.
+ * and its figures, with TSC stamps (under qemu -icount, instructions) for
+ * the benchmarks (tools/bench-sharing.sh).
  */
 #include <fcntl.h>
 #include <fnv.h>
@@ -22,6 +23,14 @@ extern char **environ;
 
 static char *units[MAX_UNITS];
 static unsigned int nunits, failed;
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
 
 static double now_s(void)
 {
@@ -91,6 +100,7 @@ static void reap_one(void)
 int main(void)
 {
     double t0 = now_s();
+    uint64_t c0 = rdtsc(), c1;
     unsigned int i, running = 0;
     unsigned long total = 0, size;
     FILE *manifest;
@@ -120,7 +130,8 @@ int main(void)
         else
             running++;
         if (i % 64 == 63)
-            printf("# build: %u of %u compiled\n", i + 1, nunits);
+            printf("# build: %u of %u compiled tsc=%llu\n", i + 1, nunits,
+                   (unsigned long long)rdtsc());
     }
     while (running--)
         reap_one();
@@ -147,7 +158,10 @@ int main(void)
             (unsigned int)file_sum("/tmp/a.out", &size));
     fclose(manifest);
     is(size, total, "linked %u objects into /tmp/a.out (%lu bytes)", nunits, size);
-    printf("# build: units=%u object_bytes=%lu seconds=%.3f\n", nunits, total,
-           now_s() - t0);
+    c1 = rdtsc();
+    printf("# build: units=%u object_bytes=%lu seconds=%.3f cycles=%llu "
+           "tsc_start=%llu tsc_end=%llu\n", nunits, total, now_s() - t0,
+           (unsigned long long)(c1 - c0), (unsigned long long)c0,
+           (unsigned long long)c1);
     return done();
 }
