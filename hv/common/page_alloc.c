@@ -207,8 +207,8 @@ void free_domheap_page(struct page_info *pg)
     page_list_del(&d->page_list, pg);
     d->tot_pages--;
     p = map_domain_page(mfn);
-    for (i = 0; i < PAGE_SIZE / 4; i++)
-        p[i] = POISON_WORD;
+    for (i = 0; i < PAGE_SIZE / 4; i += 4) /* four words a step */
+        p[i] = p[i + 1] = p[i + 2] = p[i + 3] = POISON_WORD;
     unmap_domain_page(p);
     set_gpfn_from_mfn(mfn, INVALID_M2P_ENTRY);
     pg->owner = NULL;
