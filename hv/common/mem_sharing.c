@@ -136,6 +136,16 @@ static void stable_remove(struct share_frame *sf)
     panic("share: frame %#x missing from the stable table", sf->mfn);
 }
 
+bool share_stable_has_hash(uint8_t group, uint32_t hash)
+{
+    const struct share_frame *sf;
+
+    for (sf = *stable_bucket(hash); sf; sf = sf->hnext)
+        if (sf->hash == hash && sf->group == group)
+            return true;
+    return false;
+}
+
 struct share_frame *share_stable_lookup(uint8_t group, uint32_t hash,
                                         const void *contents)
 {

@@ -5,8 +5,9 @@
  * the pages the guest marked eligible with XXH32 (per-boot seed), and looks
  * the hash up in the stable table (shared frames) and in the unstable
  * table (this round's private pages), which is flushed at the end of each
- * round. A hash match is a hint only: the pages are compared in full
- * before a pfn is offered, and compared again by setup_shares.
+ * round. A hash match is a hint only: it makes an offer, and setup_shares
+ * compares the pages in full (the guest's page unwritable meanwhile)
+ * before anything is shared.
  *
  * Offered pfns go to the domain's share ring; the guest hears of them by
  * VIRQ_SHARING when SHARE_NOTIFY_BATCH are waiting or the round ends.
@@ -190,20 +191,14 @@ static bool candidate_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
     return true;
 }
 
-/* Is pfn of domain id still private with contents equal to p? */
-static bool node_matches(const struct scan_node *n, const void *p)
+/* Is the node's page still a private candidate? (Its contents are not
+ * compared here: setup_shares compares them, and must anyway.) */
+static bool node_valid(const struct scan_node *n)
 {
     struct domain *d = get_domain_by_id(n->domid);
     uint32_t mfn;
-    const void *q;
-    bool eq;
 
-    if (!d || !scannable(d) || !candidate_frame(d, n->pfn, &mfn))
-        return false;
-    q = map_domain_page(mfn);
-    eq = share_pages_equal(p, q);
-    unmap_domain_page(q);
-    return eq;
+    return d && scannable(d) && candidate_frame(d, n->pfn, &mfn);
 }
 
 static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
@@ -264,19 +259,15 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
     sp->hash = h;
     sp->flags = (sp->flags | SCAN_HASHED) & ~SCAN_MATCHED;
 
-    if (h == zero_page_hash && share_page_is_zero(p)) {
-        offer(d, pfn, 0, 0);
-        goto out;
-    }
-    if (share_stable_lookup(sh->group, h, p)) {
+    /* Hash matches are offers, not shares: setup_shares compares in full. */
+    if (h == zero_page_hash || share_stable_has_hash(sh->group, h)) {
         offer(d, pfn, 0, 0);
         goto out;
     }
     b = unstable_bucket(h);
     for (n = *b; n; n = n->next)
         if (n->hash == h && n->group == sh->group &&
-            !(n->domid == d->domain_id && n->pfn == pfn) &&
-            node_matches(n, p)) {
+            !(n->domid == d->domain_id && n->pfn == pfn) && node_valid(n)) {
             struct domain *pd = get_domain_by_id(n->domid);
 
             offer(d, pfn, n->domid, n->pfn);

@@ -101,6 +101,8 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count);
 /* The stable table (share frames by hash), for the scanner. */
 struct share_frame *share_stable_lookup(uint8_t group, uint32_t hash,
                                         const void *contents);
+/* Is there a shared frame of the group with this hash? (No compare.) */
+bool share_stable_has_hash(uint8_t group, uint32_t hash);
 /* Contents of mfn equal to buf (a mapped page)? Counted. */
 bool share_pages_equal(const void *a, const void *b);
 bool share_page_is_zero(const void *p);
