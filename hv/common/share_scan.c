@@ -359,6 +359,7 @@ static bool share_scan_work(void)
     uint64_t t0;
     unsigned int visited = 0;
     uint64_t pages0 = scan_pages;
+    uint32_t mask;
 
     if (NOW() < next_scan || !any_scannable())
         return false;
@@ -377,13 +378,22 @@ static bool share_scan_work(void)
             break;
         }
         visited++;
-        /* 32 pfns the guest says are not eligible, or already shared:
-         * one step. */
-        if (!(cur_pfn % 32) && !(eligible_word(d, cur_pfn) &
-                                 ~d->share->shared_bits[cur_pfn / 32])) {
-            cur_pfn += 32;
-            continue;
+        /* Only pfns the guest says are eligible and not yet shared: a
+         * word of 32 with none is one step, and within a word the scan
+         * jumps from candidate to candidate. */
+        for (;;) {
+            mask = (eligible_word(d, cur_pfn) &
+                    ~d->share->shared_bits[cur_pfn / 32]) >>
+                   (cur_pfn % 32);
+            if (mask || cur_pfn >= d->p2m_size)
+                break;
+            cur_pfn = ROUNDUP(cur_pfn + 1, 32);
         }
+        if (!mask)
+            continue; /* the end of d: advance() moves on */
+        cur_pfn += (uint32_t)__builtin_ctz(mask);
+        if (cur_pfn >= d->p2m_size)
+            continue;
         scan_pfn(d, cur_pfn++);
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
