@@ -490,7 +490,7 @@ static struct share_frame *find_target(struct domain *d, uint32_t pfn,
     return NULL;
 }
 
-static int setup_one(struct domain *d, struct share_req *req)
+static int setup_one(struct domain *d, const struct share_req *req)
 {
     struct share_dom *sh = d->share;
     uint32_t pfn = req->pfn, mfn, h, ncount;
@@ -590,7 +590,16 @@ static int setup_one(struct domain *d, struct share_req *req)
     return 0;
 }
 
-static long setup_shares(struct domain *d, uint32_t ureqs, uint32_t count)
+/*
+ * The batch loop of setup_shares and cow_break: each request is copied
+ * in, done by one(), and its status written back; a failed request does
+ * not stop the batch. Returns the number done, or -E2BIG / -EFAULT (an
+ * unreadable request or status ends the batch; statuses already written
+ * stay).
+ */
+static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
+                        uint32_t count,
+                        int (*one)(struct domain *, const struct share_req *))
 {
     struct share_req req;
     uint32_t i;
@@ -598,7 +607,7 @@ static long setup_shares(struct domain *d, uint32_t ureqs, uint32_t count)
     int rc;
 
     if (count > SHARE_BATCH_MAX) {
-        gprintk(d, "setup_shares: %u requests (at most %u)", count,
+        gprintk(d, "%s: %u requests (at most %u)", name, count,
                 SHARE_BATCH_MAX);
         return -E2BIG;
     }
@@ -606,13 +615,11 @@ static long setup_shares(struct domain *d, uint32_t ureqs, uint32_t count)
         uint32_t at = ureqs + i * sizeof(req);
 
         if (copy_from_guest(&req, at, sizeof(req))) {
-            gprintk(d, "setup_shares: request %u at %#x unreadable", i, at);
+            gprintk(d, "%s: request %u at %#x unreadable", name, i, at);
             return -EFAULT;
         }
-        rc = setup_one(d, &req);
-        if (rc)
-            d->share->setup_failures++;
-        else
+        rc = one(d, &req);
+        if (!rc)
             done++;
         req.status = (int16_t)rc;
         if (copy_to_guest(at + offsetof(struct share_req, status), &req.status,
@@ -620,6 +627,15 @@ static long setup_shares(struct domain *d, uint32_t ureqs, uint32_t count)
             return -EFAULT;
     }
     return done;
+}
+
+static int setup_counted(struct domain *d, const struct share_req *req)
+{
+    int rc = setup_one(d, req);
+
+    if (rc)
+        d->share->setup_failures++;
+    return rc;
 }
 
 /* --- CoW break ---------------------------------------------------------- */
@@ -746,37 +762,12 @@ static int break_one(struct domain *d, const struct share_req *rq)
 
 static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
 {
-    struct share_req req;
-    uint32_t i;
-    long done = 0;
-    int rc = 0;
+    long rc = share_batch(d, "cow_break", ureqs, count, break_one);
 
-    if (count > SHARE_BATCH_MAX) {
-        gprintk(d, "cow_break: %u requests (at most %u)", count,
-                SHARE_BATCH_MAX);
-        return -E2BIG;
-    }
-    for (i = 0; i < count; i++) {
-        uint32_t at = ureqs + i * sizeof(req);
-
-        if (copy_from_guest(&req, at, sizeof(req))) {
-            gprintk(d, "cow_break: request %u at %#x unreadable", i, at);
-            rc = -EFAULT;
-            break;
-        }
-        rc = break_one(d, &req);
-        if (!rc)
-            done++;
-        req.status = (int16_t)rc;
-        if (copy_to_guest(at + offsetof(struct share_req, status), &req.status,
-                          sizeof(req.status))) {
-            rc = -EFAULT;
-            break;
-        }
-    }
-    if (done)
-        flush_tlb_local(); /* no read-only translation of the old frame */
-    return rc == -EFAULT ? -EFAULT : done;
+    /* No read-only translation of an old frame may survive (a batch cut
+     * short by -EFAULT may have broken some too). */
+    flush_tlb_local();
+    return rc;
 }
 
 /* --- Registration and grants ------------------------------------------- */
@@ -874,7 +865,7 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     case SHAREOP_register:
         return share_register(d, arg);
     case SHAREOP_setup_shares:
-        return setup_shares(d, arg, count);
+        return share_batch(d, "setup_shares", arg, count, setup_counted);
     case SHAREOP_cow_break:
         return cow_break(d, arg, count);
     case SHAREOP_is_shared_page:
