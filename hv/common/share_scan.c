@@ -44,7 +44,8 @@ integer_param("sleep_millisecs", opt_sleep_millisecs);
 static bool opt_share_audit;
 boolean_param("share_audit", opt_share_audit);
 
-#define SHARE_NOTIFY_BATCH 64
+#define SHARE_NOTIFY_BATCH  64
+#define IDLE_ROUND_PAUSE_MS 10 /* after a round that offered nothing */
 #define UNSTABLE_BUCKETS   8192
 
 struct scan_node {
@@ -70,6 +71,8 @@ static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
 static const uint32_t *bitmap_map;
 static uint64_t round_unshared;
 static s_time_t last_print;
+static unsigned int round_offers;
+static bool idle_round;
 
 static bool scannable(const struct domain *d)
 {
@@ -207,8 +210,10 @@ static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
 
     sp->partner = pdom ? SCAN_PARTNER(pdom, ppfn) : 0;
     sp->flags |= SCAN_MATCHED;
-    if (!(sp->flags & SCAN_QUEUED))
+    if (!(sp->flags & SCAN_QUEUED)) {
         share_queue_pfn(d, pfn);
+        round_offers++;
+    }
 }
 
 /* --- One page ------------------------------------------------------------ */
@@ -300,6 +305,10 @@ static void round_end(void)
     scan_rounds++;
     scan_unshared = round_unshared;
     round_unshared = 0;
+    /* A round that offered nothing: the next one waits a while, so an idle
+     * machine does not spin through empty rounds. */
+    idle_round = !round_offers;
+    round_offers = 0;
     scan_meta_bytes =
         UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&node_pool);
     for_each_domain (d)
@@ -398,7 +407,10 @@ static bool share_scan_work(void)
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
     scan_cycles += rdtsc() - t0;
-    next_scan = NOW() + MILLISECS(opt_sleep_millisecs);
+    next_scan = NOW() + MILLISECS(idle_round ? max(opt_sleep_millisecs,
+                                                   IDLE_ROUND_PAUSE_MS)
+                                               : opt_sleep_millisecs);
+    idle_round = false;
     return true;
 }
 
