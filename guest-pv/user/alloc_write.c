@@ -12,14 +12,6 @@
 
 #define PAGE 4096
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 int main(int argc, char **argv)
 {
     unsigned int pages = argc > 1 ? (unsigned int)atoi(argv[1]) : 2048, i, bad = 0;
@@ -28,13 +20,13 @@ int main(int argc, char **argv)
     uint64_t t0, t1, t2;
 
     ok(mem != MAP_FAILED, "allocated %u pages", pages);
-    t0 = rdtsc();
+    t0 = pvk_rdtsc();
     for (i = 0; i < pages; i++)
         mem[i * (PAGE / 4)] = i;
-    t1 = rdtsc();
+    t1 = pvk_rdtsc();
     for (i = 0; i < pages; i++)
         mem[i * (PAGE / 4) + 1] = i;
-    t2 = rdtsc();
+    t2 = pvk_rdtsc();
     for (i = 0; i < pages; i++)
         bad += mem[i * (PAGE / 4)] != i || mem[i * (PAGE / 4) + 1] != i;
     is(bad, 0, "every page holds what was written");

@@ -7,12 +7,10 @@
  * the benchmarks (tools/bench-sharing.sh).
  */
 #include <fcntl.h>
-#include <fnv.h>
 #include <pvk.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <tap.h>
 #include <unistd.h>
 
@@ -23,22 +21,6 @@ extern char **environ;
 
 static char *units[MAX_UNITS];
 static unsigned int nunits, failed;
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static double now_s(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
-}
 
 static void find_sources(const char *dir)
 {
@@ -71,24 +53,6 @@ static void obj_path(const char *src, char *out, size_t size)
     out[strlen(out) - 1] = 'o';
 }
 
-static uint32_t file_sum(const char *path, unsigned long *size)
-{
-    static char buf[8192];
-    int fd = open(path, O_RDONLY);
-    uint32_t sum = FNV_INIT;
-    ssize_t n;
-
-    *size = 0;
-    if (fd < 0)
-        return 0;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
-        sum = fnv1a(sum, buf, (size_t)n);
-        *size += (unsigned long)n;
-    }
-    close(fd);
-    return sum;
-}
-
 static void reap_one(void)
 {
     int status;
@@ -99,8 +63,8 @@ static void reap_one(void)
 
 int main(void)
 {
-    double t0 = now_s();
-    uint64_t c0 = rdtsc(), c1;
+    double t0 = pvk_now_s();
+    uint64_t c0 = pvk_rdtsc(), c1;
     unsigned int i, running = 0;
     unsigned long total = 0, size;
     FILE *manifest;
@@ -131,7 +95,7 @@ int main(void)
             running++;
         if (i % 64 == 63)
             printf("# build: %u of %u compiled tsc=%llu\n", i + 1, nunits,
-                   (unsigned long long)rdtsc());
+                   (unsigned long long)pvk_rdtsc());
     }
     while (running--)
         reap_one();
@@ -146,7 +110,7 @@ int main(void)
         ssize_t n;
 
         obj_path(units[i], obj, sizeof(obj));
-        fprintf(manifest, "%08x %s\n", (unsigned int)file_sum(obj, &size), obj);
+        fprintf(manifest, "%08x %s\n", (unsigned int)pvk_file_sum(obj, &size), obj);
         total += size;
         fd = open(obj, O_RDONLY);
         while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
@@ -155,12 +119,12 @@ int main(void)
     }
     close(out);
     fprintf(manifest, "%08x /tmp/a.out\n",
-            (unsigned int)file_sum("/tmp/a.out", &size));
+            (unsigned int)pvk_file_sum("/tmp/a.out", &size));
     fclose(manifest);
     is(size, total, "linked %u objects into /tmp/a.out (%lu bytes)", nunits, size);
-    c1 = rdtsc();
+    c1 = pvk_rdtsc();
     printf("# build: units=%u object_bytes=%lu seconds=%.3f cycles=%llu "
-           "tsc_start=%llu tsc_end=%llu\n", nunits, total, now_s() - t0,
+           "tsc_start=%llu tsc_end=%llu\n", nunits, total, pvk_now_s() - t0,
            (unsigned long long)(c1 - c0), (unsigned long long)c0,
            (unsigned long long)c1);
     return done();

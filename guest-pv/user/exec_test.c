@@ -6,23 +6,14 @@
 #include <pvk.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include <tap.h>
 #include <unistd.h>
 
 extern char **environ;
 
-static double now_s(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 int main(int argc, char **argv)
 {
-    double seconds = argc > 1 ? atof(argv[1]) : 1.0, t0 = now_s(), t;
+    double seconds = argc > 1 ? atof(argv[1]) : 1.0, t0 = pvk_now_s(), t;
     unsigned int n = 0, bad = 0;
     int status;
 
@@ -38,7 +29,7 @@ int main(int argc, char **argv)
         if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
             bad++;
         n++;
-        t = now_s() - t0;
+        t = pvk_now_s() - t0;
     } while (t < seconds);
     ok(n > 0 && !bad, "%u fork+exec+exit+wait, each exited 0", n);
     printf("# exec_test: execs=%u seconds=%.3f rate=%.1f/s\n", n, t, n / t);

@@ -10,26 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 extern char **environ;
 
 #define MAX_ARGS 16
 
-static double now_s(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 static int run(char *spec)
 {
     char *argv[MAX_ARGS + 1], path[64];
     int argc = 0, status;
-    double t0 = now_s();
+    double t0 = pvk_now_s();
     pid_t pid;
 
     for (char *s = strtok(spec, "+"); s && argc < MAX_ARGS; s = strtok(NULL, "+"))
@@ -53,10 +44,10 @@ static int run(char *spec)
     }
     if (WIFEXITED(status))
         printf("init: %s exited with status %d after %.3f s\n", argv[0],
-               WEXITSTATUS(status), now_s() - t0);
+               WEXITSTATUS(status), pvk_now_s() - t0);
     else
         printf("init: %s was killed by signal %d after %.3f s\n", argv[0],
-               status & 0x7f, now_s() - t0);
+               status & 0x7f, pvk_now_s() - t0);
     return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 

@@ -66,6 +66,22 @@ static unsigned int count_shared(const uint32_t *base, unsigned int n)
     return c;
 }
 
+/* Write value into word w of the common pages whose(i) holds; count those
+ * that are then still shared or do not hold it. */
+static unsigned int write_pages(int (*whose)(unsigned int), unsigned int w,
+                                uint32_t value)
+{
+    unsigned int i, bad = 0;
+
+    for (i = 0; i < pages; i++)
+        if (whose(i))
+            common[i * WORDS + w] = value;
+    for (i = 0; i < pages; i++)
+        if (whose(i))
+            bad += shared(common + i * WORDS) || common[i * WORDS + w] != value;
+    return bad;
+}
+
 /* Mine to write: a quarter of the common pages, by seed. */
 static int mine(unsigned int i)
 {
@@ -122,26 +138,12 @@ int main(int argc, char **argv)
 
     /* Let every guest get here before anyone writes. */
     pvk_msleep(1000);
-    for (i = 0; i < pages; i++)
-        if (mine(i))
-            common[i * WORDS + 7] = 0x5EED0000U + seed;
-    for (bad = 0, i = 0; i < pages; i++)
-        if (mine(i))
-            bad += shared(common + i * WORDS) ||
-                   common[i * WORDS + 7] != 0x5EED0000U + seed;
-    is(bad, 0, "written pages are private and hold the write");
+    is(write_pages(mine, 7, 0x5EED0000U + seed), 0,
+       "written pages are private and hold the write");
 
     pid = fork();
-    if (pid == 0) {
-        for (i = 0; i < pages; i++)
-            if (childs(i))
-                common[i * WORDS + 9] = 0xC41D0000U + seed;
-        for (bad = 0, i = 0; i < pages; i++)
-            if (childs(i))
-                bad += shared(common + i * WORDS) ||
-                       common[i * WORDS + 9] != 0xC41D0000U + seed;
-        _exit(bad ? 1 : 0);
-    }
+    if (pid == 0)
+        _exit(write_pages(childs, 9, 0xC41D0000U + seed) ? 1 : 0);
     ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
            WEXITSTATUS(status) == 0,
        "the child's writes went to its own copies");

@@ -11,21 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <tap.h>
 #include <unistd.h>
 
 static unsigned int files, dirs, errors;
 static unsigned long bytes;
 static FILE *manifest;
-
-static double now_s(void)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
-}
 
 static void copy_file(const char *from, const char *to, const char *rel)
 {
@@ -82,7 +73,7 @@ static void copy_tree(const char *from, const char *to, const char *rel)
 
 int main(void)
 {
-    double t0 = now_s();
+    double t0 = pvk_now_s();
     struct pvk_meminfo mi;
 
     manifest = fopen("/tmp/manifest", "w");
@@ -93,7 +84,7 @@ int main(void)
        files, dirs, bytes);
     pvk_meminfo(&mi);
     printf("# unpack: files=%u dirs=%u bytes=%lu seconds=%.3f cache_pages=%u "
-           "free_pages=%u\n", files, dirs, bytes, now_s() - t0, mi.cache_pages,
+           "free_pages=%u\n", files, dirs, bytes, pvk_now_s() - t0, mi.cache_pages,
            mi.free_pages);
     return done();
 }

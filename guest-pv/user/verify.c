@@ -5,29 +5,11 @@
  * checksum. One changed byte anywhere fails the run. Prints TAP.
  */
 #include <fcntl.h>
-#include <fnv.h>
 #include <stdio.h>
+#include <pvk.h>
 #include <string.h>
 #include <tap.h>
 #include <unistd.h>
-
-static uint32_t file_sum(const char *path, unsigned long *size)
-{
-    static char buf[8192];
-    int fd = open(path, O_RDONLY);
-    uint32_t sum = FNV_INIT;
-    ssize_t n;
-
-    *size = 0;
-    if (fd < 0)
-        return 0;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
-        sum = fnv1a(sum, buf, (size_t)n);
-        *size += (unsigned long)n;
-    }
-    close(fd);
-    return sum;
-}
 
 int main(void)
 {
@@ -43,12 +25,12 @@ int main(void)
             continue;
         files++;
         snprintf(path, sizeof(path), "/tmp/src/%s", rel);
-        if (file_sum(path, &size) != want || size != want_size) {
+        if (pvk_file_sum(path, &size) != want || size != want_size) {
             printf("# verify: /tmp/src/%s changed\n", rel);
             bad++;
         }
         snprintf(path, sizeof(path), "/src/%s", rel);
-        if (file_sum(path, &size) != want || size != want_size) {
+        if (pvk_file_sum(path, &size) != want || size != want_size) {
             printf("# verify: /src/%s differs from its copy\n", rel);
             bad++;
         }
@@ -64,7 +46,7 @@ int main(void)
             if (sscanf(line, "%x %399s", &want, rel) != 2)
                 continue;
             objs++;
-            if (file_sum(rel, &size) != want) {
+            if (pvk_file_sum(rel, &size) != want) {
                 printf("# verify: %s changed\n", rel);
                 badobj++;
             }

@@ -599,12 +599,15 @@ static int setup_one(struct domain *d, const struct share_req *req)
  */
 static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
                         uint32_t count,
-                        int (*one)(struct domain *, const struct share_req *))
+                        int (*one)(struct domain *, const struct share_req *),
+                        long *pdone)
 {
     struct share_req req;
     uint32_t i;
     long done = 0;
     int rc;
+
+    *pdone = 0;
 
     if (count > SHARE_BATCH_MAX) {
         gprintk(d, "%s: %u requests (at most %u)", name, count,
@@ -620,7 +623,7 @@ static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
         }
         rc = one(d, &req);
         if (!rc)
-            done++;
+            *pdone = ++done;
         req.status = (int16_t)rc;
         if (copy_to_guest(at + offsetof(struct share_req, status), &req.status,
                           sizeof(req.status)))
@@ -762,11 +765,12 @@ static int break_one(struct domain *d, const struct share_req *rq)
 
 static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
 {
-    long rc = share_batch(d, "cow_break", ureqs, count, break_one);
+    long done, rc = share_batch(d, "cow_break", ureqs, count, break_one, &done);
 
     /* No read-only translation of an old frame may survive (a batch cut
      * short by -EFAULT may have broken some too). */
-    flush_tlb_local();
+    if (done)
+        flush_tlb_local();
     return rc;
 }
 
@@ -856,6 +860,7 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     struct share_get_pfn gp;
     struct share_frame *sf;
     uint32_t n;
+    long done;
 
     if (!d->share) {
         gprintk(d, "sharing_op: the domain is in no share group");
@@ -865,7 +870,7 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     case SHAREOP_register:
         return share_register(d, arg);
     case SHAREOP_setup_shares:
-        return share_batch(d, "setup_shares", arg, count, setup_counted);
+        return share_batch(d, "setup_shares", arg, count, setup_counted, &done);
     case SHAREOP_cow_break:
         return cow_break(d, arg, count);
     case SHAREOP_is_shared_page:

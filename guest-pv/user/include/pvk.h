@@ -10,6 +10,7 @@
 #define PVK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -81,6 +82,19 @@ int pvk_meminfo(struct pvk_meminfo *out);
 int pvk_shareinfo(struct pvk_shareinfo *out);
 /* Sleep at least ms milliseconds (the guest idles meanwhile). */
 int pvk_msleep(unsigned int ms);
+/* Seconds since boot (gettimeofday), for the programs' timing lines. */
+double pvk_now_s(void);
+/* The TSC: instructions under qemu -icount. */
+static inline uint64_t pvk_rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+/* FNV-1a of a whole file and its size; 0 and size 0 if it cannot be
+ * opened. */
+uint32_t pvk_file_sum(const char *path, unsigned long *size);
 /* Returns the number of clean, unmapped cache pages freed. */
 int pvk_drop_caches(void);
 

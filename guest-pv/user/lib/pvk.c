@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <fnv.h>
 #include <pvk.h>
 
 #include "sys.h"
@@ -48,8 +50,7 @@ char *getcwd(char *buf, size_t size)
 
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-    return (pid_t)pvk_ret(
-        pvk_sys3(SYS_waitpid, pid, PVK_PTR(status), options));
+    return (pid_t)pvk_ret(pvk_sys3(SYS_waitpid, pid, PVK_PTR(status), options));
 }
 
 int sched_yield(void)
@@ -175,4 +176,30 @@ int pvk_shareinfo(struct pvk_shareinfo *out)
 int pvk_msleep(unsigned int ms)
 {
     return (int)pvk_ret(pvk_sys1(SYS_msleep, ms));
+}
+
+double pvk_now_s(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+uint32_t pvk_file_sum(const char *path, unsigned long *size)
+{
+    static char buf[8192];
+    int fd = open(path, O_RDONLY);
+    uint32_t sum = FNV_INIT;
+    ssize_t n;
+
+    *size = 0;
+    if (fd < 0)
+        return 0;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        sum = fnv1a(sum, buf, (size_t)n);
+        *size += (unsigned long)n;
+    }
+    close(fd);
+    return sum;
 }
