@@ -1,6 +1,8 @@
 /*
  * pt_pv.c - pt.h for paravirtual mode: directories and L1 tables hold
- * machine frame numbers (pfn -> mfn through the read-only P2M), every
+ * machine frame numbers (pfn -> mfn through the read-only P2M; in shadow
+ * mode, SIF_TRANSLATED, they hold pfns and the hypervisor keeps the
+ * machine copies - the same code serves, with pfn_to_mfn() the identity), every
  * change is an mmu_update queued and sent in batches, a table becomes one
  * only after its own mapping in the direct map was made read-only, and
  * the two directories of an address space are changed together.
@@ -165,7 +167,7 @@ static struct page *l1_of(const struct pt *pt, unsigned int slot)
 
     if (!(e & _PAGE_PRESENT))
         return NULL;
-    return pfn_to_page(machine_to_phys[e >> PAGE_SHIFT]);
+    return pfn_to_page(mfn_to_pfn(e >> PAGE_SHIFT));
 }
 
 /* The pfns an L1 table's entries map. */

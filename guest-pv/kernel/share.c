@@ -62,6 +62,12 @@ void share_init(void)
     long rc;
     int port;
 
+    if (xen_translated()) {
+        /* Shadow mode: the hypervisor shares our pages without us. */
+        kprintf("sharing: shadow mode, transparent (no driver)\n");
+        return;
+    }
+
     rp = page_alloc(PG_KERNEL, true);
     bp = page_alloc_contig(bm_pages);
     if (!rp || !bp)

@@ -19,6 +19,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
+#include <hv/shadow.h>
 #include <hv/mm.h>
 #include <hv/stats.h>
 #include <asm/uaccess.h>
@@ -85,6 +86,12 @@ static int16_t do_request(struct domain *d, struct blkif_dev *dev,
                        "(SHAREOP_set_gnttab_bit)", pfn);
             return BLKIF_RSP_ERROR;
         }
+        /* Shadow mode: a shared page is copied before the disk writes it. */
+        if (sh_unshare(d, pfn)) {
+            gprintk(d, "blkif: no memory to unshare pfn %#x", pfn);
+            return BLKIF_RSP_ERROR;
+        }
+        mfn = d->p2m[pfn];
         pg = mfn_to_page(mfn);
         rc = get_page_and_type(pg, d, PGT_writable_page);
         if (rc) {
@@ -162,7 +169,11 @@ static long blkif_connect(struct domain *d, unsigned int disk, uint32_t pfn)
         gprintk(d, "blkif: ring pfn %#x is not populated", pfn);
         return -EINVAL;
     }
-    /* Held while connected: the ring can never become a page table. */
+    if ((rc = sh_unshare(d, pfn)) != 0)
+        return rc;
+    mfn = d->p2m[pfn];
+    /* Held while connected: the ring can never become a page table (nor
+     * shared). */
     rc = get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page);
     if (rc) {
         gprintk(d, "blkif: ring pfn %#x cannot be written (%d)", pfn, rc);

@@ -105,9 +105,6 @@ void build_domains_from_scenario(void)
             need_module(sd, "module", sd->module);
         for (j = 0; j < sd->nr_disks; j++)
             need_module(sd, "disk", sd->disk[j]);
-        if (sd->mode == PT_MODE_SHADOW)
-            config_error("scenario line %u: mode=shadow is not implemented yet",
-                         sd->line);
     }
 
     for (i = 0; i < scenario.nr_domains; i++) {

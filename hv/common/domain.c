@@ -13,6 +13,7 @@
 #include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/mem_sharing.h>
+#include <hv/shadow.h>
 #include <hv/sched.h>
 #include <hv/setup.h>
 #include <hv/stats.h>
@@ -107,6 +108,8 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
     if (arch_vcpu_create(v))
         goto err_free_vcpu;
     if (share_domain_init(d))
+        goto err_destroy_vcpu;
+    if (cfg->mode == PT_MODE_SHADOW && shadow_domain_init(d))
         goto err_destroy_vcpu;
 
     domain_list[nr_domains++] = d;

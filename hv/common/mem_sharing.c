@@ -215,7 +215,10 @@ uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va)
     intpte_t l2e, l1e;
     uint32_t mfn;
 
-    if (!d->share || !l2_mfn || va >= HYPERVISOR_VIRT_START)
+    /* Translated domains never see a shared frame's fault: shadow.c
+     * breaks the share before the guest would. */
+    if (!d->share || is_translated(d) || !l2_mfn ||
+        va >= HYPERVISOR_VIRT_START)
         return 0;
     l2 = map_domain_page(l2_mfn);
     l2e = l2[l2_table_offset(va)];
@@ -234,8 +237,10 @@ uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va)
 
 bool share_pfn_granted(const struct domain *d, uint32_t pfn)
 {
-    if (!d->share)
-        return true; /* not sharing: no grant needed */
+    /* Not sharing, or sharing transparently (the backend's write breaks
+     * the share itself): no grant needed. */
+    if (!d->share || is_translated(d))
+        return true;
     return pfn < d->p2m_size && (d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1;
 }
 
@@ -774,6 +779,37 @@ static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
     return rc;
 }
 
+/* --- Transparent sharing (shadow.c) ------------------------------------ */
+
+/*
+ * A translated domain's pfn, offered by the scanner: set it up with no
+ * entries listed - shadow.c has taken every shadow mapping away first and
+ * puts them back (read-only, to the shared frame) after.
+ */
+int share_setup_pfn(struct domain *d, uint32_t pfn)
+{
+    struct share_req req = { .pfn = pfn, .category = 0 };
+    int rc;
+
+    BUG_ON(!is_translated(d));
+    d->share->pfn[pfn].flags |= SCAN_QUEUED;
+    rc = setup_one(d, &req);
+    d->share->pfn[pfn].flags &= ~SCAN_QUEUED;
+    if (rc)
+        d->share->setup_failures++;
+    return rc;
+}
+
+/* A translated domain's CoW break of pfn; its shadow mappings are gone
+ * (shadow.c restores them to the new frame). */
+int share_break_pfn(struct domain *d, uint32_t pfn)
+{
+    struct share_req req = { .pfn = pfn };
+
+    BUG_ON(!is_translated(d));
+    return break_one(d, &req);
+}
+
 /* --- Registration and grants ------------------------------------------- */
 
 static int get_guest_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
@@ -865,6 +901,11 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     if (!d->share) {
         gprintk(d, "sharing_op: the domain is in no share group");
         return -EPERM;
+    }
+    if (is_translated(d)) {
+        gprintk(d, "sharing_op: a shadow-mode domain is shared transparently, "
+                   "with no driver");
+        return -EOPNOTSUPP;
     }
     switch (cmd) {
     case SHAREOP_register:
@@ -1023,14 +1064,15 @@ static void print_domain(struct domain *d)
 
     printk("SHARE-DOMAIN d%u name=%s group=%s shared_pfns=%u zero=%u anon=%u "
            "mapped=%u cache=%u setups=%llu setup_failures=%llu "
-           "cow_breaks=%llu discards=%llu cow_failures=%llu",
+           "cow_breaks=%llu discards=%llu cow_failures=%llu mode=%s",
            d->domain_id, d->name, group_names[sh->group - 1], sh->shared_pfns,
            sh->zero_pfns, sh->by_cat[SHARE_CAT_ANON],
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
            (unsigned long long)sh->cow_breaks, (unsigned long long)sh->discards,
-           (unsigned long long)sh->cow_failures);
+           (unsigned long long)sh->cow_failures,
+           is_translated(d) ? "shadow" : "pv");
 }
 
 /* At a domain's shutdown: its line, and its breaks kept for the totals. */

@@ -13,6 +13,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/shadow.h>
 #include <asm/uaccess.h>
 #include <public/memory.h>
 
@@ -53,6 +54,13 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     if (pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN) {
         gprintk(d, "decrease_reservation: pfn %#x is not populated", pfn);
         return -EINVAL;
+    }
+    if (is_translated(d)) {
+        /* The guest cannot know its page was shared, nor unmap the
+         * shadows: give it its own frame, then take the shadows away. */
+        if (sh_unshare(d, pfn))
+            return -ENOMEM;
+        sh_zap_pfn(d, pfn);
     }
     mfn = d->p2m[pfn];
     pg = mfn_to_page(mfn);

@@ -24,6 +24,7 @@
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
+#include <hv/shadow.h>
 #include <hv/sched.h>
 #include <hv/stats.h>
 #include <hv/time.h>
@@ -74,9 +75,12 @@ static s_time_t last_print;
 static unsigned int round_offers;
 static bool idle_round;
 
+/* PV domains once their driver registered; translated ones always (the
+ * hypervisor shares their pages itself). */
 static bool scannable(const struct domain *d)
 {
-    return d->share && d->share->ring_mfn && !d->is_shutting_down;
+    return d->share && (d->share->ring_mfn || is_translated(d)) &&
+           !d->is_shutting_down;
 }
 
 /* --- The ring ----------------------------------------------------------- */
@@ -92,8 +96,17 @@ static void notify(struct domain *d)
 void share_queue_pfn(struct domain *d, uint32_t pfn)
 {
     struct share_dom *sh = d->share;
-    struct share_ring *r = map_domain_page(sh->ring_mfn);
-    uint32_t prod = r->prod, cons = r->cons;
+    struct share_ring *r;
+    uint32_t prod, cons;
+
+    if (is_translated(d)) {
+        /* No guest to ask: set it up now, through the shadows. */
+        sh_share(d, pfn);
+        return;
+    }
+    r = map_domain_page(sh->ring_mfn);
+    prod = r->prod;
+    cons = r->cons;
 
     /* cons is the guest's: a value that makes no sense means a full ring. */
     if (prod - cons >= SHARE_RING_SIZE) {
@@ -144,6 +157,11 @@ static void unstable_flush(void)
 static uint32_t eligible_word(struct domain *d, uint32_t pfn)
 {
     uint32_t w = pfn / 32;
+
+    /* A translated domain has no driver to say: every pfn is a candidate
+     * (candidate_frame() still skips tables, pins and rings). */
+    if (is_translated(d))
+        return ~0U;
 
     if (bitmap_word_pfn != w) {
         uint32_t page = w / (PAGE_SIZE / 4);

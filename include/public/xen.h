@@ -211,6 +211,9 @@ struct start_info {
 };
 typedef struct start_info start_info_t;
 #define SIF_PRIVILEGED       1
+/* Shadow (translated) mode: page tables and every hypercall argument name
+ * pseudo-physical frames (pfn = "mfn"); the P2M and M2P are not needed. */
+#define SIF_TRANSLATED       (1U << 4)
 #define XEN_START_INFO_MAGIC "xen-3.0-x86_32"
 
 /* An invalid frame number, as found in unpopulated P2M and M2P slots. */

@@ -44,13 +44,23 @@ static inline uint32_t virt_to_pfn(const void *va)
 {
     return ((uint32_t)va - start_info->virt_base) >> PAGE_SHIFT;
 }
+/* Shadow mode (SIF_TRANSLATED): the guest names frames by pfn everywhere,
+ * page tables included; the hypervisor translates. */
+static inline bool xen_translated(void)
+{
+    return start_info->flags & SIF_TRANSLATED;
+}
 static inline uint32_t pfn_to_mfn(uint32_t pfn)
 {
-    return p2m[pfn];
+    return xen_translated() ? pfn : p2m[pfn];
+}
+static inline uint32_t mfn_to_pfn(uint32_t mfn)
+{
+    return xen_translated() ? mfn : machine_to_phys[mfn];
 }
 static inline uint32_t virt_to_mfn(const void *va)
 {
-    return p2m[virt_to_pfn(va)];
+    return pfn_to_mfn(virt_to_pfn(va));
 }
 static inline uint64_t virt_to_machine(const void *va)
 {

@@ -17,6 +17,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/setup.h>
+#include <hv/shadow.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
 #include <public/xen.h>
@@ -152,6 +153,28 @@ static void set_boot_pte(struct domain *d, const struct build_layout *l,
     unmap_domain_page(l1);
 }
 
+/*
+ * What the initial tables name a frame by: its mfn (PV), or its gfn
+ * (translated: RAM pfns, then the P2M frames and shared_info at gfns
+ * p2m_size.., as shadow.c's sh_gfn_to_mfn() reads them).
+ */
+static uint32_t ram_ref(struct domain *d, uint32_t pfn)
+{
+    return is_translated(d) ? pfn : d->p2m[pfn];
+}
+
+static uint32_t p2m_ref(struct domain *d, uint32_t i)
+{
+    return is_translated(d) ? d->p2m_size + i
+                            : (__pa(d->p2m) >> PAGE_SHIFT) + i;
+}
+
+static uint32_t shinfo_ref(struct domain *d)
+{
+    return is_translated(d) ? d->p2m_size + d->p2m_frames
+                            : __pa(d->shared_info) >> PAGE_SHIFT;
+}
+
 static int build_page_tables(struct domain *d, const struct build_layout *l)
 {
     const uint32_t rw =
@@ -166,20 +189,20 @@ static int build_page_tables(struct domain *d, const struct build_layout *l)
     l2 = map_domain_page(d->p2m[l->l2_pfn]);
     for (i = 0; i < l->nr_l1; i++)
         l2[l2_table_offset(l->virt_base) + i] =
-            pte_from_mfn(d->p2m[l->l1_pfn + i], rw);
+            pte_from_mfn(ram_ref(d, l->l1_pfn + i), rw);
     unmap_domain_page(l2);
 
     for (pfn = 0; pfn < d->p2m_size; pfn++)
-        set_boot_pte(d, l, l->virt_base + (pfn << PAGE_SHIFT), d->p2m[pfn],
+        set_boot_pte(d, l, l->virt_base + (pfn << PAGE_SHIFT), ram_ref(d, pfn),
                      is_pt_pfn(l, pfn) ? ro : rw);
     for (i = 0; i < d->p2m_frames; i++)
-        set_boot_pte(d, l, l->p2m_va + (i << PAGE_SHIFT),
-                     (__pa(d->p2m) >> PAGE_SHIFT) + i, ro);
-    set_boot_pte(d, l, l->shinfo_va, __pa(d->shared_info) >> PAGE_SHIFT, rw);
+        set_boot_pte(d, l, l->p2m_va + (i << PAGE_SHIFT), p2m_ref(d, i), ro);
+    set_boot_pte(d, l, l->shinfo_va, shinfo_ref(d), rw);
 
     /* Validate as if the guest had pinned it and loaded it. */
     l2pg = mfn_to_page(d->p2m[l->l2_pfn]);
-    rc = get_page_and_type(l2pg, d, PGT_l2_page_table);
+    rc = get_page_and_type(l2pg, d,
+                           is_translated(d) ? PGT_guest_l2 : PGT_l2_page_table);
     if (rc) {
         printk(XENLOG_ERR "d%u: initial page tables failed validation (%d)",
                d->domain_id, rc);
@@ -189,6 +212,11 @@ static int build_page_tables(struct domain *d, const struct build_layout *l)
     l2pg->type_info++; /* the pin's type reference */
     l2pg->type_info |= PGT_pinned;
     v->arch.guest_table = d->p2m[l->l2_pfn];
+    if (is_translated(d) && (rc = sh_set_baseptr(v, false, l->l2_pfn)) != 0) {
+        printk(XENLOG_ERR "d%u: no memory for the initial shadow tables",
+               d->domain_id);
+        return rc;
+    }
     return 0;
 }
 
@@ -204,6 +232,8 @@ static void write_start_info(struct domain *d, const struct build_layout *l,
     si->pt_base = l->virt_base + (l->l2_pfn << PAGE_SHIFT);
     si->nr_pt_frames = 1 + l->nr_l1;
     si->mfn_list = l->p2m_va;
+    if (is_translated(d))
+        si->flags |= SIF_TRANSLATED;
     if (mod) {
         si->mod_start = l->virt_base + (l->mod_pfn << PAGE_SHIFT);
         si->mod_len = mod->end - mod->start;
@@ -247,9 +277,10 @@ int construct_pv_domain(struct domain *d, const struct boot_module *kernel,
                       l.virt_base +
                           ((l.stack_pfn + BOOT_STACK_PAGES) << PAGE_SHIFT),
                       l.virt_base + (l.si_pfn << PAGE_SHIFT));
-    printk("d%u (%s): %u MiB, kernel %s at %#x entry %#x, %u page-table "
-           "frames, start_info %#x, first free pfn %#x",
-           d->domain_id, d->name, d->p2m_size >> 8, kernel->name, l.virt_base,
+    printk("d%u (%s): %u MiB, %s mode, kernel %s at %#x entry %#x, %u "
+           "page-table frames, start_info %#x, first free pfn %#x",
+           d->domain_id, d->name, d->p2m_size >> 8,
+           is_translated(d) ? "shadow" : "pv", kernel->name, l.virt_base,
            ei.entry, 1 + l.nr_l1, l.virt_base + (l.si_pfn << PAGE_SHIFT),
            l.first_free_pfn);
     return 0;

@@ -25,6 +25,7 @@
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
 #include <hv/mm.h>
+#include <hv/shadow.h>
 #include <hv/stats.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
@@ -34,9 +35,12 @@
 #define L1_DISALLOW_MASK (_PAGE_PAT | _PAGE_GLOBAL)
 #define L2_DISALLOW_MASK (_PAGE_PSE | _PAGE_GLOBAL)
 
+/* Types whose contents are validated when taken and released when gone:
+ * the CPU's tables (PV) and a translated domain's own tables. */
 static bool is_pt_type(uint32_t type)
 {
-    return type == PGT_l1_page_table || type == PGT_l2_page_table;
+    return type == PGT_l1_page_table || type == PGT_l2_page_table ||
+           type == PGT_guest_l1 || type == PGT_guest_l2;
 }
 
 /* --- General references -------------------------------------------------- */
@@ -71,7 +75,7 @@ void put_page(struct page_info *pg)
 
 /* --- Validation of page tables -------------------------------------------- */
 
-static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
+int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
 {
     uint32_t mfn = pte_get_mfn(e);
     struct page_info *pg;
@@ -106,7 +110,7 @@ static int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
     return 0;
 }
 
-static void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
+void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
 {
     struct page_info *pg;
 
@@ -149,6 +153,41 @@ static void put_page_from_l2e(l2_pgentry_t e)
         put_page_and_type(mfn_to_page(pte_get_mfn(e)));
 }
 
+/*
+ * A translated domain's directory entry: a gfn that must be the domain's
+ * RAM and becomes (stays) a guest L1 table. A shared frame is made the
+ * domain's own first, transparently.
+ */
+static int get_page_from_gl2e(l2_pgentry_t e, struct domain *d)
+{
+    uint32_t gfn = pte_get_mfn(e);
+    int rc;
+
+    if (!pte_present(e))
+        return 0;
+    if (e & L2_DISALLOW_MASK) {
+        gprintk(d, "guest L2 entry %#x: superpage/global bits not allowed", e);
+        return -EINVAL;
+    }
+    if (gfn >= d->p2m_size || d->p2m[gfn] == INVALID_MFN) {
+        gprintk(d, "guest L2 entry %#x: gfn %#x does not exist", e, gfn);
+        return -EINVAL;
+    }
+    if ((rc = sh_unshare(d, gfn)) != 0)
+        return rc;
+    rc = get_page_and_type(mfn_to_page(d->p2m[gfn]), d, PGT_guest_l1);
+    if (rc)
+        gprintk(d, "guest L2 entry %#x: gfn %#x cannot be an L1 table (%d)", e,
+                gfn, rc);
+    return rc;
+}
+
+static void put_page_from_gl2e(l2_pgentry_t e, struct domain *d)
+{
+    if (pte_present(e))
+        put_page_and_type(mfn_to_page(d->p2m[pte_get_mfn(e)]));
+}
+
 /* Take the references every entry of a new page table needs. */
 static int alloc_page_type(struct page_info *pg, uint32_t type)
 {
@@ -158,7 +197,18 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
     int rc = 0;
 
     perfc_incr(pt_validations);
-    if (type == PGT_l1_page_table) {
+    if (type == PGT_guest_l1) {
+        unmap_domain_page(pt);
+        return sh_validate_gl1(d, page_to_mfn(pg));
+    }
+    if (type == PGT_guest_l2) {
+        for (i = 0; i < FIRST_HV_L2_SLOT; i++)
+            if ((rc = get_page_from_gl2e(pt[i], d)) != 0)
+                break;
+        if (rc)
+            while (i--)
+                put_page_from_gl2e(pt[i], d);
+    } else if (type == PGT_l1_page_table) {
         for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
             if ((rc = get_page_from_l1e(pt[i], d)) != 0)
                 break;
@@ -187,7 +237,13 @@ static void free_page_type(struct page_info *pg, uint32_t type)
     intpte_t *pt = map_domain_page(page_to_mfn(pg));
     unsigned int i;
 
-    if (type == PGT_l1_page_table) {
+    if (type == PGT_guest_l1 || type == PGT_guest_l2) {
+        /* The shadow goes first: it reads the guest's entries. */
+        sh_guest_table_gone(d, get_gpfn_from_mfn(page_to_mfn(pg)));
+        if (type == PGT_guest_l2)
+            for (i = 0; i < FIRST_HV_L2_SLOT; i++)
+                put_page_from_gl2e(pt[i], d);
+    } else if (type == PGT_l1_page_table) {
         for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
             put_page_from_l1e(pt[i], d);
     } else {
@@ -325,6 +381,105 @@ static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx, l2_pgentry_t nl2e,
     return 0;
 }
 
+/* Not a page table now: a checked plain write to a data frame. */
+static int write_data_word(struct domain *d, struct page_info *pg,
+                           unsigned int idx, uint32_t val)
+{
+    uint32_t *p;
+    int rc = get_page_type(pg, PGT_writable_page);
+
+    if (rc) {
+        gprintk(d, "mmu_update: mfn %#x is not writable (type %#x)",
+                page_to_mfn(pg), pg->type_info);
+        return rc;
+    }
+    p = map_domain_page(page_to_mfn(pg));
+    p[idx] = val;
+    unmap_domain_page(p);
+    put_page_type(pg);
+    return 0;
+}
+
+/* Translated domains: entry idx of guest L1 table gfn (frame mfn). */
+static int mod_gl1_entry(struct domain *d, uint32_t gfn, uint32_t mfn,
+                         unsigned int idx, intpte_t val, bool preserve_ad)
+{
+    intpte_t *pt, old;
+    int rc = sh_check_gl1e(d, val);
+
+    if (rc)
+        return rc;
+    pt = map_domain_page(mfn);
+    old = pt[idx];
+    if (preserve_ad && pte_get_mfn(old) == pte_get_mfn(val))
+        val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+    pt[idx] = val;
+    unmap_domain_page(pt);
+    sh_update_gl1e(d, gfn, idx, old, val);
+    return 0;
+}
+
+/* Translated domains: entry idx of guest directory gfn (frame mfn). */
+static int mod_gl2_entry(struct domain *d, uint32_t gfn, uint32_t mfn,
+                         unsigned int idx, intpte_t val)
+{
+    intpte_t *pt, old;
+    bool same;
+    int rc;
+
+    if (idx >= FIRST_HV_L2_SLOT) {
+        gprintk(d, "L2 slot %u belongs to the hypervisor", idx);
+        return -EPERM;
+    }
+    pt = map_domain_page(mfn);
+    old = pt[idx];
+    unmap_domain_page(pt);
+    same = pte_present(old) && pte_present(val) &&
+           !((old ^ val) & ~_PAGE_ACCESSED);
+    if (!same && (rc = get_page_from_gl2e(val, d)) != 0)
+        return rc;
+    pt = map_domain_page(mfn);
+    pt[idx] = val;
+    unmap_domain_page(pt);
+    sh_update_gl2e(d, gfn, idx, val);
+    if (!same)
+        put_page_from_gl2e(old, d);
+    return 0;
+}
+
+/* mmu_update of a translated domain: ptr is a guest-physical address. */
+static int do_one_gpt_update(struct domain *d, uint32_t ptr, uint32_t val,
+                             bool preserve_ad)
+{
+    uint32_t gfn = ptr >> PAGE_SHIFT, idx = (ptr & ~PAGE_MASK) >> 2, mfn;
+    uint32_t type, count;
+    struct page_info *pg;
+    int rc;
+
+    if (gfn >= d->p2m_size || d->p2m[gfn] == INVALID_MFN) {
+        gprintk(d, "mmu_update: gfn %#x does not exist", gfn);
+        return -EINVAL;
+    }
+    if ((rc = sh_unshare(d, gfn)) != 0)
+        return rc;
+    mfn = d->p2m[gfn];
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d)) {
+        gprintk(d, "mmu_update: gfn %#x is not the domain's", gfn);
+        return -EPERM;
+    }
+    type = pg->type_info & PGT_type_mask;
+    count = pg->type_info & PGT_count_mask;
+    if (count && type == PGT_guest_l1)
+        rc = mod_gl1_entry(d, gfn, mfn, idx, val, preserve_ad);
+    else if (count && type == PGT_guest_l2)
+        rc = mod_gl2_entry(d, gfn, mfn, idx, val);
+    else
+        rc = write_data_word(d, pg, idx, val);
+    put_page(pg);
+    return rc;
+}
+
 /* One MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD request. */
 static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
                             bool preserve_ad)
@@ -334,6 +489,9 @@ static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
     intpte_t *pt;
     uint32_t type;
     int rc;
+
+    if (is_translated(d))
+        return do_one_gpt_update(d, ptr, val, preserve_ad);
 
     if (!mfn_valid(mfn)) {
         gprintk(d, "mmu_update: mfn %#x does not exist", mfn);
@@ -352,18 +510,8 @@ static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
         else
             rc = mod_l2_entry(pt, idx, val, d);
         unmap_domain_page(pt);
-    } else {
-        /* Not a page table now: a checked plain write to a data frame. */
-        rc = get_page_type(pg, PGT_writable_page);
-        if (!rc) {
-            pt = map_domain_page(mfn);
-            pt[idx] = val;
-            unmap_domain_page(pt);
-            put_page_type(pg);
-        } else
-            gprintk(d, "mmu_update: mfn %#x is not writable (type %#x)", mfn,
-                    pg->type_info);
-    }
+    } else
+        rc = write_data_word(d, pg, idx, val);
     put_page(pg);
     return rc;
 }
@@ -522,7 +670,9 @@ static int new_baseptr(struct domain *d, uint32_t *slot, uint32_t mfn,
             gprintk(d, "new_baseptr: mfn %#x does not exist", mfn);
             return -EINVAL;
         }
-        rc = get_page_and_type(mfn_to_page(mfn), d, PGT_l2_page_table);
+        rc = get_page_and_type(mfn_to_page(mfn), d,
+                               is_translated(d) ? PGT_guest_l2
+                                                : PGT_l2_page_table);
         if (rc) {
             gprintk(d, "new_baseptr: mfn %#x cannot be a page directory (%d)",
                     mfn, rc);
@@ -549,18 +699,65 @@ static int get_writable_frame(struct domain *d, uint32_t mfn, const char *what)
     return rc;
 }
 
+/*
+ * A translated domain names frames by gfn: the frame behind it, made the
+ * domain's own first if it was shared. (0 stays 0 where it means none.)
+ */
+static int gfn_arg(struct domain *d, uint32_t gfn, uint32_t *mfn,
+                   const char *what)
+{
+    int rc;
+
+    if (!gfn && *mfn == 0 && !strcmp(what, "new_user_baseptr"))
+        return 0;
+    if (gfn >= d->p2m_size || d->p2m[gfn] == INVALID_MFN) {
+        gprintk(d, "%s: gfn %#x does not exist", what, gfn);
+        return -EINVAL;
+    }
+    if ((rc = sh_unshare(d, gfn)) != 0)
+        return rc;
+    *mfn = d->p2m[gfn];
+    return 0;
+}
+
+static bool mmuext_takes_frame(unsigned int cmd)
+{
+    switch (cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_UNPIN_TABLE:
+    case MMUEXT_NEW_BASEPTR:
+    case MMUEXT_NEW_USER_BASEPTR:
+    case MMUEXT_CLEAR_PAGE:
+    case MMUEXT_COPY_PAGE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
 {
     const struct mmuext_op *op = entry;
-    uint32_t mfn = op->arg1.mfn;
+    uint32_t mfn = op->arg1.mfn, gfn = op->arg1.mfn, src = op->arg2.src_mfn;
+    bool tr = is_translated(d);
     struct page_info *pg;
-    int rc = 0;
+    int rc = 0, rc2;
 
+    if (tr && mmuext_takes_frame(op->cmd)) {
+        rc = gfn_arg(d, gfn, &mfn,
+                     op->cmd == MMUEXT_NEW_USER_BASEPTR ? "new_user_baseptr"
+                                                        : "mmuext_op");
+        if (!rc && op->cmd == MMUEXT_COPY_PAGE)
+            rc = gfn_arg(d, op->arg2.src_mfn, &src, "copy_page");
+        if (rc)
+            return rc;
+    }
     switch (op->cmd) {
     case MMUEXT_PIN_L1_TABLE:
-        return pin_table(d, mfn, PGT_l1_page_table);
+        return pin_table(d, mfn, tr ? PGT_guest_l1 : PGT_l1_page_table);
     case MMUEXT_PIN_L2_TABLE:
-        return pin_table(d, mfn, PGT_l2_page_table);
+        return pin_table(d, mfn, tr ? PGT_guest_l2 : PGT_l2_page_table);
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
         gprintk(d, "mmuext_op: only two-level paging here");
@@ -568,21 +765,25 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
     case MMUEXT_UNPIN_TABLE:
         return unpin_table(d, mfn);
     case MMUEXT_NEW_BASEPTR:
-        rc = new_baseptr(d, &v->arch.guest_table, mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR: {
+        bool user = op->cmd == MMUEXT_NEW_USER_BASEPTR;
+        uint32_t *slot =
+            user ? &v->arch.guest_table_user : &v->arch.guest_table;
+
+        rc = new_baseptr(d, slot, mfn, user);
         if (rc < 0)
             return rc;
-        if (v->arch.kernel_mode)
-            write_ptbase(mfn);
+        if (tr && (rc2 = sh_set_baseptr(v, user, mfn ? gfn : 0)) != 0) {
+            *slot = (uint32_t)rc; /* no shadow: keep the old directory */
+            put_page_and_type(mfn_to_page(mfn));
+            return rc2;
+        }
+        if (v->arch.kernel_mode != user)
+            pv_load_ptbase(v);
         if (rc)
             put_page_and_type(mfn_to_page((uint32_t)rc));
         return 0;
-    case MMUEXT_NEW_USER_BASEPTR:
-        rc = new_baseptr(d, &v->arch.guest_table_user, mfn, true);
-        if (rc < 0)
-            return rc;
-        if (rc)
-            put_page_and_type(mfn_to_page((uint32_t)rc));
-        return 0;
+    }
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
@@ -605,8 +806,6 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
         put_page_and_type(mfn_to_page(mfn));
         return 0;
     case MMUEXT_COPY_PAGE: {
-        uint32_t src = op->arg2.src_mfn;
-
         if (!mfn_valid(src) || !get_page(mfn_to_page(src), d)) {
             gprintk(d, "copy_page: source mfn %#x is not the domain's", src);
             return mfn_valid(src) ? -EPERM : -EINVAL;
@@ -660,6 +859,17 @@ long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
         gprintk(d, "update_va_mapping: no L1 table for %#x", va);
         return -EINVAL;
     }
+    if (is_translated(d)) {
+        /* A validated guest directory names only guest L1 tables. */
+        uint32_t gfn = pte_get_mfn(l2e);
+
+        l1pg = mfn_to_page(d->p2m[gfn]);
+        BUG_ON((l1pg->type_info & PGT_type_mask) != PGT_guest_l1 ||
+               !(l1pg->type_info & PGT_count_mask));
+        rc = mod_gl1_entry(d, gfn, d->p2m[gfn], l1_table_offset(va), lo,
+                           false);
+        goto flush;
+    }
     l1pg = mfn_to_page(pte_get_mfn(l2e));
     /* A validated L2 only points at validated L1s of the same domain. */
     BUG_ON((l1pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
@@ -667,6 +877,7 @@ long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
     l1 = map_domain_page(pte_get_mfn(l2e));
     rc = mod_l1_entry(&l1[l1_table_offset(va)], lo, d, false);
     unmap_domain_page(l1);
+flush:
     if (rc)
         return rc;
     switch (flags & UVMF_FLUSHTYPE_MASK) {
@@ -688,6 +899,8 @@ void arch_domain_relinquish(struct domain *d)
     struct vcpu *v = d->vcpu;
     struct page_info *pg, *n;
 
+    if (is_translated(d))
+        sh_vcpu_unload(v); /* the shadows before the tables they mirror */
     if (v->arch.guest_table)
         put_page_and_type(mfn_to_page(v->arch.guest_table));
     if (v->arch.guest_table_user)
@@ -700,4 +913,5 @@ void arch_domain_relinquish(struct domain *d)
             pg->type_info &= ~PGT_pinned;
             put_page_and_type(pg);
         }
+    shadow_domain_destroy(d);
 }

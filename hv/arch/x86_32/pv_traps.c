@@ -18,6 +18,7 @@
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
 #include <hv/sched.h>
+#include <hv/shadow.h>
 #include <hv/stats.h>
 #include <asm/desc.h>
 #include <asm/paging.h>
@@ -27,8 +28,11 @@
 
 void pv_load_ptbase(struct vcpu *v)
 {
-    uint32_t mfn =
-        v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
+    /* A translated domain's own tables are never loaded: their shadows
+     * are. */
+    uint32_t mfn = is_translated(v->domain) ? sh_ptbase(v)
+                   : v->arch.kernel_mode    ? v->arch.guest_table
+                                            : v->arch.guest_table_user;
 
     ASSERT(mfn);
     write_ptbase(mfn);
@@ -136,6 +140,9 @@ void do_guest_exception(struct cpu_user_regs *regs)
 
     switch (vector) {
     case TRAP_page_fault:
+        /* Shadow mode: a fault the guest's tables allow is ours. */
+        if (is_translated(v->domain) && sh_page_fault(v, read_cr2(), ec))
+            return;
         v->vcpu_info->arch.cr2 = read_cr2();
         /* A write to a shared frame: tell the guest which (sharing.h). */
         v->vcpu_info->arch.cow_mfn =

@@ -12,6 +12,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/shadow.h>
 #include <hv/stats.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
@@ -124,6 +125,12 @@ static void do_hv_exception(struct cpu_user_regs *regs)
         printk(XENLOG_WARNING "NMI received at %08x; ignored", regs->eip);
         return;
     }
+    /* A guest-memory accessor faulted on a translated domain's address
+     * that the guest's tables allow: fix the shadow and retry. */
+    if (regs->entry_vector == TRAP_page_fault && current &&
+        !is_idle_vcpu(current) && is_translated(current->domain) &&
+        sh_page_fault(current, read_cr2(), regs->error_code))
+        return;
     /* A guest-memory accessor touched a bad guest address: fail the copy. */
     if ((regs->entry_vector == TRAP_page_fault ||
          regs->entry_vector == TRAP_gp_fault) &&

@@ -49,6 +49,7 @@ struct domain {
     unsigned int p2m_frames;         /* xenheap frames holding p2m           */
     shared_info_t *shared_info;      /* xenheap frame, mapped in the guest   */
     struct share_dom *share;         /* page sharing; NULL if in no group    */
+    struct shadow_dom *shadow;       /* shadow mode (translated); NULL if PV */
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];
@@ -73,6 +74,9 @@ struct domain {
     /* Per-domain counters for the end-of-run report. */
     uint64_t nr_hypercalls, nr_bounces, nr_events;
 };
+
+/* A translated (shadow mode) domain: its page tables hold gfns. */
+#define is_translated(d) ((d)->shadow != NULL)
 
 extern struct domain *dom_xen, *dom_io, *dom_cow;
 extern struct domain *domain_list[MAX_DOMAINS];

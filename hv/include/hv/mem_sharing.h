@@ -91,6 +91,11 @@ static inline struct share_frame *page_share_frame(const struct page_info *pg)
 {
     return (struct share_frame *)pg->pad[0];
 }
+/* Transparent sharing of a translated domain's pfn (shadow.c has taken
+ * its shadow mappings away around the call): set-up of a scanner offer,
+ * and CoW break. 0 or a negative errno, as setup_shares / cow_break. */
+int share_setup_pfn(struct domain *d, uint32_t pfn);
+int share_break_pfn(struct domain *d, uint32_t pfn);
 /* The shared frame a write fault at va in v's address space hit, or 0. */
 uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va);
 /* A pfn the block backend may write into: under grant if d shares. */

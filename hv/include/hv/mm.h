@@ -47,6 +47,10 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 #define PGT_none          (0U << 29)
 #define PGT_l1_page_table (1U << 29)
 #define PGT_l2_page_table (2U << 29)
+/* A translated domain's own tables (gfn entries, never walked by the CPU:
+ * shadow.c keeps the machine copies). Written only through mmu_update. */
+#define PGT_guest_l1      (3U << 29)
+#define PGT_guest_l2      (4U << 29)
 #define PGT_writable_page (7U << 29)
 #define PGT_pinned        (1U << 28)
 #define PGT_validated     (1U << 27)
@@ -148,5 +152,8 @@ int get_page_type(struct page_info *pg, uint32_t type);
 void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, struct domain *d, uint32_t type);
 void put_page_and_type(struct page_info *pg);
+/* The references an L1 entry of d's holds (a PV table's or a shadow's). */
+int get_page_from_l1e(intpte_t e, struct domain *d);
+void put_page_from_l1e(intpte_t e, struct domain *d);
 
 #endif /* __HV_MM_H__ */

@@ -29,6 +29,9 @@ struct arch_vcpu {
     uint32_t guest_table;      /* mfn of the kernel-mode L2, 0 = none   */
     uint32_t guest_table_user; /* mfn of the user-mode L2, 0 = none     */
     bool kernel_mode;          /* which of the two is loaded            */
+    /* Translated domains: the shadows of the two (shadow.c), the mfns
+     * CR3 really holds. */
+    uint32_t shadow_table, shadow_table_user;
 
     struct guest_trap traps[256]; /* set_trap_table                        */
     uint32_t event_callback_eip;  /* set_callbacks                         */

@@ -1,0 +1,872 @@
+/*
+ * shadow.c - shadow page tables of translated domains (the design is in
+ * hv/shadow.h): building shadows from the guest's gfn tables, mirroring
+ * each guest update, fixing the faults the guest's tables allow, the
+ * reverse map from a pfn to the shadow entries that map it, transparent
+ * share set-up and CoW breaks through that map, and reclaim.
+ *
+ * Owns: the shadow frames (xenheap, never in any P2M, never mapped by a
+ * guest), per-domain sh_of and rmap. Every shadow L1 entry holds the same
+ * references a validated PV entry does (get_page_from_l1e), so the frame
+ * type rules hold for the hardware's view: a frame typed as a guest table
+ * or shared is never mapped writable. It never trusts a guest table entry
+ * it did not check when the guest installed it, and never writes a guest
+ * table itself.
+ *
+ * A shadow frame's page_info: pad[0] the gfn it shadows, pad[1] its
+ * references (L1: shadow directory entries pointing at it; L2: vcpus that
+ * have it loaded, plus a hold while it is built), pad[2] SH_L1 or SH_L2.
+ *
+ * Invariant: a shadow L1 slot is present only if the guest's entry at
+ * the same index is, it maps the frame the P2M gives for that entry's gfn,
+ * and - if the gfn is RAM - the slot is on that pfn's rmap list.
+ */
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <hv/mem_sharing.h>
+#include <hv/mm.h>
+#include <hv/shadow.h>
+#include <hv/stats.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <objpool.h>
+
+/* Shadow frames a domain may hold before unloaded directories are
+ * dropped (Xen's shadow pool, in pages). */
+static unsigned int opt_shadow_pages = 1024;
+integer_param("shadow_pages", opt_shadow_pages);
+
+/* Debug: check every shadow against the guest's tables after each
+ * directory load (1) and panic on a difference (tests). */
+static unsigned int opt_shadow_check;
+integer_param("shadow_check", opt_shadow_check);
+
+#define SH_L1 1
+#define SH_L2 2
+#define LOC(smfn, i)   (((smfn) << 10) | (i))
+#define LOC_MFN(loc)   ((loc) >> 10)
+#define LOC_IDX(loc)   ((loc)&1023)
+#define GL1_DISALLOW   (_PAGE_PAT | _PAGE_GLOBAL)
+#define GL2_DISALLOW   (_PAGE_PSE | _PAGE_GLOBAL)
+#define FIX_REPEAT_MAX 8
+
+struct sh_rmap {
+    uint32_t loc;
+    struct sh_rmap *next;
+};
+
+static struct objpool rmap_pool;
+
+static intpte_t *sh_va(uint32_t smfn)
+{
+    return __va(smfn << PAGE_SHIFT);
+}
+
+#define sh_gfn(pg)  ((pg)->pad[0])
+#define sh_refs(pg) ((pg)->pad[1])
+#define sh_kind(pg) ((pg)->pad[2] & 0xFF)
+/* The audit's count of directory entries pointing at an L1 shadow. */
+#define SH_SCRATCH_ONE 0x100U
+
+/* --- Translation -------------------------------------------------------- */
+
+uint32_t sh_gfn_to_mfn(struct domain *d, uint32_t gfn)
+{
+    if (gfn < d->p2m_size)
+        return d->p2m[gfn];
+    gfn -= d->p2m_size;
+    if (gfn < d->p2m_frames)
+        return (__pa(d->p2m) >> PAGE_SHIFT) + gfn;
+    if (gfn == d->p2m_frames)
+        return __pa(d->shared_info) >> PAGE_SHIFT;
+    return INVALID_MFN;
+}
+
+static bool is_table_frame(const struct page_info *pg)
+{
+    uint32_t t = pg->type_info & PGT_type_mask;
+
+    return (pg->type_info & PGT_count_mask) && t != PGT_writable_page;
+}
+
+int sh_check_gl1e(struct domain *d, intpte_t e)
+{
+    uint32_t mfn;
+    struct page_info *pg;
+
+    if (!pte_present(e))
+        return 0;
+    if (e & GL1_DISALLOW) {
+        gprintk(d, "guest L1 entry %#x: PAT/global bits not allowed", e);
+        return -EINVAL;
+    }
+    mfn = sh_gfn_to_mfn(d, pte_get_mfn(e));
+    if (mfn == INVALID_MFN) {
+        gprintk(d, "guest L1 entry %#x: gfn %#x does not exist", e,
+                pte_get_mfn(e));
+        return -EINVAL;
+    }
+    pg = mfn_to_page(mfn);
+    if ((e & _PAGE_RW) && page_get_owner(pg) != dom_cow && is_table_frame(pg)) {
+        gprintk(d, "guest L1 entry %#x: gfn %#x cannot be writable (type %#x)",
+                e, pte_get_mfn(e), pg->type_info);
+        return -EBUSY;
+    }
+    return 0;
+}
+
+/* The machine entry for guest entry g (no references taken). */
+static intpte_t translate(struct domain *d, intpte_t g)
+{
+    uint32_t mfn;
+    struct page_info *pg;
+    intpte_t e;
+
+    if (!pte_present(g))
+        return 0;
+    mfn = sh_gfn_to_mfn(d, pte_get_mfn(g));
+    if (mfn == INVALID_MFN)
+        return 0;
+    pg = mfn_to_page(mfn);
+    e = pte_from_mfn(mfn, pte_get_flags(g) & ~GL1_DISALLOW & ~_PAGE_AVAIL);
+    /* Shared frames and page tables: never writable in hardware. */
+    if ((e & _PAGE_RW) &&
+        (page_get_owner(pg) == dom_cow || is_table_frame(pg)))
+        e &= ~(_PAGE_RW | _PAGE_DIRTY);
+    return e;
+}
+
+static bool rmap_pfn(const struct domain *d, intpte_t g, uint32_t *pfn)
+{
+    *pfn = pte_get_mfn(g);
+    return pte_present(g) && *pfn < d->p2m_size;
+}
+
+/* --- Slots --------------------------------------------------------------- */
+
+static intpte_t guest_entry(struct domain *d, uint32_t loc)
+{
+    struct page_info *spg = mfn_to_page(LOC_MFN(loc));
+    const intpte_t *gl1 = map_domain_page(d->p2m[sh_gfn(spg)]);
+    intpte_t g = gl1[LOC_IDX(loc)];
+
+    unmap_domain_page(gl1);
+    return g;
+}
+
+/* Fill the empty slot at loc from guest entry g; true if now present. */
+static bool slot_fill(struct domain *d, uint32_t loc, intpte_t g)
+{
+    intpte_t e = translate(d, g);
+
+    if (!e)
+        return false;
+    if (get_page_from_l1e(e, d)) {
+        if (!(e & _PAGE_RW))
+            return false;
+        e &= ~(_PAGE_RW | _PAGE_DIRTY); /* read-only will do */
+        if (get_page_from_l1e(e, d))
+            return false;
+    }
+    sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
+    d->shadow->propagated++;
+    return true;
+}
+
+static void slot_clear(struct domain *d, uint32_t loc)
+{
+    intpte_t *sl1 = sh_va(LOC_MFN(loc));
+    intpte_t e = sl1[LOC_IDX(loc)];
+
+    sl1[LOC_IDX(loc)] = 0;
+    put_page_from_l1e(e, d);
+}
+
+static void rmap_add(struct domain *d, uint32_t pfn, uint32_t loc)
+{
+    struct sh_rmap *n = objpool_alloc(&rmap_pool);
+
+    if (!n) {
+        /* No node, no mapping: the slot refills at the next fault. */
+        slot_clear(d, loc);
+        return;
+    }
+    n->loc = loc;
+    n->next = d->shadow->rmap[pfn];
+    d->shadow->rmap[pfn] = n;
+}
+
+static void rmap_del(struct domain *d, uint32_t pfn, uint32_t loc)
+{
+    struct sh_rmap **pp, *n;
+
+    for (pp = &d->shadow->rmap[pfn]; (n = *pp) != NULL; pp = &n->next)
+        if (n->loc == loc) {
+            *pp = n->next;
+            objpool_free(&rmap_pool, n);
+            return;
+        }
+    panic("shadow: d%u pfn %#x: slot %#x present but not on the rmap",
+          d->domain_id, pfn, loc);
+}
+
+/* Make the slot at loc mirror guest entry g (the slot mirrored og). */
+static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
+                        intpte_t g)
+{
+    uint32_t pfn;
+
+    if (pte_present(sh_va(LOC_MFN(loc))[LOC_IDX(loc)])) {
+        slot_clear(d, loc);
+        if (rmap_pfn(d, og, &pfn))
+            rmap_del(d, pfn, loc);
+    }
+    if (slot_fill(d, loc, g) && rmap_pfn(d, g, &pfn))
+        rmap_add(d, pfn, loc);
+}
+
+/* --- Shadow frames ------------------------------------------------------- */
+
+static void reclaim(struct domain *d, bool all);
+
+static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
+                                  uint32_t kind)
+{
+    struct shadow_dom *s = d->shadow;
+    void *va = NULL;
+    struct page_info *pg;
+    struct domain *o;
+
+    if (s->pages >= opt_shadow_pages)
+        reclaim(d, false);
+    if (s->pages < opt_shadow_pages)
+        va = alloc_xenheap_pages(1);
+    if (!va && s->pages < opt_shadow_pages) {
+        /* The heap is short: every translated domain gives back what it
+         * has not loaded. */
+        for_each_domain (o)
+            if (o->shadow)
+                reclaim(o, true);
+        va = alloc_xenheap_pages(1);
+    }
+    if (!va) {
+        gprintk(d, "shadow: no memory for a shadow table (%u held)", s->pages);
+        return NULL;
+    }
+    pg = mfn_to_page(__pa(va) >> PAGE_SHIFT);
+    sh_gfn(pg) = gfn;
+    sh_refs(pg) = 0;
+    pg->pad[2] = kind;
+    d->shadow->sh_of[gfn] = page_to_mfn(pg);
+    if (++s->pages > s->peak)
+        s->peak = s->pages;
+    return pg;
+}
+
+static void sh_free(struct domain *d, struct page_info *pg)
+{
+    d->shadow->sh_of[sh_gfn(pg)] = 0;
+    pg->pad[0] = pg->pad[1] = pg->pad[2] = 0;
+    d->shadow->pages--;
+    free_xenheap_pages(__va(page_to_mfn(pg) << PAGE_SHIFT), 1);
+}
+
+/* The shadow of guest L1 gfn, with a reference; 0 if no memory. */
+static uint32_t get_l1(struct domain *d, uint32_t gfn)
+{
+    uint32_t smfn = d->shadow->sh_of[gfn], i;
+    struct page_info *pg;
+    const intpte_t *gl1;
+
+    if (smfn) {
+        pg = mfn_to_page(smfn);
+        BUG_ON(sh_kind(pg) != SH_L1);
+        sh_refs(pg)++;
+        return smfn;
+    }
+    pg = sh_alloc(d, gfn, SH_L1);
+    if (!pg)
+        return 0;
+    smfn = page_to_mfn(pg);
+    sh_refs(pg) = 1;
+    gl1 = map_domain_page(d->p2m[gfn]);
+    for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
+        if (pte_present(gl1[i]))
+            slot_update(d, LOC(smfn, i), 0, gl1[i]);
+    unmap_domain_page(gl1);
+    d->shadow->l1_made++;
+    return smfn;
+}
+
+static void put_l1(struct domain *d, uint32_t smfn)
+{
+    struct page_info *pg = mfn_to_page(smfn);
+    intpte_t *sl1 = sh_va(smfn);
+    const intpte_t *gl1;
+    uint32_t i, pfn;
+
+    BUG_ON(sh_kind(pg) != SH_L1 || !sh_refs(pg));
+    if (--sh_refs(pg))
+        return;
+    gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
+    for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
+        if (pte_present(sl1[i])) {
+            slot_clear(d, LOC(smfn, i));
+            if (rmap_pfn(d, gl1[i], &pfn))
+                rmap_del(d, pfn, LOC(smfn, i));
+        }
+    unmap_domain_page(gl1);
+    sh_free(d, pg);
+}
+
+static intpte_t sl2e_for(uint32_t smfn1, intpte_t gl2e)
+{
+    return pte_from_mfn(smfn1, pte_get_flags(gl2e) & ~GL2_DISALLOW &
+                                   ~_PAGE_AVAIL);
+}
+
+/* A shadow directory for guest directory gfn (not yet referenced). */
+static struct page_info *make_l2(struct domain *d, uint32_t gfn)
+{
+    struct page_info *pg = sh_alloc(d, gfn, SH_L2);
+    const intpte_t *gl2;
+    intpte_t *sl2;
+    uint32_t i, smfn1;
+
+    if (!pg)
+        return NULL;
+    sh_refs(pg) = 1; /* held: reclaim must not take it while it is built */
+    sl2 = sh_va(page_to_mfn(pg));
+    init_guest_l2_slots(sl2);
+    gl2 = map_domain_page(d->p2m[gfn]);
+    for (i = 0; i < FIRST_HV_L2_SLOT; i++)
+        if (pte_present(gl2[i]) &&
+            (smfn1 = get_l1(d, pte_get_mfn(gl2[i]))) != 0)
+            sl2[i] = sl2e_for(smfn1, gl2[i]);
+    unmap_domain_page(gl2);
+    sh_refs(pg)--;
+    page_list_add(&d->shadow->l2s, pg);
+    d->shadow->l2_made++;
+    return pg;
+}
+
+static void destroy_l2(struct domain *d, struct page_info *pg)
+{
+    intpte_t *sl2 = sh_va(page_to_mfn(pg));
+    uint32_t i;
+
+    BUG_ON(sh_kind(pg) != SH_L2 || sh_refs(pg));
+    page_list_del(&d->shadow->l2s, pg);
+    for (i = 0; i < FIRST_HV_L2_SLOT; i++)
+        if (pte_present(sl2[i]))
+            put_l1(d, pte_get_mfn(sl2[i]));
+    sh_free(d, pg);
+}
+
+/* Drop shadow directories nobody has loaded, least recently loaded
+ * first: until well under the limit, or all of them. */
+static void reclaim(struct domain *d, bool all)
+{
+    struct shadow_dom *s = d->shadow;
+    struct page_info *pg, *n;
+    uint32_t target = opt_shadow_pages > 64 ? opt_shadow_pages - 64 : 0;
+
+    for_each_page_safe (pg, n, &s->l2s) {
+        if (!all && s->pages <= target)
+            break;
+        if (sh_refs(pg))
+            continue;
+        destroy_l2(d, pg);
+        s->reclaimed++;
+    }
+    flush_tlb_local();
+}
+
+/* --- Guest table life ---------------------------------------------------- */
+
+int sh_validate_gl1(struct domain *d, uint32_t mfn)
+{
+    const intpte_t *gl1 = map_domain_page(mfn);
+    unsigned int i;
+    int rc = 0;
+
+    for (i = 0; i < L1_PAGETABLE_ENTRIES && !rc; i++)
+        rc = sh_check_gl1e(d, gl1[i]);
+    unmap_domain_page(gl1);
+    return rc;
+}
+
+void sh_guest_table_gone(struct domain *d, uint32_t gfn)
+{
+    uint32_t smfn = d->shadow->sh_of[gfn];
+    struct page_info *pg;
+
+    if (!smfn)
+        return;
+    pg = mfn_to_page(smfn);
+    /* A guest L1 no directory points at has no shadow directory entry
+     * either (shadow directories mirror the guest's). */
+    if (sh_kind(pg) != SH_L2 || sh_refs(pg))
+        panic("shadow: d%u gfn %#x stops being a table while its shadow "
+              "(kind %u) has %u references",
+              d->domain_id, gfn, sh_kind(pg), sh_refs(pg));
+    destroy_l2(d, pg);
+}
+
+void sh_update_gl1e(struct domain *d, uint32_t gfn, unsigned int idx,
+                    intpte_t old, intpte_t new)
+{
+    uint32_t smfn = d->shadow->sh_of[gfn];
+
+    if (smfn)
+        slot_update(d, LOC(smfn, idx), old, new);
+}
+
+void sh_update_gl2e(struct domain *d, uint32_t gfn, unsigned int idx,
+                    intpte_t new)
+{
+    uint32_t smfn = d->shadow->sh_of[gfn], smfn1 = 0;
+    struct page_info *pg;
+    intpte_t *sl2, old;
+
+    if (!smfn)
+        return;
+    pg = mfn_to_page(smfn);
+    sh_refs(pg)++; /* hold it: get_l1 may reclaim */
+    if (pte_present(new))
+        smfn1 = get_l1(d, pte_get_mfn(new)); /* 0: filled at a fault */
+    sl2 = sh_va(smfn);
+    old = sl2[idx];
+    sl2[idx] = smfn1 ? sl2e_for(smfn1, new) : 0;
+    if (pte_present(old))
+        put_l1(d, pte_get_mfn(old));
+    sh_refs(pg)--;
+}
+
+/* --- Loading ------------------------------------------------------------- */
+
+uint32_t sh_ptbase(struct vcpu *v)
+{
+    return v->arch.kernel_mode ? v->arch.shadow_table
+                               : v->arch.shadow_table_user;
+}
+
+int sh_set_baseptr(struct vcpu *v, bool user, uint32_t gfn)
+{
+    struct domain *d = v->domain;
+    uint32_t *slot = user ? &v->arch.shadow_table_user : &v->arch.shadow_table;
+    struct page_info *pg = NULL;
+    uint32_t smfn;
+
+    if (gfn || !user) {
+        smfn = d->shadow->sh_of[gfn];
+        pg = smfn ? mfn_to_page(smfn) : make_l2(d, gfn);
+        if (!pg)
+            return -ENOMEM;
+        BUG_ON(sh_kind(pg) != SH_L2);
+        sh_refs(pg)++;
+        /* Most recently loaded last: reclaim takes the oldest. */
+        page_list_del(&d->shadow->l2s, pg);
+        page_list_add(&d->shadow->l2s, pg);
+    }
+    if (*slot) {
+        struct page_info *old = mfn_to_page(*slot);
+
+        BUG_ON(!sh_refs(old));
+        sh_refs(old)--;
+    }
+    *slot = pg ? page_to_mfn(pg) : 0;
+    if (opt_shadow_check && sh_check_consistency(d))
+        panic("shadow: d%u: shadows disagree with the guest's tables",
+              d->domain_id);
+    return 0;
+}
+
+void sh_vcpu_unload(struct vcpu *v)
+{
+    uint32_t *slot[2] = { &v->arch.shadow_table, &v->arch.shadow_table_user };
+    unsigned int i;
+
+    for (i = 0; i < 2; i++)
+        if (*slot[i]) {
+            BUG_ON(!sh_refs(mfn_to_page(*slot[i])));
+            sh_refs(mfn_to_page(*slot[i]))--;
+            *slot[i] = 0;
+        }
+}
+
+/* --- Faults -------------------------------------------------------------- */
+
+bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
+{
+    struct domain *d = v->domain;
+    struct shadow_dom *s = d->shadow;
+    uint32_t gl2mfn, gfn1, smfn1, pfn, loc;
+    intpte_t gl2e, g, e, *sl2;
+    const intpte_t *p;
+    bool write = ec & PFEC_write_access;
+
+    if (!s || va >= HYPERVISOR_VIRT_START)
+        return false;
+    gl2mfn = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
+    if (!gl2mfn || !sh_ptbase(v))
+        return false;
+    p = map_domain_page(gl2mfn);
+    gl2e = p[l2_table_offset(va)];
+    unmap_domain_page(p);
+    if (!pte_present(gl2e))
+        goto guest;
+    gfn1 = pte_get_mfn(gl2e);
+    p = map_domain_page(d->p2m[gfn1]);
+    g = p[l1_table_offset(va)];
+    unmap_domain_page(p);
+    if (!pte_present(g) || (write && !(g & _PAGE_RW)))
+        goto guest;
+
+    /* The guest's tables allow it: make the shadow agree. */
+    sl2 = sh_va(sh_ptbase(v));
+    if (!pte_present(sl2[l2_table_offset(va)])) {
+        smfn1 = get_l1(d, gfn1);
+        if (!smfn1)
+            goto guest;
+        sl2[l2_table_offset(va)] = sl2e_for(smfn1, gl2e);
+    }
+    smfn1 = pte_get_mfn(sl2[l2_table_offset(va)]);
+    loc = LOC(smfn1, l1_table_offset(va));
+    if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
+        page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow &&
+        sh_unshare(d, pfn)) {
+        domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn, va);
+        return false;
+    }
+    e = sh_va(smfn1)[l1_table_offset(va)];
+    if (!pte_present(e) || (write && !(e & _PAGE_RW))) {
+        slot_update(d, loc, g, g);
+        e = sh_va(smfn1)[l1_table_offset(va)];
+    }
+    if (!pte_present(e) || (write && !(e & _PAGE_RW)))
+        goto guest;
+    if (va == s->fix_va) {
+        if (++s->fix_repeats > FIX_REPEAT_MAX) {
+            gprintk(d, "shadow: fault at %#x (error %#x) keeps coming back",
+                    va, ec);
+            s->fix_repeats = 0;
+            goto guest;
+        }
+    } else {
+        s->fix_va = va;
+        s->fix_repeats = 0;
+    }
+    invlpg(va);
+    s->faults_fixed++;
+    return true;
+guest:
+    s->faults_to_guest++;
+    return false;
+}
+
+/* --- Transparent sharing ------------------------------------------------- */
+
+/* Take every shadow mapping of pfn away; the list comes back to
+ * restore_pfn() once the P2M says what pfn is now. */
+static struct sh_rmap *detach_pfn(struct domain *d, uint32_t pfn)
+{
+    struct sh_rmap *list = d->shadow->rmap[pfn], *n;
+
+    d->shadow->rmap[pfn] = NULL;
+    for (n = list; n; n = n->next)
+        slot_clear(d, n->loc);
+    return list;
+}
+
+static void restore_pfn(struct domain *d, uint32_t pfn, struct sh_rmap *list)
+{
+    struct sh_rmap *n;
+
+    while ((n = list) != NULL) {
+        list = n->next;
+        if (slot_fill(d, n->loc, guest_entry(d, n->loc))) {
+            n->next = d->shadow->rmap[pfn];
+            d->shadow->rmap[pfn] = n;
+        } else
+            objpool_free(&rmap_pool, n);
+    }
+    flush_tlb_local();
+}
+
+int sh_unshare(struct domain *d, uint32_t pfn)
+{
+    struct sh_rmap *list;
+    int rc;
+
+    if (!d->shadow || pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN ||
+        page_get_owner(mfn_to_page(d->p2m[pfn])) != dom_cow)
+        return 0;
+    list = detach_pfn(d, pfn);
+    rc = share_break_pfn(d, pfn);
+    restore_pfn(d, pfn, list);
+    if (rc)
+        d->shadow->cow_failures++;
+    else
+        d->shadow->cow_breaks++;
+    return rc;
+}
+
+int sh_share(struct domain *d, uint32_t pfn)
+{
+    struct sh_rmap *list = detach_pfn(d, pfn);
+    int rc = share_setup_pfn(d, pfn);
+
+    restore_pfn(d, pfn, list);
+    if (rc)
+        d->shadow->share_failures++;
+    else
+        d->shadow->shares++;
+    return rc;
+}
+
+void sh_zap_pfn(struct domain *d, uint32_t pfn)
+{
+    struct sh_rmap *n;
+
+    if (!d->shadow || pfn >= d->p2m_size)
+        return;
+    n = detach_pfn(d, pfn);
+    while (n) {
+        struct sh_rmap *next = n->next;
+
+        objpool_free(&rmap_pool, n);
+        n = next;
+    }
+    flush_tlb_local();
+}
+
+/* --- Audit --------------------------------------------------------------- */
+
+void sh_for_each_l1e(struct domain *d,
+                     void (*fn)(void *arg, uint32_t smfn, unsigned int i,
+                                intpte_t e),
+                     void *arg)
+{
+    uint32_t gfn, i;
+
+    for (gfn = 0; gfn < d->p2m_size; gfn++) {
+        uint32_t smfn = d->shadow->sh_of[gfn];
+        const intpte_t *sl1;
+
+        if (!smfn || sh_kind(mfn_to_page(smfn)) != SH_L1)
+            continue;
+        sl1 = sh_va(smfn);
+        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
+            if (pte_present(sl1[i]))
+                fn(arg, smfn, i, sl1[i]);
+    }
+}
+
+static unsigned int sh_error(struct domain *d, const char *what, uint32_t a,
+                             uint32_t b, uint32_t c)
+{
+    printk(XENLOG_ERR "shadow audit d%u: %s (%#x %#x %#x)", d->domain_id,
+           what, a, b, c);
+    return 1;
+}
+
+static bool on_rmap(struct domain *d, uint32_t pfn, uint32_t loc)
+{
+    const struct sh_rmap *n;
+
+    for (n = d->shadow->rmap[pfn]; n; n = n->next)
+        if (n->loc == loc)
+            return true;
+    return false;
+}
+
+static unsigned int check_l1(struct domain *d, uint32_t gfn, uint32_t smfn,
+                             uint32_t *present)
+{
+    const intpte_t *sl1 = sh_va(smfn), *gl1 = map_domain_page(d->p2m[gfn]);
+    unsigned int i, errors = 0;
+    uint32_t pfn;
+
+    for (i = 0; i < L1_PAGETABLE_ENTRIES; i++) {
+        intpte_t s = sl1[i], g = gl1[i], want = translate(d, g);
+
+        if (!pte_present(s))
+            continue;
+        if (rmap_pfn(d, g, &pfn))
+            (*present)++;
+        if (!pte_present(g))
+            errors += sh_error(d, "shadow entry for an absent guest entry",
+                               gfn, i, s);
+        else if (pte_get_mfn(s) != pte_get_mfn(want) ||
+                 ((s ^ want) & ~(_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_RW)) ||
+                 ((s & _PAGE_RW) && !(want & _PAGE_RW)))
+            errors += sh_error(d, "shadow entry differs from the guest's", gfn,
+                               s, g);
+        else if (rmap_pfn(d, g, &pfn) && !on_rmap(d, pfn, LOC(smfn, i)))
+            errors += sh_error(d, "shadow entry missing from the rmap", gfn, i,
+                               pfn);
+    }
+    unmap_domain_page(gl1);
+    return errors;
+}
+
+unsigned int sh_check_consistency(struct domain *d)
+{
+    struct shadow_dom *s = d->shadow;
+    uint32_t gfn, i, present = 0, nodes = 0, pages = 0;
+    unsigned int errors = 0;
+
+    if (!s)
+        return 0;
+    /* Every directory's entries point at the shadows of the guest's L1s;
+     * count the references each L1 shadow should have. */
+    for (gfn = 0; gfn < d->p2m_size; gfn++) {
+        uint32_t smfn = s->sh_of[gfn];
+
+        if (smfn && sh_kind(mfn_to_page(smfn)) == SH_L1)
+            mfn_to_page(smfn)->pad[2] = SH_L1;
+    }
+    for (gfn = 0; gfn < d->p2m_size; gfn++) {
+        uint32_t smfn = s->sh_of[gfn];
+        struct page_info *pg;
+
+        if (!smfn)
+            continue;
+        pages++;
+        pg = mfn_to_page(smfn);
+        if (sh_gfn(pg) != gfn)
+            errors += sh_error(d, "shadow names another gfn", gfn, smfn,
+                               sh_gfn(pg));
+        if (sh_kind(pg) == SH_L1) {
+            if ((d->p2m[gfn] == INVALID_MFN) ||
+                (mfn_to_page(d->p2m[gfn])->type_info & PGT_type_mask) !=
+                    PGT_guest_l1)
+                errors += sh_error(d, "L1 shadow of a frame not a guest L1",
+                                   gfn, smfn, 0);
+            else
+                errors += check_l1(d, gfn, smfn, &present);
+        } else {
+            const intpte_t *sl2 = sh_va(smfn), *gl2;
+
+            if ((mfn_to_page(d->p2m[gfn])->type_info & PGT_type_mask) !=
+                PGT_guest_l2) {
+                errors += sh_error(d, "L2 shadow of a frame not a guest L2",
+                                   gfn, smfn, 0);
+                continue;
+            }
+            gl2 = map_domain_page(d->p2m[gfn]);
+            for (i = 0; i < FIRST_HV_L2_SLOT; i++) {
+                if (!pte_present(sl2[i]))
+                    continue;
+                if (!pte_present(gl2[i]) ||
+                    s->sh_of[pte_get_mfn(gl2[i])] != pte_get_mfn(sl2[i]))
+                    errors += sh_error(d, "shadow directory entry differs",
+                                       gfn, i, sl2[i]);
+                else
+                    mfn_to_page(pte_get_mfn(sl2[i]))->pad[2] +=
+                        SH_SCRATCH_ONE;
+            }
+            for (i = FIRST_HV_L2_SLOT; i < L2_PAGETABLE_ENTRIES; i++)
+                if ((sl2[i] ^ idle_pg_table[i]) & ~_PAGE_ACCESSED)
+                    errors += sh_error(d, "shadow hypervisor slot differs",
+                                       gfn, i, sl2[i]);
+            unmap_domain_page(gl2);
+        }
+    }
+    for (gfn = 0; gfn < d->p2m_size; gfn++) {
+        uint32_t smfn = s->sh_of[gfn];
+        struct page_info *pg = smfn ? mfn_to_page(smfn) : NULL;
+
+        if (pg && sh_kind(pg) == SH_L1 &&
+            pg->pad[2] / SH_SCRATCH_ONE != sh_refs(pg))
+            errors += sh_error(d, "L1 shadow references", gfn,
+                               pg->pad[2] / SH_SCRATCH_ONE, sh_refs(pg));
+    }
+    if (pages != s->pages)
+        errors += sh_error(d, "shadow frames counted", pages, s->pages, 0);
+    /* Each rmap node names a present slot (check_l1 counted the slots). */
+    for (i = 0; i < d->p2m_size; i++) {
+        const struct sh_rmap *n;
+
+        for (n = s->rmap[i]; n; n = n->next)
+            nodes++;
+    }
+    if (nodes != present)
+        errors += sh_error(d, "rmap nodes vs present RAM entries", nodes,
+                           present, 0);
+    return errors;
+}
+
+/* --- Domain life --------------------------------------------------------- */
+
+static void *rmap_pool_page(void)
+{
+    return alloc_xenheap_pages(1);
+}
+
+static void rmap_pool_put(void *page)
+{
+    free_xenheap_pages(page, 1);
+}
+
+int shadow_domain_init(struct domain *d)
+{
+    struct shadow_dom *s;
+    uint32_t bytes = d->p2m_size * (sizeof(uint32_t) + sizeof(void *));
+    uint32_t pages = ROUNDUP(sizeof(*s) + bytes, PAGE_SIZE) >> PAGE_SHIFT;
+
+    if (!rmap_pool.name)
+        objpool_init(&rmap_pool, "shadow rmap", sizeof(struct sh_rmap),
+                     rmap_pool_page, 0);
+    s = alloc_xenheap_pages(pages);
+    if (!s)
+        return -ENOMEM;
+    memset(s, 0, pages * PAGE_SIZE);
+    s->sh_of = (uint32_t *)(s + 1);
+    s->rmap = (struct sh_rmap **)(s->sh_of + d->p2m_size);
+    s->meta_pages = pages;
+    d->shadow = s;
+    return 0;
+}
+
+/* After every table reference went (arch_domain_relinquish). */
+void shadow_domain_destroy(struct domain *d)
+{
+    struct shadow_dom *s = d->shadow;
+    struct page_info *pg, *n;
+
+    if (!s)
+        return;
+    for_each_page_safe (pg, n, &s->l2s)
+        destroy_l2(d, pg);
+    if (s->pages)
+        panic("shadow: d%u: %u shadow frames left after teardown",
+              d->domain_id, s->pages);
+    sh_report(d);
+    d->shadow = NULL;
+    free_xenheap_pages(s, s->meta_pages);
+    /* The last translated domain gone: the rmap nodes' pages go back. */
+    objpool_release(&rmap_pool, rmap_pool_put);
+}
+
+void sh_report(struct domain *d)
+{
+    struct shadow_dom *s = d->shadow;
+
+    printk("SHADOW domain=%u pages=%u peak=%u l1_made=%llu l2_made=%llu "
+           "reclaimed=%llu propagated=%llu faults_fixed=%llu "
+           "faults_to_guest=%llu cow_breaks=%llu cow_failures=%llu "
+           "shares=%llu share_failures=%llu rmap_bytes=%u",
+           d->domain_id, s->pages, s->peak, (unsigned long long)s->l1_made,
+           (unsigned long long)s->l2_made, (unsigned long long)s->reclaimed,
+           (unsigned long long)s->propagated,
+           (unsigned long long)s->faults_fixed,
+           (unsigned long long)s->faults_to_guest,
+           (unsigned long long)s->cow_breaks,
+           (unsigned long long)s->cow_failures, (unsigned long long)s->shares,
+           (unsigned long long)s->share_failures, objpool_bytes(&rmap_pool));
+}
