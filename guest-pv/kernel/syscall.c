@@ -333,6 +333,16 @@ static long sys_getcwd(uint32_t ubuf, uint32_t size, uint32_t c, uint32_t d)
     return copy_to_user(ubuf, current->cwd_path, len) ? -EFAULT : (long)len;
 }
 
+/* Shadow mode: only the hypervisor knows (its debug window, for tests). */
+static bool hv_says_shared(uint32_t pfn)
+{
+    struct debug_frame_info fi;
+
+    return xen_translated() &&
+           HYPERVISOR_debug_op(DEBUGOP_frame_info, pfn, (uint32_t)&fi) == 0 &&
+           fi.shared;
+}
+
 static long sys_pageinfo(uint32_t va, uint32_t uout, uint32_t c, uint32_t d)
 {
     struct pvk_pageinfo pi;
@@ -347,7 +357,7 @@ static long sys_pageinfo(uint32_t va, uint32_t uout, uint32_t c, uint32_t d)
     pi.category = page_category(p);
     pi.mapcount = p->mapcount;
     pi.writable = (flags & PTE_W) != 0;
-    pi.shared = (p->flags & PGF_SHARED) != 0;
+    pi.shared = (p->flags & PGF_SHARED) != 0 || hv_says_shared(pfn);
     return copy_to_user(uout, &pi, sizeof(pi));
 }
 
@@ -373,8 +383,10 @@ static long sys_shareinfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     si.breaks = share_counts.breaks;
     si.discards = share_counts.discards;
     si.internal_cow = share_counts.internal_cow;
+    si.transparent = xen_translated();
     for (pfn = 0; pfn < nr_pages; pfn++)
-        si.shared_now += (pfn_to_page(pfn)->flags & PGF_SHARED) != 0;
+        si.shared_now += (pfn_to_page(pfn)->flags & PGF_SHARED) != 0 ||
+                         hv_says_shared(pfn);
     pt_commit();
     si.audit = (int32_t)HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0);
     return copy_to_user(uout, &si, sizeof(si));

@@ -15,6 +15,7 @@
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
+#include <hv/shadow.h>
 #include <hv/mm.h>
 #include <asm/paging.h>
 #include <public/sharing.h>
@@ -89,10 +90,27 @@ unsigned int share_audit_end(struct domain *d)
     return errors;
 }
 
-/* Count d's mappings of shared frames in all of its L1 tables. */
+static void note_shadow_entry(void *arg, uint32_t smfn, unsigned int i,
+                              intpte_t e)
+{
+    uint32_t mfn = pte_get_mfn(e);
+
+    (void)smfn;
+    (void)i;
+    if (mfn_valid(mfn) && page_get_owner(mfn_to_page(mfn)) == dom_cow)
+        share_audit_note(arg, mfn, e);
+}
+
+/* Count d's mappings of shared frames in all of its L1 tables (in shadow
+ * mode: its shadows, the tables the CPU walks). */
 static void walk_domain(struct domain *d)
 {
     struct page_info *pg, *n;
+
+    if (is_translated(d)) {
+        sh_for_each_l1e(d, note_shadow_entry, d);
+        return;
+    }
 
     for_each_page_safe (pg, n, &d->page_list) {
         const intpte_t *pt;

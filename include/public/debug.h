@@ -25,8 +25,11 @@ struct debug_frame_info {
     uint32_t type;       /* DEBUG_PGT_*                               */
     uint32_t type_count; /* references of that type                   */
     uint32_t pinned;     /* 1 if pinned                               */
+    uint32_t shared;     /* 1 if backed by a shared frame (how a test
+                            in a shadow-mode guest, which has no
+                            driver, sees its pages shared)             */
 };
-XEN_ABI_SIZE(struct debug_frame_info, 20);
+XEN_ABI_SIZE(struct debug_frame_info, 24);
 
 #define DEBUG_PGT_none     0
 #define DEBUG_PGT_l1       1

@@ -184,6 +184,9 @@ struct pvk_shareinfo {
     uint32_t internal_cow;  /* shared pages copied by the guest's own CoW  */
     uint32_t shared_now;    /* pages backed by a shared frame now          */
     int32_t audit;          /* hypervisor audit of this domain: 0 = good   */
+    uint32_t transparent;   /* shadow mode: the hypervisor shares our pages
+                               with no driver (the counts above stay 0;
+                               shared_now is the hypervisor's word)      */
 };
 
 struct pvk_meminfo {

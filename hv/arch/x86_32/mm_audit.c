@@ -5,7 +5,9 @@
  * of the caller's frames from its page tables, pins and CR3s, and reports
  * each disagreement (Xen's audit_domains, in spirit).
  *
- * Shared frames the caller maps are checked with share_audit.c's help.
+ * Shared frames the caller maps are checked with share_audit.c's help. For
+ * a shadow-mode caller the mappings counted are its shadows' (the
+ * hardware's), and every shadow is compared with the guest's tables.
  * Read-only: it never changes a count. It answers only about the caller.
  */
 #include <hv/console.h>
@@ -15,6 +17,7 @@
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
 #include <hv/mm.h>
+#include <hv/shadow.h>
 #include <asm/paging.h>
 #include <asm/uaccess.h>
 #include <public/debug.h>
@@ -55,6 +58,45 @@ static void audit_error(struct audit *a, const char *what, uint32_t mfn,
            what, mfn, x, y);
 }
 
+/* The references entry i of table mfn holds: a machine entry of a PV
+ * table or a shadow (l1_type PGT_l1_page_table), or a directory entry
+ * naming an L1 of type l1_type (its mfn already translated). */
+static void audit_entry(struct audit *a, uint32_t mfn, unsigned int i,
+                        intpte_t e, uint32_t t, bool l2, uint32_t l1_type)
+{
+    int idx;
+
+    if (!l2 && mfn_valid(t) && page_get_owner(mfn_to_page(t)) == dom_cow) {
+        /* share_audit_end() compares the counts. */
+        share_audit_note(a->d, t, e);
+        return;
+    }
+    idx = audit_index(a, t);
+    if (idx < 0) {
+        audit_error(a, "entry maps a frame not the domain's", mfn, i, e);
+        return;
+    }
+    a->count[idx]++;
+    if (l2) {
+        a->type[idx]++;
+        if ((mfn_to_page(t)->type_info & PGT_type_mask) != l1_type)
+            audit_error(a, "L2 entry to a frame that is not an L1", mfn, i,
+                        mfn_to_page(t)->type_info);
+    } else if (e & _PAGE_RW) {
+        a->type[idx]++;
+        if ((mfn_to_page(t)->type_info & PGT_type_mask) != PGT_writable_page)
+            audit_error(a, "writable mapping of a frame not writable", mfn, i,
+                        mfn_to_page(t)->type_info);
+    }
+}
+
+/* sh_for_each_l1e()'s callback: a shadow entry is a hardware mapping. */
+static void audit_shadow_entry(void *arg, uint32_t smfn, unsigned int i,
+                               intpte_t e)
+{
+    audit_entry(arg, smfn, i, e, pte_get_mfn(e), false, 0);
+}
+
 static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
 {
     const intpte_t *pt = map_domain_page(mfn);
@@ -63,35 +105,19 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
 
     for (i = 0; i < n; i++) {
         intpte_t e = pt[i];
-        uint32_t t = pte_get_mfn(e);
-        int idx;
 
         if (!pte_present(e))
             continue;
-        if (mfn_valid(t) && page_get_owner(mfn_to_page(t)) == dom_cow) {
-            /* share_audit_end() compares the counts. */
-            share_audit_note(a->d, t, e);
-            continue;
-        }
-        idx = audit_index(a, t);
-        if (idx < 0) {
-            audit_error(a, "entry maps a frame not the domain's", mfn, i, e);
-            continue;
-        }
-        a->count[idx]++;
-        if (type == PGT_l2_page_table) {
-            a->type[idx]++;
-            if ((mfn_to_page(t)->type_info & PGT_type_mask) !=
-                PGT_l1_page_table)
-                audit_error(a, "L2 entry to a frame that is not an L1", mfn, i,
-                            mfn_to_page(t)->type_info);
-        } else if (e & _PAGE_RW) {
-            a->type[idx]++;
-            if ((mfn_to_page(t)->type_info & PGT_type_mask) !=
-                PGT_writable_page)
-                audit_error(a, "writable mapping of a frame not writable", mfn,
-                            i, mfn_to_page(t)->type_info);
-        }
+        if (type == PGT_guest_l2) /* gfn entries: the frame behind */
+            audit_entry(a, mfn, i, e, sh_gfn_to_mfn(a->d, pte_get_mfn(e)), true,
+                        PGT_guest_l1);
+        else
+            audit_entry(a, mfn, i, e, pte_get_mfn(e),
+                        type == PGT_l2_page_table, PGT_l1_page_table);
+    }
+    if (type == PGT_guest_l2) {
+        unmap_domain_page(pt);
+        return; /* never loaded: no hypervisor slots */
     }
     /* The CPU sets Accessed in whichever directory is loaded: ignore it. */
     if (type == PGT_l2_page_table)
@@ -188,9 +214,16 @@ static long audit_domain(struct domain *d)
             a.count[i]++;
             a.type[i]++;
         }
-        if ((type == PGT_l1_page_table || type == PGT_l2_page_table) &&
+        if ((type == PGT_l1_page_table || type == PGT_l2_page_table ||
+             type == PGT_guest_l2) &&
             (pg->type_info & PGT_count_mask))
             audit_table(&a, mfn, type);
+    }
+    /* Shadow mode: the hardware's mappings are the shadows', and they
+     * must agree with the guest's tables. */
+    if (is_translated(d)) {
+        sh_for_each_l1e(d, audit_shadow_entry, &a);
+        a.errors += sh_check_consistency(d);
     }
 
     for (i = 0; i < a.nr; i++) {
@@ -222,8 +255,10 @@ static uint32_t debug_type(uint32_t type_info)
 {
     switch (type_info & PGT_type_mask) {
     case PGT_l1_page_table:
+    case PGT_guest_l1:
         return DEBUG_PGT_l1;
     case PGT_l2_page_table:
+    case PGT_guest_l2:
         return DEBUG_PGT_l2;
     case PGT_writable_page:
         return DEBUG_PGT_writable;
@@ -256,12 +291,14 @@ long do_debug_op(uint32_t cmd, uint32_t a1, uint32_t a2)
             fi.type = DEBUG_PGT_none;
             fi.type_count = 0;
             fi.pinned = 0;
+            fi.shared = 1;
             return copy_to_guest(a2, &fi, sizeof(fi));
         }
         fi.count = pg->count_info & PGC_count_mask;
         fi.type = debug_type(pg->type_info);
         fi.type_count = pg->type_info & PGT_count_mask;
         fi.pinned = !!(pg->type_info & PGT_pinned);
+        fi.shared = 0;
         return copy_to_guest(a2, &fi, sizeof(fi));
     }
     case DEBUGOP_audit:
