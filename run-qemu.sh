@@ -23,7 +23,8 @@ options:
   --mem N          machine memory in MiB (default 2048)
   --timeout S      kill QEMU after S seconds of wall time (default 600); the
                    hypervisor's own watchdog is set a little below it
-  --hv-args "..."  extra hypervisor command-line options (loglvl=debug ...)
+  --hv-args "..."  extra hypervisor command-line options (loglvl=debug ...);
+                   repeatable, the options add up
   --no-build       do not run make first
   --log FILE       also write the console to FILE
   -h, --help       this text
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
     --icount) icount=1 ;;
     --mem) mem=${2:?--mem needs a size in MiB}; shift ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
-    --hv-args) hv_args=${2?--hv-args needs a string}; shift ;;
+    --hv-args) hv_args="${hv_args:+$hv_args }${2?--hv-args needs a string}"; shift ;;
     --no-build) build=0 ;;
     --log) log=${2:?--log needs a file}; shift ;;
     -h|--help) usage; exit 0 ;;

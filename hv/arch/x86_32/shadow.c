@@ -479,7 +479,7 @@ int sh_set_baseptr(struct vcpu *v, bool user, uint32_t gfn)
         sh_refs(old)--;
     }
     *slot = pg ? page_to_mfn(pg) : 0;
-    if (opt_shadow_check && sh_check_consistency(d))
+    if (opt_shadow_check && (d->shadow->checks++, sh_check_consistency(d)))
         panic("shadow: d%u: shadows disagree with the guest's tables",
               d->domain_id);
     return 0;
@@ -860,7 +860,7 @@ void sh_report(struct domain *d)
     printk("SHADOW domain=%u pages=%u peak=%u l1_made=%llu l2_made=%llu "
            "reclaimed=%llu propagated=%llu faults_fixed=%llu "
            "faults_to_guest=%llu cow_breaks=%llu cow_failures=%llu "
-           "shares=%llu share_failures=%llu rmap_bytes=%u",
+           "shares=%llu share_failures=%llu checks=%llu rmap_bytes=%u",
            d->domain_id, s->pages, s->peak, (unsigned long long)s->l1_made,
            (unsigned long long)s->l2_made, (unsigned long long)s->reclaimed,
            (unsigned long long)s->propagated,
@@ -868,5 +868,6 @@ void sh_report(struct domain *d)
            (unsigned long long)s->faults_to_guest,
            (unsigned long long)s->cow_breaks,
            (unsigned long long)s->cow_failures, (unsigned long long)s->shares,
-           (unsigned long long)s->share_failures, objpool_bytes(&rmap_pool));
+           (unsigned long long)s->share_failures,
+           (unsigned long long)s->checks, objpool_bytes(&rmap_pool));
 }

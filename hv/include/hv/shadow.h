@@ -45,7 +45,8 @@ struct shadow_dom {
     unsigned int fix_repeats; /* ... and how often in a row             */
     /* Figures. */
     uint64_t l1_made, l2_made, reclaimed, propagated, faults_fixed,
-        faults_to_guest, cow_breaks, cow_failures, shares, share_failures;
+        faults_to_guest, cow_breaks, cow_failures, shares, share_failures,
+        checks;
 };
 
 /* Domain life. */
