@@ -72,7 +72,7 @@ static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
 static const uint32_t *bitmap_map;
 static uint64_t round_unshared;
 static s_time_t last_print;
-static unsigned int round_offers;
+static unsigned int round_offers, round_offers_printed;
 static bool idle_round;
 
 /* PV domains once their driver registered; translated ones always (the
@@ -326,7 +326,7 @@ static void round_end(void)
     /* A round that offered nothing: the next one waits a while, so an idle
      * machine does not spin through empty rounds. */
     idle_round = !round_offers;
-    round_offers = 0;
+    round_offers = round_offers_printed = 0;
     scan_meta_bytes =
         UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&node_pool);
     for_each_domain (d)
@@ -424,6 +424,15 @@ static bool share_scan_work(void)
         scan_pfn(d, cur_pfn++);
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
+    /* A long round (shadow-mode domains offer every pfn, and are set up
+     * at once) still shows its progress: at most once a second, if it
+     * offered anything since. */
+    if (round_offers != round_offers_printed &&
+        NOW() - last_print >= SECONDS(1)) {
+        last_print = NOW();
+        round_offers_printed = round_offers;
+        share_print("scan");
+    }
     scan_cycles += rdtsc() - t0;
     next_scan = NOW() + MILLISECS(idle_round ? max(opt_sleep_millisecs,
                                                    IDLE_ROUND_PAUSE_MS)

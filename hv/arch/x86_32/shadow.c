@@ -536,6 +536,24 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     }
     smfn1 = pte_get_mfn(sl2[l2_table_offset(va)]);
     loc = LOC(smfn1, l1_table_offset(va));
+    e = sh_va(smfn1)[l1_table_offset(va)];
+    if (pte_present(e) && (!write || (e & _PAGE_RW))) {
+        /* The shadow allowed it already: a stale TLB entry. The same one
+         * again and again would mean a bug: let the guest see it. */
+        if (va == s->fix_va && ++s->fix_repeats > FIX_REPEAT_MAX) {
+            gprintk(d, "shadow: fault at %#x (error %#x) keeps coming back",
+                    va, ec);
+            s->fix_repeats = 0;
+            goto guest;
+        }
+        if (va != s->fix_va) {
+            s->fix_va = va;
+            s->fix_repeats = 0;
+        }
+        invlpg(va);
+        return true;
+    }
+    s->fix_va = 0;
     if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
         page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow &&
         sh_unshare(d, pfn)) {
@@ -549,17 +567,6 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     }
     if (!pte_present(e) || (write && !(e & _PAGE_RW)))
         goto guest;
-    if (va == s->fix_va) {
-        if (++s->fix_repeats > FIX_REPEAT_MAX) {
-            gprintk(d, "shadow: fault at %#x (error %#x) keeps coming back",
-                    va, ec);
-            s->fix_repeats = 0;
-            goto guest;
-        }
-    } else {
-        s->fix_va = va;
-        s->fix_repeats = 0;
-    }
     invlpg(va);
     s->faults_fixed++;
     return true;
@@ -617,8 +624,23 @@ int sh_unshare(struct domain *d, uint32_t pfn)
 
 int sh_share(struct domain *d, uint32_t pfn)
 {
-    struct sh_rmap *list = detach_pfn(d, pfn);
-    int rc = share_setup_pfn(d, pfn);
+    struct page_info *pg = mfn_to_page(d->p2m[pfn]);
+    const struct sh_rmap *n;
+    struct sh_rmap *list;
+    uint32_t maps = 0;
+    int rc;
+
+    /* References beyond the allocation and the shadows' (a block ring, a
+     * registration) mean the page cannot be shared: say no quietly, the
+     * scanner may offer it every round. */
+    for (n = d->shadow->rmap[pfn]; n; n = n->next)
+        maps++;
+    if ((pg->count_info & PGC_count_mask) != 1 + maps) {
+        d->shadow->share_failures++;
+        return -EBUSY;
+    }
+    list = detach_pfn(d, pfn);
+    rc = share_setup_pfn(d, pfn);
 
     restore_pfn(d, pfn, list);
     if (rc)
