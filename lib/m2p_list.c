@@ -6,9 +6,24 @@
 
 void m2p_list_add(struct m2p_list *l, struct m2p_entry *e)
 {
+    e->prev = NULL;
     e->next = l->head;
+    if (l->head)
+        l->head->prev = e;
     l->head = e;
     l->len++;
+}
+
+void m2p_list_unlink(struct m2p_list *l, struct m2p_entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        l->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    e->next = e->prev = NULL;
+    l->len--;
 }
 
 struct m2p_entry *m2p_list_find(const struct m2p_list *l, uint16_t domid,
@@ -25,16 +40,11 @@ struct m2p_entry *m2p_list_find(const struct m2p_list *l, uint16_t domid,
 struct m2p_entry *m2p_list_remove(struct m2p_list *l, uint16_t domid,
                                   uint32_t pfn)
 {
-    struct m2p_entry **pp, *e;
+    struct m2p_entry *e = m2p_list_find(l, domid, pfn);
 
-    for (pp = &l->head; (e = *pp) != NULL; pp = &e->next)
-        if (e->domid == domid && e->pfn == pfn) {
-            *pp = e->next;
-            e->next = NULL;
-            l->len--;
-            return e;
-        }
-    return NULL;
+    if (e)
+        m2p_list_unlink(l, e);
+    return e;
 }
 
 uint32_t m2p_list_count_domain(const struct m2p_list *l, uint16_t domid)

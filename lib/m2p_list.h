@@ -11,7 +11,7 @@
 #include "klib.h"
 
 struct m2p_entry {
-    struct m2p_entry *next;
+    struct m2p_entry *next, *prev; /* prev: unlinking is O(1)           */
     uint32_t pfn;
     uint16_t domid;
     uint8_t category;    /* the guest's page category (SHARE_CAT_*)     */
@@ -30,6 +30,9 @@ void m2p_list_add(struct m2p_list *l, struct m2p_entry *e);
 /* The entry for (domid, pfn), or NULL. */
 struct m2p_entry *m2p_list_find(const struct m2p_list *l, uint16_t domid,
                                 uint32_t pfn);
+/* Unlink e, which is on l (a zero frame's list can hold every free page
+ * of every shadow-mode guest: no walk). */
+void m2p_list_unlink(struct m2p_list *l, struct m2p_entry *e);
 /* Unlink and return the entry for (domid, pfn), or NULL if absent. */
 struct m2p_entry *m2p_list_remove(struct m2p_list *l, uint16_t domid,
                                   uint32_t pfn);

@@ -170,7 +170,7 @@ struct share_frame *share_stable_lookup(uint8_t group, uint32_t hash,
 
 static bool domain_on_list(const struct share_frame *sf, domid_t id)
 {
-    return m2p_list_count_domain(&sf->list, id) != 0;
+    return sf->pfns[id] != 0;
 }
 
 int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
@@ -278,6 +278,8 @@ static void add_to_list(struct share_frame *sf, struct domain *d,
     struct page_info *pg = mfn_to_page(sf->mfn);
 
     m2p_list_add(&sf->list, e);
+    sf->pfns[d->domain_id]++;
+    d->share->entry[e->pfn] = e;
     pg->count_info++;
     d->p2m[e->pfn] = sf->mfn;
     d->share->shared_bits[e->pfn / 32] |= 1U << (e->pfn % 32);
@@ -287,16 +289,29 @@ static void add_to_list(struct share_frame *sf, struct domain *d,
         d->share->zero_pfns++;
 }
 
+/* Unlink d's entry for pfn from sf's list: found through d's entry array,
+ * not by walking (a zero frame's list can be every free page of a group). */
+static struct m2p_entry *take_entry(struct share_frame *sf, struct domain *d,
+                                    uint32_t pfn)
+{
+    struct m2p_entry *e = d->share->entry[pfn];
+
+    if (!e || e->domid != d->domain_id || e->pfn != pfn || !sf->pfns[e->domid])
+        panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
+              pfn, sf->mfn);
+    m2p_list_unlink(&sf->list, e);
+    sf->pfns[e->domid]--;
+    d->share->entry[pfn] = NULL;
+    return e;
+}
+
 /* The last reference of a list entry goes: the frame may go with it. */
 static void drop_from_list(struct share_frame *sf, struct domain *d,
                            uint32_t pfn)
 {
-    struct m2p_entry *e = m2p_list_remove(&sf->list, d->domain_id, pfn);
+    struct m2p_entry *e = take_entry(sf, d, pfn);
     struct page_info *pg = mfn_to_page(sf->mfn);
 
-    if (!e)
-        panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
-              pfn, sf->mfn);
     d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
     d->share->shared_pfns--;
     d->share->by_cat[e->category]--;
@@ -653,10 +668,10 @@ static void reclaim_frame(struct domain *d, struct share_frame *sf,
                           uint32_t pfn)
 {
     struct page_info *pg = mfn_to_page(sf->mfn);
-    struct m2p_entry *e = m2p_list_remove(&sf->list, d->domain_id, pfn);
+    struct m2p_entry *e = take_entry(sf, d, pfn);
     uint32_t mfn = sf->mfn;
 
-    BUG_ON(!e || sf->list.len);
+    BUG_ON(sf->list.len);
     d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
     d->share->shared_pfns--;
     d->share->by_cat[e->category]--;
@@ -699,12 +714,12 @@ static int break_one(struct domain *d, const struct share_req *rq)
         return -EINVAL;
     }
     sf = page_share_frame(spg);
-    if (!m2p_list_find(&sf->list, d->domain_id, req.pfn))
+    if (!d->share->entry[req.pfn] || d->share->entry[req.pfn]->pfn != req.pfn)
         panic("share: d%u pfn %#x maps mfn %#x but is not on its list",
               d->domain_id, req.pfn, smfn);
     if ((rc = check_ptes(d, &req, smfn, &nw)) != 0)
         return rc;
-    mine = m2p_list_count_domain(&sf->list, d->domain_id);
+    mine = sf->pfns[d->domain_id];
     if (mine == 1 && req.nr_ptes != sf->maps[d->domain_id]) {
         gprintk(d,
                 "cow_break: pfn %#x: %u entries listed, the domain maps "
@@ -953,7 +968,8 @@ int share_domain_init(struct domain *d)
     if (!d->cfg->share_group[0])
         return 0;
     words = ROUNDUP(d->p2m_size, 32) / 32;
-    bytes = sizeof(*sh) + 2 * words * 4 + d->p2m_size * sizeof(struct scan_pfn);
+    bytes = sizeof(*sh) + 2 * words * 4 +
+            d->p2m_size * (sizeof(struct scan_pfn) + sizeof(void *));
     bytes = ROUNDUP(bytes, PAGE_SIZE);
     sh = alloc_xenheap_pages(bytes >> PAGE_SHIFT);
     if (!sh)
@@ -963,6 +979,7 @@ int share_domain_init(struct domain *d)
     sh->gnttab = (uint32_t *)(sh + 1);
     sh->shared_bits = sh->gnttab + words;
     sh->pfn = (struct scan_pfn *)(sh->shared_bits + words);
+    sh->entry = (struct m2p_entry **)(sh->pfn + d->p2m_size);
     d->share = sh;
     return 0;
 }

@@ -54,7 +54,7 @@ bool share_audit_note(struct domain *d, uint32_t mfn, uint32_t e)
         fail("shared frame mapped writable", mfn, d->domain_id, e);
         return false;
     }
-    if (!m2p_list_count_domain(&sf->list, d->domain_id)) {
+    if (!sf->pfns[d->domain_id]) {
         fail("shared frame mapped by a domain not on its list", mfn,
              d->domain_id, e);
         return false;
@@ -81,9 +81,9 @@ unsigned int share_audit_end(struct domain *d)
 
         if (mfn == INVALID_MFN || page_get_owner(mfn_to_page(mfn)) != dom_cow)
             continue;
-        if (!page_share_frame(mfn_to_page(mfn)) ||
-            !m2p_list_find(&page_share_frame(mfn_to_page(mfn))->list,
-                           d->domain_id, pfn))
+        if (!page_share_frame(mfn_to_page(mfn)) || !d->share->entry[pfn] ||
+            d->share->entry[pfn]->domid != d->domain_id ||
+            d->share->entry[pfn]->pfn != pfn)
             fail("P2M points at a shared frame whose list lacks the pfn", mfn,
                  d->domain_id, pfn);
     }
@@ -135,8 +135,8 @@ static void walk_domain(struct domain *d)
 static void check_frame(struct page_info *pg)
 {
     struct share_frame *sf = page_share_frame(pg);
-    uint32_t mfn = page_to_mfn(pg), maps = 0, i;
-    const struct m2p_entry *e, *f;
+    uint32_t mfn = page_to_mfn(pg), maps = 0, i, per_dom[MAX_DOMAINS + 1];
+    const struct m2p_entry *e;
 
     if (!sf || sf->mfn != mfn) {
         fail("dom_cow frame without its share record", mfn, 0, 0);
@@ -156,6 +156,7 @@ static void check_frame(struct page_info *pg)
         (pg->count_info & (PGC_allocated | PGC_free | PGC_xen_heap)))
         fail("count of a shared frame (count vs list + mappings)", mfn,
              pg->count_info, sf->list.len + maps);
+    memset(per_dom, 0, sizeof(per_dom));
     i = 0;
     for (e = sf->list.head; e; e = e->next, i++) {
         struct domain *d = get_domain_by_id(e->domid);
@@ -168,12 +169,21 @@ static void check_frame(struct page_info *pg)
         if (e->pfn >= d->p2m_size || d->p2m[e->pfn] != mfn)
             fail("list entry whose P2M does not point here", mfn, e->domid,
                  e->pfn);
-        for (f = e->next; f; f = f->next)
-            if (f->domid == e->domid && f->pfn == e->pfn)
-                fail("list entry twice", mfn, e->domid, e->pfn);
+        else if (d->share->entry[e->pfn] != e)
+            fail("list entry not the one the domain's entry array names",
+                 mfn, e->domid, e->pfn);
+        /* (Twice on the list: one of the two is not the array's.) */
+        if (e->next && e->next->prev != e)
+            fail("list back link", mfn, e->domid, e->pfn);
+        if (e->domid <= MAX_DOMAINS)
+            per_dom[e->domid]++;
     }
     if (i != sf->list.len)
         fail("list length", mfn, i, sf->list.len);
+    for (i = 0; i <= MAX_DOMAINS; i++)
+        if (per_dom[i] != sf->pfns[i])
+            fail("list entries of a domain counted", mfn, per_dom[i],
+                 sf->pfns[i]);
 }
 
 unsigned int share_audit(bool verbose)
@@ -212,6 +222,8 @@ static bool bitmap_bit(struct domain *d, uint32_t pfn)
     uint32_t w = pfn / 32, page = w / (PAGE_SIZE / 4), v;
     const uint32_t *bm;
 
+    if (is_translated(d))
+        return true; /* no driver: every pfn is a candidate */
     if (page >= d->share->bitmap_pages)
         return false;
     bm = map_domain_page(d->share->bitmap_mfn[page]);
@@ -267,7 +279,7 @@ uint32_t share_max_saving(void)
     uint32_t n = 0, max = 0, pages, i, j, distinct = 0;
 
     for_each_domain (d)
-        if (d->share && !d->is_dead && d->share->ring_mfn)
+        if (d->share && !d->is_dead && (d->share->ring_mfn || is_translated(d)))
             max += d->p2m_size;
     if (!max)
         return 0;
@@ -280,7 +292,7 @@ uint32_t share_max_saving(void)
     for_each_domain (d) {
         uint32_t pfn;
 
-        if (!d->share || d->is_dead || !d->share->ring_mfn)
+        if (!d->share || d->is_dead || !(d->share->ring_mfn || is_translated(d)))
             continue;
         for (pfn = 0; pfn < d->p2m_size; pfn++) {
             uint32_t mfn = d->p2m[pfn];

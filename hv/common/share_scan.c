@@ -126,8 +126,13 @@ void share_queue_pfn(struct domain *d, uint32_t pfn)
 
 static bool ring_drained(struct domain *d)
 {
-    const struct share_ring *r = map_domain_page(d->share->ring_mfn);
-    bool drained = r->cons == r->prod;
+    const struct share_ring *r;
+    bool drained;
+
+    if (is_translated(d))
+        return true; /* no ring: offers are set up at once */
+    r = map_domain_page(d->share->ring_mfn);
+    drained = r->cons == r->prod;
 
     unmap_domain_page(r);
     return drained;
@@ -330,7 +335,7 @@ static void round_end(void)
     scan_meta_bytes =
         UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&node_pool);
     for_each_domain (d)
-        if (scannable(d)) {
+        if (scannable(d) && !is_translated(d)) { /* (no ring, no VIRQ) */
             struct share_ring *r = map_domain_page(d->share->ring_mfn);
 
             r->round = (uint32_t)scan_rounds;

@@ -358,11 +358,55 @@ static void test_domains(void)
     check_chain(&l, ARRAY_SIZE(pairs) - 2, "domains");
 }
 
+/* One check: every entry's prev names the one before it. */
+static void check_back_links(const struct m2p_list *l, const char *what)
+{
+    const struct m2p_entry *e, *before = NULL;
+    unsigned int bad = 0, n = 0;
+
+    for (e = l->head; e && n <= MAX_WALK; before = e, e = e->next, n++)
+        bad += e->prev != before;
+    tap_ok(!bad, "%s: back links agree with the chain", what);
+}
+
+static void test_unlink(void)
+{
+    struct m2p_list l;
+    struct m2p_entry *e[6];
+    unsigned int i;
+
+    for (i = 0; i < 6; i++)
+        e[i] = entry(i, (uint16_t)(1 + i % 3), 300 + i);
+    build(&l, e, 6);
+    check_back_links(&l, "unlink: built");
+    /* The middle, the head, the tail, by their own pointers. */
+    m2p_list_unlink(&l, e[2]);
+    tap_ok(!linked(&l, e[2]) && !e[2]->next && !e[2]->prev,
+           "unlink middle: gone, its links cleared");
+    check_chain(&l, 5, "unlink middle");
+    check_back_links(&l, "unlink middle");
+    m2p_list_unlink(&l, l.head);
+    check_chain(&l, 4, "unlink head");
+    check_back_links(&l, "unlink head");
+    for (i = 0; i < 6; i++)
+        if (linked(&l, e[i]) && !e[i]->next)
+            break;
+    m2p_list_unlink(&l, e[i]);
+    tap_ok(!linked(&l, e[i]), "unlink tail: gone");
+    check_chain(&l, 3, "unlink tail");
+    check_back_links(&l, "unlink tail");
+    while (l.head)
+        m2p_list_unlink(&l, l.head);
+    check_chain(&l, 0, "unlink all");
+    tap_ok(m2p_list_find(&l, 1, 300) == NULL, "unlink all: nothing found");
+}
+
 int main(void)
 {
     test_empty();
     test_add_find();
     test_remove();
     test_domains();
+    test_unlink();
     return tap_done();
 }

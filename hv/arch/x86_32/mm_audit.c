@@ -286,7 +286,7 @@ long do_debug_op(uint32_t cmd, uint32_t a1, uint32_t a2)
             /* Shared: only the caller's own references, never others'. */
             struct share_frame *sf = page_share_frame(pg);
 
-            fi.count = m2p_list_count_domain(&sf->list, d->domain_id) +
+            fi.count = sf->pfns[d->domain_id] +
                        sf->maps[d->domain_id];
             fi.type = DEBUG_PGT_none;
             fi.type_count = 0;

@@ -551,6 +551,7 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
             s->fix_repeats = 0;
         }
         invlpg(va);
+        perfc_incr(invlpgs);
         return true;
     }
     s->fix_va = 0;
@@ -568,6 +569,7 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     if (!pte_present(e) || (write && !(e & _PAGE_RW)))
         goto guest;
     invlpg(va);
+    perfc_incr(invlpgs);
     s->faults_fixed++;
     return true;
 guest:

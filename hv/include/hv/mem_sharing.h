@@ -31,6 +31,7 @@ struct share_frame {
     struct share_frame *hnext;      /* stable hash-table chain              */
     struct m2p_list list;           /* (domain, pfn) pairs it backs         */
     uint16_t maps[MAX_DOMAINS + 1]; /* PTEs mapping it, by domain id   */
+    uint32_t pfns[MAX_DOMAINS + 1]; /* list entries, by domain id      */
     uint16_t audit_maps;            /* share_audit.c's scratch count        */
     uint8_t group;
     bool zero; /* its group's zero frame               */
@@ -62,6 +63,8 @@ struct share_dom {
     uint32_t *gnttab;      /* pages under grant, a bit per pfn       */
     uint32_t *shared_bits; /* pfns on a shared frame, a bit per pfn  */
     struct scan_pfn *pfn;  /* p2m_size entries                       */
+    struct m2p_entry **entry; /* by pfn: its entry on a shared frame's
+                                 list (O(1) breaks), NULL if private   */
     uint32_t meta_pages;   /* xenheap pages of gnttab + pfn          */
     uint32_t queued_unnotified;
     /* Figures. */
