@@ -752,7 +752,9 @@ static int break_one(struct domain *d, const struct share_req *rq)
             return -ENOMEM;
         }
         nmfn = page_to_mfn(npg);
-        if (!(req.flags & SHARE_BREAK_DISCARD)) /* else: zeroed already */
+        /* A new frame is zeroed already: a discard or a copy of the zero
+         * frame needs nothing more. */
+        if (!(req.flags & SHARE_BREAK_DISCARD) && !sf->zero)
             copy_domain_page(nmfn, smfn);
     }
     /* Point every listed entry at the new frame. */

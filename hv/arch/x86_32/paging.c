@@ -114,11 +114,27 @@ unsigned int mapcache_in_use(void)
     return mapcache_used;
 }
 
+/* Whole pages: the string instructions (as Xen's clear_page/copy_page),
+ * one instruction a word where a C loop takes four or five. */
+static void clear_page_words(void *p)
+{
+    uint32_t n = PAGE_SIZE / 4;
+
+    asm volatile("rep stosl" : "+D"(p), "+c"(n) : "a"(0) : "memory");
+}
+
+static void copy_page_words(void *d, const void *s)
+{
+    uint32_t n = PAGE_SIZE / 4;
+
+    asm volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+}
+
 void clear_domain_page(uint32_t mfn)
 {
     void *p = map_domain_page(mfn);
 
-    memset(p, 0, PAGE_SIZE);
+    clear_page_words(p);
     unmap_domain_page(p);
     perfc_incr(page_clears);
 }
@@ -128,7 +144,7 @@ void copy_domain_page(uint32_t dst_mfn, uint32_t src_mfn)
     void *d = map_domain_page(dst_mfn);
     const void *s = map_domain_page(src_mfn);
 
-    memcpy(d, s, PAGE_SIZE);
+    copy_page_words(d, s);
     unmap_domain_page(s);
     unmap_domain_page(d);
     perfc_incr(page_copies);
