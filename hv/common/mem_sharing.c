@@ -741,7 +741,10 @@ static int break_one(struct domain *d, const struct share_req *rq)
         bool induced = opt_share_debug_cow_fail &&
                        ++debug_copies % opt_share_debug_cow_fail == 0;
 
-        npg = induced ? NULL : alloc_domheap_page(d);
+        /* A copy overwrites the whole frame: no need to clear it first. */
+        npg = induced ? NULL
+                      : alloc_domheap_page_uncleared(
+                            d, !(req.flags & SHARE_BREAK_DISCARD) && !sf->zero);
         if (!npg) {
             d->share->cow_failures++;
             gprintk(d,

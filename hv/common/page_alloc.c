@@ -172,6 +172,11 @@ void free_xenheap_pages(void *va, unsigned int nr)
 
 struct page_info *alloc_domheap_page(struct domain *d)
 {
+    return alloc_domheap_page_uncleared(d, false);
+}
+
+struct page_info *alloc_domheap_page_uncleared(struct domain *d, bool uncleared)
+{
     struct page_info *pg;
     uint32_t mfn;
 
@@ -186,7 +191,8 @@ struct page_info *alloc_domheap_page(struct domain *d)
     if (tlbflush_pending)
         flush_tlb_local();
     mfn = page_to_mfn(pg);
-    clear_domain_page(mfn);
+    if (!uncleared)
+        clear_domain_page(mfn);
     pg->owner = d;
     pg->count_info = PGC_allocated | 1;
     pg->type_info = PGT_none;

@@ -108,6 +108,11 @@ void free_xenheap_pages(void *va, unsigned int nr);
  * NULL if d is at its max_pages or memory is exhausted.
  */
 struct page_info *alloc_domheap_page(struct domain *d);
+/* The same, not cleared (its old owner's contents were poisoned when it
+ * was freed), when uncleared: only for a frame the caller overwrites in
+ * full before anything can map it (a CoW copy). */
+struct page_info *alloc_domheap_page_uncleared(struct domain *d,
+                                               bool uncleared);
 /* Called when a domain frame's count reaches zero: poison and free it. */
 void free_domheap_page(struct page_info *pg);
 /*
