@@ -214,6 +214,10 @@ static bool candidate_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
          (pg->type_info & PGT_count_mask)) ||
         ((d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1))
         return false;
+    /* Shadow mode: held by something besides its mappings (a block ring):
+     * not worth a hash, it would be refused every round. */
+    if (is_translated(d) && !sh_shareable(d, pfn))
+        return false;
     return true;
 }
 
@@ -386,6 +390,24 @@ static bool any_scannable(void)
     return false;
 }
 
+/*
+ * A guest's timer has expired while the scanner runs (interrupts are off,
+ * so the tick that would wake it waits for the slice to end): stop the
+ * slice, the scanner only fills time nobody else wants. Shadow-mode
+ * slices are long (every page hashed may be set up at once).
+ */
+static bool guest_timer_due(void)
+{
+    s_time_t now = NOW();
+    struct domain *d;
+
+    for_each_domain (d)
+        if (d->vcpu && d->vcpu->timer_deadline &&
+            now >= d->vcpu->timer_deadline)
+            return true;
+    return false;
+}
+
 static bool share_scan_work(void)
 {
     uint64_t t0;
@@ -397,7 +419,7 @@ static bool share_scan_work(void)
         return false;
     t0 = rdtsc();
     while (visited < opt_pages_to_scan * 4 &&
-           scan_pages - pages0 < opt_pages_to_scan) {
+           scan_pages - pages0 < opt_pages_to_scan && !guest_timer_due()) {
         struct domain *d = advance();
 
         if (!d) {

@@ -624,20 +624,25 @@ int sh_unshare(struct domain *d, uint32_t pfn)
     return rc;
 }
 
-int sh_share(struct domain *d, uint32_t pfn)
+bool sh_shareable(struct domain *d, uint32_t pfn)
 {
     struct page_info *pg = mfn_to_page(d->p2m[pfn]);
     const struct sh_rmap *n;
-    struct sh_rmap *list;
     uint32_t maps = 0;
-    int rc;
 
-    /* References beyond the allocation and the shadows' (a block ring, a
-     * registration) mean the page cannot be shared: say no quietly, the
-     * scanner may offer it every round. */
+    /* References beyond the allocation and the shadows' (a block ring)
+     * mean the page cannot be shared. */
     for (n = d->shadow->rmap[pfn]; n; n = n->next)
         maps++;
-    if ((pg->count_info & PGC_count_mask) != 1 + maps) {
+    return (pg->count_info & PGC_count_mask) == 1 + maps;
+}
+
+int sh_share(struct domain *d, uint32_t pfn)
+{
+    struct sh_rmap *list;
+    int rc;
+
+    if (!sh_shareable(d, pfn)) {
         d->shadow->share_failures++;
         return -EBUSY;
     }

@@ -88,6 +88,9 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec);
 /* Make pfn's frame the domain's own again (CoW break) before the
  * hypervisor writes it or types it. 0, or -ENOMEM. */
 int sh_unshare(struct domain *d, uint32_t pfn);
+/* Whether the scanner may consider pfn (no references but the
+ * allocation's and the shadows'). */
+bool sh_shareable(struct domain *d, uint32_t pfn);
 /* The scanner's offer of pfn, set up transparently. */
 int sh_share(struct domain *d, uint32_t pfn);
 /* Remove every shadow mapping of pfn (its frame is being taken away). */
