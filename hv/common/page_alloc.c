@@ -129,6 +129,11 @@ void *alloc_xenheap_pages(unsigned int nr)
     uint32_t start = 0, run = 0, mfn, i;
 
     for (mfn = 0; mfn < DIRECTMAP_NR_FRAMES; mfn++) {
+        /* Not in a run: a word with no free frame is one step. */
+        if (!run && !(mfn % 32) && !xenheap_bitmap[mfn / 32]) {
+            mfn += 31;
+            continue;
+        }
         if (xenheap_bitmap[mfn / 32] & (1U << (mfn % 32))) {
             if (!run++)
                 start = mfn;

@@ -52,6 +52,9 @@ integer_param("shadow_check", opt_shadow_check);
 #define GL1_DISALLOW   (_PAGE_PAT | _PAGE_GLOBAL)
 #define GL2_DISALLOW   (_PAGE_PSE | _PAGE_GLOBAL)
 #define FIX_REPEAT_MAX 8
+/* Freed shadow frames a domain keeps for reuse (a fork makes and an exit
+ * drops two directories and a few L1s; the xenheap is slow to search). */
+#define SPARE_MAX 32
 
 struct sh_rmap {
     uint32_t loc;
@@ -231,6 +234,7 @@ static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
 /* --- Shadow frames ------------------------------------------------------- */
 
 static void reclaim(struct domain *d, bool all);
+static void free_spares(struct domain *d);
 
 static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
                                   uint32_t kind)
@@ -242,14 +246,24 @@ static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
 
     if (s->pages >= opt_shadow_pages)
         reclaim(d, false);
-    if (s->pages < opt_shadow_pages)
-        va = alloc_xenheap_pages(1);
+    if (s->pages < opt_shadow_pages) {
+        /* A spare is clean already: L1s all zero, L2s all but the
+         * hypervisor's slots. */
+        pg = page_list_first(&s->spare[kind - 1]);
+        if (pg) {
+            page_list_del(&s->spare[kind - 1], pg);
+            va = __va(page_to_mfn(pg) << PAGE_SHIFT);
+        } else
+            va = alloc_xenheap_pages(1);
+    }
     if (!va && s->pages < opt_shadow_pages) {
         /* The heap is short: every translated domain gives back what it
          * has not loaded. */
         for_each_domain (o)
-            if (o->shadow)
+            if (o->shadow) {
                 reclaim(o, true);
+                free_spares(o);
+            }
         va = alloc_xenheap_pages(1);
     }
     if (!va) {
@@ -266,12 +280,31 @@ static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
     return pg;
 }
 
+/* pg's entries are all clear (an L2's hypervisor slots aside). */
 static void sh_free(struct domain *d, struct page_info *pg)
 {
+    struct page_list_head *spare = &d->shadow->spare[sh_kind(pg) - 1];
+
     d->shadow->sh_of[sh_gfn(pg)] = 0;
     pg->pad[0] = pg->pad[1] = pg->pad[2] = 0;
     d->shadow->pages--;
-    free_xenheap_pages(__va(page_to_mfn(pg) << PAGE_SHIFT), 1);
+    if (spare->count < SPARE_MAX)
+        page_list_add(spare, pg);
+    else
+        free_xenheap_pages(__va(page_to_mfn(pg) << PAGE_SHIFT), 1);
+}
+
+static void free_spares(struct domain *d)
+{
+    unsigned int k;
+
+    for (k = 0; k < 2; k++)
+        while (page_list_first(&d->shadow->spare[k])) {
+            struct page_info *pg = page_list_first(&d->shadow->spare[k]);
+
+            page_list_del(&d->shadow->spare[k], pg);
+            free_xenheap_pages(__va(page_to_mfn(pg) << PAGE_SHIFT), 1);
+        }
 }
 
 /* The shadow of guest L1 gfn, with a reference; 0 if no memory. */
@@ -361,8 +394,10 @@ static void destroy_l2(struct domain *d, struct page_info *pg)
     BUG_ON(sh_kind(pg) != SH_L2 || sh_refs(pg));
     page_list_del(&d->shadow->l2s, pg);
     for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-        if (pte_present(sl2[i]))
+        if (pte_present(sl2[i])) {
             put_l1(d, pte_get_mfn(sl2[i]));
+            sl2[i] = 0;
+        }
     sh_free(d, pg);
 }
 
@@ -394,7 +429,8 @@ int sh_validate_gl1(struct domain *d, uint32_t mfn)
     int rc = 0;
 
     for (i = 0; i < L1_PAGETABLE_ENTRIES && !rc; i++)
-        rc = sh_check_gl1e(d, gl1[i]);
+        if (pte_present(gl1[i]))
+            rc = sh_check_gl1e(d, gl1[i]);
     unmap_domain_page(gl1);
     return rc;
 }
@@ -872,6 +908,7 @@ void shadow_domain_destroy(struct domain *d)
         return;
     for_each_page_safe (pg, n, &s->l2s)
         destroy_l2(d, pg);
+    free_spares(d);
     if (s->pages)
         panic("shadow: d%u: %u shadow frames left after teardown",
               d->domain_id, s->pages);

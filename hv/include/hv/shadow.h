@@ -39,6 +39,8 @@ struct shadow_dom {
                                maps the pfn                             */
     struct page_list_head l2s; /* shadow directories, least recently
                                   loaded first                          */
+    struct page_list_head spare[2]; /* freed shadow L1s / L2s, already
+                                       clean, kept for the next one     */
     uint32_t meta_pages;    /* xenheap pages of sh_of and rmap          */
     uint32_t pages, peak;   /* shadow frames held                       */
     uint32_t fix_va;        /* fault loop guard: last fixed address ... */
