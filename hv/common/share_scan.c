@@ -461,9 +461,14 @@ static bool share_scan_work(void)
         share_print("scan");
     }
     scan_cycles += rdtsc() - t0;
-    next_scan = NOW() + MILLISECS(idle_round ? max(opt_sleep_millisecs,
-                                                   IDLE_ROUND_PAUSE_MS)
-                                               : opt_sleep_millisecs);
+    /* Cut short for a guest: the slice goes on at the next idle moment,
+     * with no pause (a pause is per slice of work done, not per cut). */
+    if (guest_timer_due())
+        next_scan = 0;
+    else
+        next_scan = NOW() + MILLISECS(idle_round ? max(opt_sleep_millisecs,
+                                                       IDLE_ROUND_PAUSE_MS)
+                                                   : opt_sleep_millisecs);
     idle_round = false;
     return true;
 }
