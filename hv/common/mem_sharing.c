@@ -696,45 +696,45 @@ static void reclaim_frame(struct domain *d, struct share_frame *sf,
 
 static int break_one(struct domain *d, const struct share_req *rq)
 {
-    struct share_req req = *rq;
+    const struct share_req *req = rq; /* read only: no copy */
     struct share_frame *sf;
     struct page_info *spg, *npg;
     uint32_t smfn, nmfn, mine, i;
     unsigned int nw;
     int rc;
 
-    if (req.pfn >= d->p2m_size || d->p2m[req.pfn] == INVALID_MFN) {
-        gprintk(d, "cow_break: pfn %#x does not exist", req.pfn);
+    if (req->pfn >= d->p2m_size || d->p2m[req->pfn] == INVALID_MFN) {
+        gprintk(d, "cow_break: pfn %#x does not exist", req->pfn);
         return -EINVAL;
     }
-    smfn = d->p2m[req.pfn];
+    smfn = d->p2m[req->pfn];
     spg = mfn_to_page(smfn);
     if (page_get_owner(spg) != dom_cow) {
-        gprintk(d, "cow_break: pfn %#x is not shared", req.pfn);
+        gprintk(d, "cow_break: pfn %#x is not shared", req->pfn);
         return -EINVAL;
     }
     sf = page_share_frame(spg);
-    if (!d->share->entry[req.pfn] || d->share->entry[req.pfn]->pfn != req.pfn)
+    if (!d->share->entry[req->pfn] || d->share->entry[req->pfn]->pfn != req->pfn)
         panic("share: d%u pfn %#x maps mfn %#x but is not on its list",
-              d->domain_id, req.pfn, smfn);
-    if ((rc = check_ptes(d, &req, smfn, &nw)) != 0)
+              d->domain_id, req->pfn, smfn);
+    if ((rc = check_ptes(d, req, smfn, &nw)) != 0)
         return rc;
     mine = sf->pfns[d->domain_id];
-    if (mine == 1 && req.nr_ptes != sf->maps[d->domain_id]) {
+    if (mine == 1 && req->nr_ptes != sf->maps[d->domain_id]) {
         gprintk(d,
                 "cow_break: pfn %#x: %u entries listed, the domain maps "
                 "the frame %u times",
-                req.pfn, req.nr_ptes, sf->maps[d->domain_id]);
+                req->pfn, req->nr_ptes, sf->maps[d->domain_id]);
         return -EBUSY;
     }
 
     if (sf->list.len == 1) {
         /* The last user: the frame becomes its own again. */
-        reclaim_frame(d, sf, req.pfn);
+        reclaim_frame(d, sf, req->pfn);
         nmfn = smfn;
         npg = spg;
         sf = NULL;
-        if (req.flags & SHARE_BREAK_DISCARD)
+        if (req->flags & SHARE_BREAK_DISCARD)
             clear_domain_page(nmfn);
     } else {
         static unsigned int debug_copies;
@@ -744,27 +744,27 @@ static int break_one(struct domain *d, const struct share_req *rq)
         /* A copy overwrites the whole frame: no need to clear it first. */
         npg = induced ? NULL
                       : alloc_domheap_page_uncleared(
-                            d, !(req.flags & SHARE_BREAK_DISCARD) && !sf->zero);
+                            d, !(req->flags & SHARE_BREAK_DISCARD) && !sf->zero);
         if (!npg) {
             d->share->cow_failures++;
             gprintk(d,
                     "cow_break: pfn %#x: no memory for a copy%s (%u free, "
                     "%u/%u pages)",
-                    req.pfn, induced ? " (induced: share_debug_cow_fail)" : "",
+                    req->pfn, induced ? " (induced: share_debug_cow_fail)" : "",
                     nr_free_domheap_pages(), d->tot_pages, d->max_pages);
             return -ENOMEM;
         }
         nmfn = page_to_mfn(npg);
         /* A new frame is zeroed already: a discard or a copy of the zero
          * frame needs nothing more. */
-        if (!(req.flags & SHARE_BREAK_DISCARD) && !sf->zero)
+        if (!(req->flags & SHARE_BREAK_DISCARD) && !sf->zero)
             copy_domain_page(nmfn, smfn);
     }
     /* Point every listed entry at the new frame. */
-    for (i = 0; i < req.nr_ptes; i++) {
-        uint32_t maddr = req.pte[i] & ~3U;
+    for (i = 0; i < req->nr_ptes; i++) {
+        uint32_t maddr = req->pte[i] & ~3U;
         intpte_t e = read_l1e(maddr) & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY);
-        bool w = req.pte[i] & SHARE_PTE_WRITABLE;
+        bool w = req->pte[i] & SHARE_PTE_WRITABLE;
 
         if (w) {
             e |= _PAGE_RW | _PAGE_DIRTY;
@@ -778,12 +778,12 @@ static int break_one(struct domain *d, const struct share_req *rq)
         write_l1e(maddr, (nmfn << PAGE_SHIFT) | e);
     }
     if (sf) {
-        d->p2m[req.pfn] = nmfn;
-        set_gpfn_from_mfn(nmfn, req.pfn);
-        drop_from_list(sf, d, req.pfn);
+        d->p2m[req->pfn] = nmfn;
+        set_gpfn_from_mfn(nmfn, req->pfn);
+        drop_from_list(sf, d, req->pfn);
     }
     d->share->cow_breaks++;
-    if (req.flags & SHARE_BREAK_DISCARD)
+    if (req->flags & SHARE_BREAK_DISCARD)
         d->share->discards++;
     return 0;
 }
@@ -824,8 +824,11 @@ int share_setup_pfn(struct domain *d, uint32_t pfn)
  * (shadow.c restores them to the new frame). */
 int share_break_pfn(struct domain *d, uint32_t pfn)
 {
-    struct share_req req = { .pfn = pfn };
+    struct share_req req; /* break_one reads no more than these */
 
+    req.pfn = pfn;
+    req.nr_ptes = 0;
+    req.flags = 0;
     BUG_ON(!is_translated(d));
     return break_one(d, &req);
 }

@@ -50,6 +50,10 @@ integer_param("shadow_check", opt_shadow_check);
 #define LOC_MFN(loc)   ((loc) >> 10)
 #define LOC_IDX(loc)   ((loc)&1023)
 #define GL1_DISALLOW   (_PAGE_PAT | _PAGE_GLOBAL)
+/* In a shadow L1 entry (a bit the CPU ignores): the guest's entry is
+ * writable, whether or not the shadow is. With the entry's other flags
+ * and its pfn it gives back the guest's entry without reading it. */
+#define SH_GUEST_RW    0x200U
 #define GL2_DISALLOW   (_PAGE_PSE | _PAGE_GLOBAL)
 #define FIX_REPEAT_MAX 8
 /* Freed shadow frames a domain keeps for reuse (a fork makes and an exit
@@ -58,6 +62,7 @@ integer_param("shadow_check", opt_shadow_check);
 
 struct sh_rmap {
     uint32_t loc;
+    intpte_t old; /* while detached: the entry taken away */
     struct sh_rmap *next;
 };
 
@@ -135,6 +140,8 @@ static intpte_t translate(struct domain *d, intpte_t g)
         return 0;
     pg = mfn_to_page(mfn);
     e = pte_from_mfn(mfn, pte_get_flags(g) & ~GL1_DISALLOW & ~_PAGE_AVAIL);
+    if (g & _PAGE_RW)
+        e |= SH_GUEST_RW;
     /* Shared frames and page tables: never writable in hardware. */
     if ((e & _PAGE_RW) &&
         (page_get_owner(pg) == dom_cow || is_table_frame(pg)))
@@ -149,16 +156,6 @@ static bool rmap_pfn(const struct domain *d, intpte_t g, uint32_t *pfn)
 }
 
 /* --- Slots --------------------------------------------------------------- */
-
-static intpte_t guest_entry(struct domain *d, uint32_t loc)
-{
-    struct page_info *spg = mfn_to_page(LOC_MFN(loc));
-    const intpte_t *gl1 = map_domain_page(d->p2m[sh_gfn(spg)]);
-    intpte_t g = gl1[LOC_IDX(loc)];
-
-    unmap_domain_page(gl1);
-    return g;
-}
 
 /* Fill the empty slot at loc from guest entry g; true if now present. */
 static bool slot_fill(struct domain *d, uint32_t loc, intpte_t g)
@@ -234,6 +231,7 @@ static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
 /* --- Shadow frames ------------------------------------------------------- */
 
 static void reclaim(struct domain *d, bool all);
+static int unshare(struct domain *d, uint32_t pfn);
 static void free_spares(struct domain *d);
 
 static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
@@ -550,12 +548,20 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     gl2mfn = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
     if (!gl2mfn || !sh_ptbase(v))
         return false;
-    p = map_domain_page(gl2mfn);
-    gl2e = p[l2_table_offset(va)];
-    unmap_domain_page(p);
-    if (!pte_present(gl2e))
-        goto guest;
-    gfn1 = pte_get_mfn(gl2e);
+    /* A present shadow directory entry mirrors the guest's: its L1
+     * shadow names the guest L1, no need to read the guest directory. */
+    sl2 = sh_va(sh_ptbase(v));
+    if (pte_present(sl2[l2_table_offset(va)])) {
+        gl2e = sl2[l2_table_offset(va)];
+        gfn1 = sh_gfn(mfn_to_page(pte_get_mfn(gl2e)));
+    } else {
+        p = map_domain_page(gl2mfn);
+        gl2e = p[l2_table_offset(va)];
+        unmap_domain_page(p);
+        if (!pte_present(gl2e))
+            goto guest;
+        gfn1 = pte_get_mfn(gl2e);
+    }
     p = map_domain_page(d->p2m[gfn1]);
     g = p[l1_table_offset(va)];
     unmap_domain_page(p);
@@ -563,7 +569,6 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
         goto guest;
 
     /* The guest's tables allow it: make the shadow agree. */
-    sl2 = sh_va(sh_ptbase(v));
     if (!pte_present(sl2[l2_table_offset(va)])) {
         smfn1 = get_l1(d, gfn1);
         if (!smfn1)
@@ -593,7 +598,7 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     s->fix_va = 0;
     if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
         page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow &&
-        sh_unshare(d, pfn)) {
+        unshare(d, pfn)) {
         domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn, va);
         return false;
     }
@@ -622,8 +627,10 @@ static struct sh_rmap *detach_pfn(struct domain *d, uint32_t pfn)
     struct sh_rmap *list = d->shadow->rmap[pfn], *n;
 
     d->shadow->rmap[pfn] = NULL;
-    for (n = list; n; n = n->next)
+    for (n = list; n; n = n->next) {
+        n->old = sh_va(LOC_MFN(n->loc))[LOC_IDX(n->loc)];
         slot_clear(d, n->loc);
+    }
     return list;
 }
 
@@ -633,7 +640,13 @@ static void restore_pfn(struct domain *d, uint32_t pfn, struct sh_rmap *list)
 
     while ((n = list) != NULL) {
         list = n->next;
-        if (slot_fill(d, n->loc, guest_entry(d, n->loc))) {
+        /* The guest's entry, from the one taken away (its pfn is pfn). */
+        intpte_t g = pte_from_mfn(pfn, (pte_get_flags(n->old) &
+                                        ~(_PAGE_AVAIL | _PAGE_RW)) |
+                                           ((n->old & SH_GUEST_RW) ? _PAGE_RW
+                                                                   : 0));
+
+        if (slot_fill(d, n->loc, g)) {
             n->next = d->shadow->rmap[pfn];
             d->shadow->rmap[pfn] = n;
         } else
@@ -642,15 +655,12 @@ static void restore_pfn(struct domain *d, uint32_t pfn, struct sh_rmap *list)
     flush_tlb_local();
 }
 
-int sh_unshare(struct domain *d, uint32_t pfn)
+/* sh_unshare() of a pfn known to be shared. */
+static int unshare(struct domain *d, uint32_t pfn)
 {
-    struct sh_rmap *list;
+    struct sh_rmap *list = detach_pfn(d, pfn);
     int rc;
 
-    if (!d->shadow || pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN ||
-        page_get_owner(mfn_to_page(d->p2m[pfn])) != dom_cow)
-        return 0;
-    list = detach_pfn(d, pfn);
     rc = share_break_pfn(d, pfn);
     restore_pfn(d, pfn, list);
     if (rc)
@@ -658,6 +668,14 @@ int sh_unshare(struct domain *d, uint32_t pfn)
     else
         d->shadow->cow_breaks++;
     return rc;
+}
+
+int sh_unshare(struct domain *d, uint32_t pfn)
+{
+    if (!d->shadow || pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN ||
+        page_get_owner(mfn_to_page(d->p2m[pfn])) != dom_cow)
+        return 0;
+    return unshare(d, pfn);
 }
 
 bool sh_shareable(struct domain *d, uint32_t pfn)
