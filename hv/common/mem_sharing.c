@@ -190,7 +190,7 @@ int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
         return -EPERM;
     }
     if ((pg->count_info & PGC_count_mask) >= PGC_count_mask - 1 ||
-        sf->maps[d->domain_id] == 0xFFFF)
+        sf->maps[d->domain_id] >= PGC_count_mask - 1)
         return -EOVERFLOW;
     pg->count_info++;
     sf->maps[d->domain_id]++;
@@ -583,7 +583,7 @@ static int setup_one(struct domain *d, const struct share_req *req)
 
         if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
                 PGC_count_mask ||
-            sf->maps[d->domain_id] + req->nr_ptes > 0xFFFF) {
+            sf->maps[d->domain_id] + req->nr_ptes >= PGC_count_mask - 1) {
             objpool_free(&m2p_entry_pool, e);
             return -EOVERFLOW;
         }
@@ -818,6 +818,17 @@ int share_setup_pfn(struct domain *d, uint32_t pfn)
     if (rc)
         d->share->setup_failures++;
     return rc;
+}
+
+/* A translated domain gives pfn back (decrease_reservation) while it is
+ * shared: its shadow mappings are gone; it leaves the list, no copy. */
+void share_drop_pfn(struct domain *d, uint32_t pfn)
+{
+    struct page_info *pg = mfn_to_page(d->p2m[pfn]);
+
+    BUG_ON(!is_translated(d) || page_get_owner(pg) != dom_cow);
+    drop_from_list(page_share_frame(pg), d, pfn);
+    d->p2m[pfn] = INVALID_MFN;
 }
 
 /* A translated domain's CoW break of pfn; its shadow mappings are gone

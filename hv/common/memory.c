@@ -12,6 +12,7 @@
 #include <hv/errno.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/mem_sharing.h>
 #include <hv/mm.h>
 #include <hv/shadow.h>
 #include <asm/uaccess.h>
@@ -57,10 +58,13 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     }
     if (is_translated(d)) {
         /* The guest cannot know its page was shared, nor unmap the
-         * shadows: give it its own frame, then take the shadows away. */
-        if (sh_unshare(d, pfn))
-            return -ENOMEM;
+         * shadows: take the shadows away; a shared pfn just leaves its
+         * frame's list. */
         sh_zap_pfn(d, pfn);
+        if (page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow) {
+            share_drop_pfn(d, pfn);
+            return 0;
+        }
     }
     mfn = d->p2m[pfn];
     pg = mfn_to_page(mfn);
@@ -122,7 +126,10 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
             rc = decrease_one(d, pfn);
         } else {
             rc = populate_one(d, pfn, &mfn);
-            /* As Xen: the frame chosen goes back in the list. */
+            /* As Xen: the frame chosen goes back in the list (a
+             * translated guest names frames by gfn: the pfn itself). */
+            if (is_translated(d))
+                mfn = pfn;
             if (!rc && copy_to_guest(slot, &mfn, sizeof(mfn))) {
                 decrease_one(d, pfn);
                 rc = -EFAULT;

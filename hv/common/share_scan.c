@@ -412,15 +412,23 @@ static bool share_scan_work(void)
 {
     uint64_t t0;
     unsigned int visited = 0;
-    uint64_t pages0 = scan_pages;
+    uint64_t pages0 = scan_pages, timer_checked = scan_pages;
     uint32_t mask;
 
     if (NOW() < next_scan || !any_scannable())
         return false;
     t0 = rdtsc();
     while (visited < opt_pages_to_scan * 4 &&
-           scan_pages - pages0 < opt_pages_to_scan && !guest_timer_due()) {
-        struct domain *d = advance();
+           scan_pages - pages0 < opt_pages_to_scan) {
+        struct domain *d;
+
+        /* Every 8 pages hashed (the clock is not free either). */
+        if (scan_pages != timer_checked && !((scan_pages - pages0) % 8)) {
+            timer_checked = scan_pages;
+            if (guest_timer_due())
+                break;
+        }
+        d = advance();
 
         if (!d) {
             scan_cycles += rdtsc() - t0;

@@ -59,6 +59,8 @@ integer_param("shadow_check", opt_shadow_check);
 /* Freed shadow frames a domain keeps for reuse (a fork makes and an exit
  * drops two directories and a few L1s; the xenheap is slow to search). */
 #define SPARE_MAX 32
+/* Reverse-map nodes a domain may hold, per page of its memory. */
+#define RMAP_PER_PAGE 16
 
 struct sh_rmap {
     uint32_t loc;
@@ -187,8 +189,17 @@ static void slot_clear(struct domain *d, uint32_t loc)
 
 static void rmap_add(struct domain *d, uint32_t pfn, uint32_t loc)
 {
-    struct sh_rmap *n = objpool_alloc(&rmap_pool);
+    struct shadow_dom *s = d->shadow;
+    struct sh_rmap *n = NULL;
 
+    /* The nodes come from the xenheap every domain shares: a domain that
+     * maps its pages thousands of times over gets no more than its due,
+     * and its extra mappings fault (and refill) instead. */
+    if (s->rmap_nodes < d->p2m_size * RMAP_PER_PAGE)
+        n = objpool_alloc(&rmap_pool);
+    else if (!s->rmap_capped++)
+        gprintk(d, "shadow: %u mappings: further ones are not kept",
+                s->rmap_nodes);
     if (!n) {
         /* No node, no mapping: the slot refills at the next fault. */
         slot_clear(d, loc);
@@ -197,6 +208,7 @@ static void rmap_add(struct domain *d, uint32_t pfn, uint32_t loc)
     n->loc = loc;
     n->next = d->shadow->rmap[pfn];
     d->shadow->rmap[pfn] = n;
+    s->rmap_nodes++;
 }
 
 static void rmap_del(struct domain *d, uint32_t pfn, uint32_t loc)
@@ -207,6 +219,7 @@ static void rmap_del(struct domain *d, uint32_t pfn, uint32_t loc)
         if (n->loc == loc) {
             *pp = n->next;
             objpool_free(&rmap_pool, n);
+            d->shadow->rmap_nodes--;
             return;
         }
     panic("shadow: d%u pfn %#x: slot %#x present but not on the rmap",
@@ -286,16 +299,21 @@ static void sh_free(struct domain *d, struct page_info *pg)
     d->shadow->sh_of[sh_gfn(pg)] = 0;
     pg->pad[0] = pg->pad[1] = pg->pad[2] = 0;
     d->shadow->pages--;
-    if (spare->count < SPARE_MAX)
+    if (spare->count < SPARE_MAX) {
         page_list_add(spare, pg);
-    else
+    } else {
+        /* The CPU may still cache a walk through it: no other use of the
+         * frame until that is gone. */
+        flush_tlb_local();
         free_xenheap_pages(__va(page_to_mfn(pg) << PAGE_SHIFT), 1);
+    }
 }
 
 static void free_spares(struct domain *d)
 {
     unsigned int k;
 
+    flush_tlb_local(); /* as in sh_free(): no cached walk through them */
     for (k = 0; k < 2; k++)
         while (page_list_first(&d->shadow->spare[k])) {
             struct page_info *pg = page_list_first(&d->shadow->spare[k]);
@@ -404,10 +422,14 @@ static void destroy_l2(struct domain *d, struct page_info *pg)
 static void reclaim(struct domain *d, bool all)
 {
     struct shadow_dom *s = d->shadow;
-    struct page_info *pg, *n;
+    struct page_info *pg, *prev;
     uint32_t target = opt_shadow_pages > 64 ? opt_shadow_pages - 64 : 0;
 
-    for_each_page_safe (pg, n, &s->l2s) {
+    /* Loading puts a directory at the head: the oldest are at the tail. */
+    for (pg = page_list_first(&s->l2s); pg && pg->next; pg = pg->next)
+        ;
+    for (; pg; pg = prev) {
+        prev = pg->prev;
         if (!all && s->pages <= target)
             break;
         if (sh_refs(pg))
@@ -565,7 +587,10 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
     p = map_domain_page(d->p2m[gfn1]);
     g = p[l1_table_offset(va)];
     unmap_domain_page(p);
-    if (!pte_present(g) || (write && !(g & _PAGE_RW)))
+    /* Every guest access runs in ring 3: both levels must allow user
+     * access, and a write both levels' RW. */
+    if (!pte_present(g) || !(g & gl2e & _PAGE_USER) ||
+        (write && !(g & gl2e & _PAGE_RW)))
         goto guest;
 
     /* The guest's tables allow it: make the shadow agree. */
@@ -649,8 +674,10 @@ static void restore_pfn(struct domain *d, uint32_t pfn, struct sh_rmap *list)
         if (slot_fill(d, n->loc, g)) {
             n->next = d->shadow->rmap[pfn];
             d->shadow->rmap[pfn] = n;
-        } else
+        } else {
             objpool_free(&rmap_pool, n);
+            d->shadow->rmap_nodes--;
+        }
     }
     flush_tlb_local();
 }
@@ -722,6 +749,7 @@ void sh_zap_pfn(struct domain *d, uint32_t pfn)
         struct sh_rmap *next = n->next;
 
         objpool_free(&rmap_pool, n);
+        d->shadow->rmap_nodes--;
         n = next;
     }
     flush_tlb_local();

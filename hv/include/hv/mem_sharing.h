@@ -30,9 +30,11 @@ struct share_frame {
     uint32_t hash;                  /* of the contents (per-boot seed)      */
     struct share_frame *hnext;      /* stable hash-table chain              */
     struct m2p_list list;           /* (domain, pfn) pairs it backs         */
-    uint16_t maps[MAX_DOMAINS + 1]; /* PTEs mapping it, by domain id   */
+    uint32_t maps[MAX_DOMAINS + 1]; /* PTEs mapping it, by domain id (a
+                                       shadow guest's zero frame can be
+                                       mapped by every pfn it has)      */
     uint32_t pfns[MAX_DOMAINS + 1]; /* list entries, by domain id      */
-    uint16_t audit_maps;            /* share_audit.c's scratch count        */
+    uint32_t audit_maps;            /* share_audit.c's scratch count        */
     uint8_t group;
     bool zero; /* its group's zero frame               */
 };
@@ -99,6 +101,9 @@ static inline struct share_frame *page_share_frame(const struct page_info *pg)
  * and CoW break. 0 or a negative errno, as setup_shares / cow_break. */
 int share_setup_pfn(struct domain *d, uint32_t pfn);
 int share_break_pfn(struct domain *d, uint32_t pfn);
+/* A translated domain's shared pfn leaves its frame (decrease_reservation),
+ * its shadow mappings gone already; the P2M slot becomes invalid. */
+void share_drop_pfn(struct domain *d, uint32_t pfn);
 /* The shared frame a write fault at va in v's address space hit, or 0. */
 uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va);
 /* A pfn the block backend may write into: under grant if d shares. */

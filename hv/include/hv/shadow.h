@@ -43,6 +43,8 @@ struct shadow_dom {
                                        clean, kept for the next one     */
     uint32_t meta_pages;    /* xenheap pages of sh_of and rmap          */
     uint32_t pages, peak;   /* shadow frames held                       */
+    uint32_t rmap_nodes, rmap_capped; /* reverse-map nodes held; times
+                                         the cap refused one           */
     uint32_t fix_va;        /* fault loop guard: last fixed address ... */
     unsigned int fix_repeats; /* ... and how often in a row             */
     /* Figures. */
