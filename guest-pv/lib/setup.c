@@ -9,6 +9,7 @@
 start_info_t *start_info;
 shared_info_t *shared_info;
 const uint32_t *p2m;
+bool xen_translated_mode;
 
 /* The stack traps from user mode land on (stack_switch). */
 static uint8_t kernel_stack[16384] __aligned(16);
@@ -23,6 +24,7 @@ void guest_start(start_info_t *si)
     start_info = si;
     shared_info = (shared_info_t *)si->shared_info_va;
     p2m = (const uint32_t *)si->mfn_list;
+    xen_translated_mode = si->flags & SIF_TRANSLATED;
     if (strcmp(si->magic, XEN_START_INFO_MAGIC))
         guest_shutdown(SHUTDOWN_crash);
 

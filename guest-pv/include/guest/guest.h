@@ -33,6 +33,7 @@
 extern start_info_t *start_info;
 extern shared_info_t *shared_info;
 extern const uint32_t *p2m; /* pfn -> mfn, read-only */
+extern bool xen_translated_mode; /* start_info's SIF_TRANSLATED, read once */
 #define machine_to_phys ((const uint32_t *)MACH2PHYS_VIRT_START)
 
 /* --- Address conversions over the initial direct map ------------------- */
@@ -48,7 +49,7 @@ static inline uint32_t virt_to_pfn(const void *va)
  * page tables included; the hypervisor translates. */
 static inline bool xen_translated(void)
 {
-    return start_info->flags & SIF_TRANSLATED;
+    return xen_translated_mode; /* a global: no pointer chase on hot paths */
 }
 static inline uint32_t pfn_to_mfn(uint32_t pfn)
 {

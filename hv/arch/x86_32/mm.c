@@ -75,7 +75,9 @@ void put_page(struct page_info *pg)
 
 /* --- Validation of page tables -------------------------------------------- */
 
-int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
+/* (Static, so that the validation loops inline it; shadow.c calls the
+ * exported wrappers below.) */
+static int l1e_get_refs(l1_pgentry_t e, struct domain *d)
 {
     uint32_t mfn = pte_get_mfn(e);
     struct page_info *pg;
@@ -110,7 +112,7 @@ int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
     return 0;
 }
 
-void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
+static void l1e_put_refs(l1_pgentry_t e, struct domain *d)
 {
     struct page_info *pg;
 
@@ -123,6 +125,16 @@ void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
         put_page_and_type(pg);
     else
         put_page(pg);
+}
+
+int get_page_from_l1e(l1_pgentry_t e, struct domain *d)
+{
+    return l1e_get_refs(e, d);
+}
+
+void put_page_from_l1e(l1_pgentry_t e, struct domain *d)
+{
+    l1e_put_refs(e, d);
 }
 
 static int get_page_from_l2e(l2_pgentry_t e, struct domain *d)
@@ -210,11 +222,11 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
                 put_page_from_gl2e(pt[i], d);
     } else if (type == PGT_l1_page_table) {
         for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-            if ((rc = get_page_from_l1e(pt[i], d)) != 0)
+            if ((rc = l1e_get_refs(pt[i], d)) != 0)
                 break;
         if (rc)
             while (i--)
-                put_page_from_l1e(pt[i], d);
+                l1e_put_refs(pt[i], d);
     } else {
         n = FIRST_HV_L2_SLOT;
         for (i = 0; i < n; i++)
@@ -245,7 +257,7 @@ static void free_page_type(struct page_info *pg, uint32_t type)
                 put_page_from_gl2e(pt[i], d);
     } else if (type == PGT_l1_page_table) {
         for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-            put_page_from_l1e(pt[i], d);
+            l1e_put_refs(pt[i], d);
     } else {
         for (i = 0; i < FIRST_HV_L2_SLOT; i++)
             put_page_from_l2e(pt[i]);
@@ -350,11 +362,11 @@ static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
         *pl1e = nl1e;
         return 0;
     }
-    rc = get_page_from_l1e(nl1e, d);
+    rc = l1e_get_refs(nl1e, d);
     if (rc)
         return rc;
     *pl1e = nl1e;
-    put_page_from_l1e(ol1e, d);
+    l1e_put_refs(ol1e, d);
     return 0;
 }
 
