@@ -71,7 +71,9 @@ static s_time_t next_scan;
 static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
 static const uint32_t *bitmap_map;
 static uint64_t round_unshared;
-static s_time_t last_print;
+static s_time_t last_print;       /* any SHARE line of the scanner's */
+static s_time_t last_round_print; /* the last at=round one           */
+static s_time_t round_start;      /* when the current round began    */
 static unsigned int round_offers, round_offers_printed;
 static bool idle_round;
 
@@ -330,6 +332,7 @@ static void round_end(void)
 
     unstable_flush(); /* the nodes stay in the pool for the next round */
     scan_rounds++;
+    round_start = NOW();
     scan_unshared = round_unshared;
     round_unshared = 0;
     /* A round that offered nothing: the next one waits a while, so an idle
@@ -347,9 +350,11 @@ static void round_end(void)
             notify(d);
         }
     /* The SHARE line: each round, but at most once a second. */
-    if (last_print && NOW() - last_print < SECONDS(1))
+    /* (Mid-round lines do not count: a round's own line is not pushed
+     * back by them.) */
+    if (last_round_print && NOW() - last_round_print < SECONDS(1))
         return;
-    last_print = NOW();
+    last_print = last_round_print = NOW();
     share_print("round");
     if (opt_share_audit) {
         unsigned int errors = share_audit(true);
@@ -459,10 +464,11 @@ static bool share_scan_work(void)
         scan_pfn(d, cur_pfn++);
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
-    /* A long round (shadow-mode domains offer every pfn, and are set up
-     * at once) still shows its progress: at most once a second, if it
-     * offered anything since. */
+    /* A round that has run for over a second (shadow-mode domains offer
+     * every pfn, set up at once) still shows its progress: at most once a
+     * second, if it offered anything since. */
     if (round_offers != round_offers_printed &&
+        NOW() - round_start >= SECONDS(1) &&
         NOW() - last_print >= SECONDS(1)) {
         last_print = NOW();
         round_offers_printed = round_offers;
