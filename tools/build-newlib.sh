@@ -29,7 +29,13 @@ work=$build/newlib-work
 
 say() { printf '  %-7s %s\n' "$1" "$2"; }
 
-tarball=$(ls /usr/src/newlib/newlib-*.tar.xz 2>/dev/null | sort -V | tail -n 1 || true)
+shopt -s nullglob
+tarballs=(/usr/src/newlib/newlib-*.tar.xz)
+shopt -u nullglob
+tarball=
+if [ ${#tarballs[@]} -gt 0 ]; then
+    tarball=$(printf '%s\n' "${tarballs[@]}" | sort -V | tail -n 1)
+fi
 if [ -z "$tarball" ]; then
     echo "build-newlib.sh: no /usr/src/newlib/newlib-*.tar.xz (run tools/install-deps.sh," \
         "or apt-get install newlib-source)" >&2

@@ -716,12 +716,14 @@ static int get_writable_frame(struct domain *d, uint32_t mfn, const char *what)
  * domain's own first if it was shared. (0 stays 0 where it means none.)
  */
 static int gfn_arg(struct domain *d, uint32_t gfn, uint32_t *mfn,
-                   const char *what)
+                   const char *what, bool zero_is_none)
 {
     int rc;
 
-    if (!gfn && *mfn == 0 && !strcmp(what, "new_user_baseptr"))
+    if (!gfn && zero_is_none) {
+        *mfn = 0;
         return 0;
+    }
     if (gfn >= d->p2m_size || d->p2m[gfn] == INVALID_MFN) {
         gprintk(d, "%s: gfn %#x does not exist", what, gfn);
         return -EINVAL;
@@ -757,11 +759,10 @@ static int do_one_mmuext(struct domain *d, struct vcpu *v, const void *entry)
     int rc = 0, rc2;
 
     if (tr && mmuext_takes_frame(op->cmd)) {
-        rc = gfn_arg(d, gfn, &mfn,
-                     op->cmd == MMUEXT_NEW_USER_BASEPTR ? "new_user_baseptr"
-                                                        : "mmuext_op");
+        rc = gfn_arg(d, gfn, &mfn, "mmuext_op",
+                     op->cmd == MMUEXT_NEW_USER_BASEPTR);
         if (!rc && op->cmd == MMUEXT_COPY_PAGE)
-            rc = gfn_arg(d, op->arg2.src_mfn, &src, "copy_page");
+            rc = gfn_arg(d, op->arg2.src_mfn, &src, "copy_page", false);
         if (rc)
             return rc;
     }
