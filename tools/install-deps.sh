@@ -4,13 +4,18 @@
 #   tools/install-deps.sh          build + boot with -kernel
 #   tools/install-deps.sh --iso    also what the GRUB ISO needs
 #   tools/install-deps.sh --test   everything `make test` uses
+#   tools/install-deps.sh --plot   also gnuplot (tools/plot-sharing.sh)
+# Each package is named by what tells that it is there (a command, a header,
+# a folder), so a minimal Debian (debootstrap --variant=minbase) ends up with
+# all of them; ../shared/tools/fresh-debian-check and .ci/run prove it.
 set -euo pipefail
 
-iso=0 test=0
+iso=0 test=0 plot=0
 for a in "$@"; do
     case "$a" in
     --iso) iso=1 ;;
     --test) iso=1 test=1 ;;
+    --plot) plot=1 ;;
     *) echo "install-deps.sh: unknown option '$a'" >&2; exit 2 ;;
     esac
 done
@@ -23,8 +28,15 @@ command -v ld >/dev/null || need+=(binutils)
 if ! echo 'int main(void){return 0;}' | gcc -m32 -x c - -o /dev/null 2>/dev/null; then
     need+=(gcc-multilib)
 fi
-# newlib for the guest's user programs (tools/build-newlib.sh builds it).
+# xxHash for the scanner: the header only (XXH_INLINE_ALL), no library.
+[ -f /usr/include/xxhash.h ] || need+=(libxxhash-dev)
+# newlib for the guest's user programs (tools/build-newlib.sh builds it);
+# its tarball and the root images' sources are .tar.xz.
 compgen -G '/usr/src/newlib/newlib-*.tar.xz' >/dev/null || need+=(newlib-source)
+command -v xz >/dev/null || need+=(xz-utils)
+# perl writes the test images' patterns; prove (perl too) runs the tests,
+# and the benchmark tables are extracted with it.
+command -v perl >/dev/null || need+=(perl)
 if [ $iso = 1 ]; then
     command -v grub-mkrescue >/dev/null || need+=(grub-common)
     [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
@@ -33,6 +45,9 @@ if [ $iso = 1 ]; then
 fi
 if [ $test = 1 ]; then
     command -v prove >/dev/null || need+=(perl)
+fi
+if [ $plot = 1 ]; then
+    command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # plot-sharing.sh - draw sharing over guest time (the paper's Figure 6) from
 # the tables tools/bench-sharing.sh writes, PV and shadow mode in one figure,
-# with gnuplot (Debian's gnuplot-nox, installed here if missing).
+# with gnuplot (Debian's gnuplot-nox; tools/install-deps.sh --plot installs it).
 #
 #   tools/plot-sharing.sh [DATA [PHASES [PNG [SHADOW_DATA [SHADOW_PHASES]]]]]
 #
@@ -21,14 +21,7 @@ png=${3:-build/bench/sharing-over-time.png}
 sdat=${4:-build/bench/timeline-shadow.dat}
 sphases=${5:-build/bench/timeline-shadow-phases.dat}
 
-if ! command -v gnuplot >/dev/null; then
-    echo "plot-sharing.sh: installing gnuplot-nox" >&2
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-        gnuplot-nox >&2
-fi
+tools/install-deps.sh --plot
 [ -s "$dat" ] || { echo "plot-sharing.sh: no data in $dat (run tools/bench-sharing.sh)" >&2; exit 1; }
 
 shade=""
