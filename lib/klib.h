@@ -50,6 +50,27 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /*
+ * struct strbuf - a line built from several formatted pieces that can never
+ * overrun its buffer (a sum of snprintf() returns can pass the end: the
+ * VERDICT line once did). The text is always terminated; a piece that does
+ * not fit is cut and `truncated` set, and every later piece is dropped.
+ *
+ *     char line[128];
+ *     struct strbuf sb = STRBUF_INIT(line);
+ *     strbuf_printf(&sb, "VERDICT");
+ *     for_each_domain (d) strbuf_printf(&sb, " d%u=%s", d->domain_id, d->name);
+ */
+struct strbuf {
+    char *buf;
+    size_t size;    /* of buf, terminator included (at least 1)      */
+    size_t len;     /* characters in buf now, < size                  */
+    bool truncated; /* a piece was cut or dropped                     */
+};
+#define STRBUF_INIT(array) { (array), sizeof(array), 0, false }
+/* Appends one formatted piece; returns false if it did not fit whole. */
+bool strbuf_printf(struct strbuf *sb, const char *fmt, ...) __printf(2, 3);
+
+/*
  * scale_delta - (delta << shift) * mul >> 32 (a negative shift shifts
  * right): TSC ticks to nanoseconds with the tsc_to_system_mul and
  * tsc_shift of struct vcpu_time_info.

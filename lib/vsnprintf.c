@@ -237,3 +237,23 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+bool strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (sb->truncated)
+        return false;
+    sb->buf[sb->len] = '\0';
+    va_start(ap, fmt);
+    n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sb->size - sb->len) {
+        sb->len = sb->size - 1;
+        sb->truncated = true;
+        return false;
+    }
+    sb->len += (size_t)n;
+    return true;
+}

@@ -39,7 +39,8 @@ bool test_ok(bool cond, const char *file, int line, const char *fmt, ...)
     return cond;
 }
 
-void test_done(void)
+/* The plan (if none was given) and the RESULT line; true if all passed. */
+static bool test_verdict(void)
 {
     if (planned && ran != planned) {
         printk("# planned %u tests but ran %u\n", planned, ran);
@@ -49,7 +50,21 @@ void test_done(void)
         printk("1..%u\n", ran);
     printk("RESULT %s tests=%u failed=%u\n", failed ? "fail" : "pass", ran,
            failed);
-    guest_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+    return !failed;
+}
+
+void test_done(void)
+{
+    guest_shutdown(test_verdict() ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+}
+
+void test_done_hang(void)
+{
+    if (!test_verdict())
+        guest_shutdown(SHUTDOWN_crash);
+    printk("blocking for ever, with no timer\n");
+    for (;;)
+        block_domain();
 }
 
 /* The entry point of a test guest: its checks, then the verdict. */

@@ -2,7 +2,9 @@
  * hello - the smallest useful guest: it checks it runs deprivileged in its
  * own address space and that the start-of-day state is what
  * public/xen.h promises (with modtext=TEXT on its command line, also that
- * the module it was given holds TEXT). Prints TAP.
+ * the module it was given holds TEXT). Prints TAP. With "hang" on its
+ * command line it then blocks for ever, with no timer: a domain still
+ * running when the hypervisor's watchdog fires (the timeout line's test).
  */
 #include <guest/test.h>
 
@@ -47,4 +49,6 @@ void test_main(void)
                !memcmp((const void *)start_info->mod_start, buf, n),
            "the module's bytes are in our memory at mod_start");
     }
+    if (cmdline_get("hang", buf, sizeof(buf)))
+        test_done_hang();
 }

@@ -63,7 +63,7 @@ void console_init(void)
 
 void vprintk(const char *fmt, va_list ap)
 {
-    static char buf[1024];
+    static char buf[PRINTK_MAX];
     unsigned int level = 2;
 
     if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '3' && fmt[2] == '>') {

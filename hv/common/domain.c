@@ -282,24 +282,32 @@ void domain_keys_init(void)
     register_keyhandler('q', dump_domains, "print the DOMAIN lines");
 }
 
+/*
+ * The VERDICT line: " dN=name:state(unexpected)" for every domain, sized
+ * for MAX_DOMAINS of the longest names, and printed whole by one printk.
+ */
+#define VERDICT_ENTRY_MAX (sizeof(" d=:(unexpected)") + 3 + SCN_NAME_MAX + 8)
+#define VERDICT_LINE_MAX  (64 + MAX_DOMAINS * VERDICT_ENTRY_MAX)
+_Static_assert(VERDICT_LINE_MAX <= PRINTK_MAX, "a VERDICT line fits a printk");
+
 void hv_finish(void)
 {
+    static char line[VERDICT_LINE_MAX];
+    struct strbuf sb = STRBUF_INIT(line);
     struct domain *d;
     bool pass = true;
     int32_t leaked;
-    char line[256];
-    size_t len;
 
     local_irq_disable();
     print_domain_lines();
-    len = snprintf(line, sizeof(line), "VERDICT");
+    strbuf_printf(&sb, "VERDICT");
     for_each_domain (d) {
         bool ok = d->shutdown_code == d->cfg->expect;
 
         pass &= ok;
-        len += snprintf(line + len, sizeof(line) - len, " d%u=%s:%s%s",
-                        d->domain_id, d->name, shutdown_names[d->shutdown_code],
-                        ok ? "" : "(unexpected)");
+        strbuf_printf(&sb, " d%u=%s:%s%s", d->domain_id, d->name,
+                      shutdown_names[d->shutdown_code],
+                      ok ? "" : "(unexpected)");
     }
     share_finish();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
@@ -311,6 +319,7 @@ void hv_finish(void)
         pass = false;
     }
     stats_print();
+    BUG_ON(sb.truncated); /* sized for the largest scenario */
     printk("%s leaked_frames=%d result=%s", line, leaked,
            pass ? "pass" : "fail");
     arch_machine_exit(pass ? EXIT_PASS : EXIT_FAIL);
@@ -318,16 +327,15 @@ void hv_finish(void)
 
 void hv_timeout(void)
 {
+    static char line[VERDICT_LINE_MAX];
+    struct strbuf sb = STRBUF_INIT(line);
     struct domain *d;
-    char line[256];
-    size_t len;
 
     local_irq_disable();
-    len = snprintf(line, sizeof(line), "VERDICT result=timeout still running:");
+    strbuf_printf(&sb, "VERDICT result=timeout still running:");
     for_each_domain (d)
         if (!d->is_shutting_down)
-            len += snprintf(line + len, sizeof(line) - len, " d%u=%s",
-                            d->domain_id, d->name);
+            strbuf_printf(&sb, " d%u=%s", d->domain_id, d->name);
     print_domain_lines();
     stats_print();
     printk(XENLOG_ERR "%s", line);

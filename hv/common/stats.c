@@ -7,12 +7,9 @@
 
 struct hv_stats stats;
 
-static void append(char *buf, size_t size, size_t *len, const char *key,
-                   uint64_t v)
+static void append(struct strbuf *sb, const char *key, uint64_t v)
 {
-    if (*len < size)
-        *len += snprintf(buf + *len, size - *len, " %s=%llu", key,
-                         (unsigned long long)v);
+    strbuf_printf(sb, " %s=%llu", key, (unsigned long long)v);
 }
 
 void stats_print(void)
@@ -21,45 +18,43 @@ void stats_print(void)
         "de", "db", "nmi", "bp", "of", "br",  "ud", "nm", "df", "cso",
         "ts", "np", "ss",  "gp", "pf", "spv", "mf", "ac", "mc", "xm",
     };
-    char buf[768];
-    size_t len = 0;
+    static char buf[PRINTK_MAX];
+    struct strbuf sb = STRBUF_INIT(buf);
     unsigned int i;
     uint64_t total = 0;
 
     for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)
         total += stats.exceptions[i];
-    len = snprintf(buf, sizeof(buf), "STATS traps=%llu",
-                   (unsigned long long)total);
+    strbuf_printf(&sb, "STATS traps=%llu", (unsigned long long)total);
     for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)
         if (stats.exceptions[i])
-            append(buf, sizeof(buf), &len,
-                   trap_names[i] ? trap_names[i] : "other",
+            append(&sb, trap_names[i] ? trap_names[i] : "other",
                    stats.exceptions[i]);
-    append(buf, sizeof(buf), &len, "irqs", stats.irqs);
-    append(buf, sizeof(buf), &len, "bounces", stats.bounces);
-    append(buf, sizeof(buf), &len, "events", stats.events_delivered);
-    append(buf, sizeof(buf), &len, "ctxsw", stats.context_switches);
-    append(buf, sizeof(buf), &len, "cr3_loads", stats.cr3_loads);
-    append(buf, sizeof(buf), &len, "tlb_flushes", stats.tlb_flushes);
-    append(buf, sizeof(buf), &len, "invlpgs", stats.invlpgs);
-    append(buf, sizeof(buf), &len, "page_copies", stats.page_copies);
-    append(buf, sizeof(buf), &len, "page_clears", stats.page_clears);
-    append(buf, sizeof(buf), &len, "page_hashes", stats.page_hashes);
-    append(buf, sizeof(buf), &len, "page_compares", stats.page_compares);
-    append(buf, sizeof(buf), &len, "pt_validations", stats.pt_validations);
-    append(buf, sizeof(buf), &len, "domain_crashes", stats.domain_crashes);
+    append(&sb, "irqs", stats.irqs);
+    append(&sb, "bounces", stats.bounces);
+    append(&sb, "events", stats.events_delivered);
+    append(&sb, "ctxsw", stats.context_switches);
+    append(&sb, "cr3_loads", stats.cr3_loads);
+    append(&sb, "tlb_flushes", stats.tlb_flushes);
+    append(&sb, "invlpgs", stats.invlpgs);
+    append(&sb, "page_copies", stats.page_copies);
+    append(&sb, "page_clears", stats.page_clears);
+    append(&sb, "page_hashes", stats.page_hashes);
+    append(&sb, "page_compares", stats.page_compares);
+    append(&sb, "pt_validations", stats.pt_validations);
+    append(&sb, "domain_crashes", stats.domain_crashes);
     printk("%s", buf);
 
     total = 0;
     for (i = 0; i < NR_hypercalls; i++)
         total += stats.hypercalls[i];
-    len = snprintf(buf, sizeof(buf), "STATS hypercalls=%llu errors=%llu",
-                   (unsigned long long)total,
-                   (unsigned long long)stats.hypercall_errors);
+    sb = (struct strbuf)STRBUF_INIT(buf);
+    strbuf_printf(&sb, "STATS hypercalls=%llu errors=%llu",
+                  (unsigned long long)total,
+                  (unsigned long long)stats.hypercall_errors);
     for (i = 0; i < NR_hypercalls; i++)
         if (stats.hypercalls[i])
-            append(buf, sizeof(buf), &len,
-                   hypercall_name(i) ? hypercall_name(i) : "unknown",
+            append(&sb, hypercall_name(i) ? hypercall_name(i) : "unknown",
                    stats.hypercalls[i]);
     printk("%s", buf);
 }

@@ -478,6 +478,34 @@ static void test_parse_u32(void)
            "parse_u32 of a 23-digit number fails");
 }
 
+/* strbuf_printf: pieces add up, and a piece that does not fit is cut at
+ * the buffer's end and ends the line: nothing is written past it. */
+static void test_strbuf(void)
+{
+    char mem[16 + 8];
+    struct strbuf sb = { mem, 16, 0, false };
+
+    memset(mem, '#', sizeof(mem));
+    tap_ok(strbuf_printf(&sb, "VERDICT"), "strbuf: a piece that fits");
+    tap_ok(strbuf_printf(&sb, " d%u", 1), "strbuf: a second piece that fits");
+    tap_is_str(mem, "VERDICT d1", "strbuf: pieces add up");
+    tap_is_uint(sb.len, 10, "strbuf: len counts them");
+    tap_ok(!strbuf_printf(&sb, " d%u=%s", 2, "longname"),
+           "strbuf: a piece past the end does not fit");
+    tap_is_str(mem, "VERDICT d1 d2=l", "strbuf: it is cut at the end");
+    tap_ok(sb.truncated && sb.len == 15, "strbuf: truncated, len 15");
+    tap_ok(!strbuf_printf(&sb, "x"), "strbuf: later pieces are dropped");
+    tap_is_str(mem, "VERDICT d1 d2=l", "strbuf: and change nothing");
+    tap_is_mem(mem + 16, "########", 8, "strbuf: nothing past the buffer");
+
+    /* An exact fit is not a truncation. */
+    sb = (struct strbuf){ mem, 4, 0, false };
+    tap_ok(strbuf_printf(&sb, "abc") && !sb.truncated,
+           "strbuf: exactly size-1 characters fit");
+    tap_ok(!strbuf_printf(&sb, "d") && sb.truncated && !strcmp(mem, "abc"),
+           "strbuf: one more does not");
+}
+
 int main(void)
 {
     test_integers();
@@ -491,5 +519,6 @@ int main(void)
     test_memory_functions();
     test_string_functions();
     test_parse_u32();
+    test_strbuf();
     return tap_done();
 }

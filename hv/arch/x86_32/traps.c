@@ -42,10 +42,10 @@ static void show_registers(const struct cpu_user_regs *regs)
 static void backtrace_from(uint32_t ebp, uint32_t eip)
 {
     char line[256];
-    size_t len;
+    struct strbuf sb = STRBUF_INIT(line);
     unsigned int depth;
 
-    len = snprintf(line, sizeof(line), "backtrace: %08x", eip);
+    strbuf_printf(&sb, "backtrace: %08x", eip);
     for (depth = 0; depth < 16; depth++) {
         const uint32_t *frame = (const uint32_t *)ebp;
         uint32_t ret;
@@ -55,8 +55,7 @@ static void backtrace_from(uint32_t ebp, uint32_t eip)
         ret = frame[1];
         if (ret < (uint32_t)_text || ret >= (uint32_t)_etext)
             break;
-        len += snprintf(line + len, sizeof(line) - len, " %08x", ret);
-        if (len >= sizeof(line))
+        if (!strbuf_printf(&sb, " %08x", ret))
             break;
         ebp = frame[0];
     }

@@ -25,6 +25,8 @@
  */
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
+/* The longest text one printk prints whole; longer text is cut. */
+#define PRINTK_MAX 1024
 
 /*
  * panic - print "(hv) PANIC: <message>", the counters, and stop the machine
