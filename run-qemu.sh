@@ -37,16 +37,21 @@ EOF
 }
 
 scenario=demo iso=0 gdb=0 icount=0 mem=2048 timeout_s=600 hv_args="" build=1 log=""
+# value OPTION WHAT "$@": the option's value, or exit 4 naming what it needs.
+value() {
+    [ $# -ge 3 ] || { echo "run-qemu.sh: $1 needs $2 (see --help)" >&2; exit 4; }
+    printf '%s' "$3"
+}
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) iso=1 ;;
     --gdb) gdb=1 ;;
     --icount) icount=1 ;;
-    --mem) mem=${2:?--mem needs a size in MiB}; shift ;;
-    --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
-    --hv-args) hv_args="${hv_args:+$hv_args }${2?--hv-args needs a string}"; shift ;;
+    --mem) mem=$(value "$1" "a size in MiB" "${@:2}"); shift ;;
+    --timeout) timeout_s=$(value "$1" "a number of seconds" "${@:2}"); shift ;;
+    --hv-args) a=$(value "$1" "a string of options" "${@:2}"); hv_args="${hv_args:+$hv_args }$a"; shift ;;
     --no-build) build=0 ;;
-    --log) log=${2:?--log needs a file}; shift ;;
+    --log) log=$(value "$1" "a file name" "${@:2}"); shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "run-qemu.sh: unknown option '$1' (see --help)" >&2; exit 4 ;;
     *) scenario=$1 ;;
@@ -76,13 +81,17 @@ fi
 
 mapfile -t modules < <(tools/scenario-modules.sh "$scn")
 
-hv_cmdline="timeout=$(( timeout_s > 20 ? timeout_s - 10 : timeout_s )) $hv_args"
+# The hypervisor's watchdog fires first (exit 3, with the DOMAIN lines),
+# a tenth of the time (at least 10 s) before QEMU is killed (exit 5): its
+# clock is the TSC calibrated at boot, which a loaded host can skew.
+margin=$(( timeout_s / 10 > 10 ? timeout_s / 10 : 10 ))
+hv_cmdline="timeout=$(( timeout_s > 2 * margin ? timeout_s - margin : timeout_s )) $hv_args"
 
 qemu=(qemu-system-i386 -m "$mem" -display none -serial stdio -monitor none
       -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4)
 [ $icount = 1 ] && qemu+=(-icount shift=0,sleep=off)
 [ $gdb = 1 ] && {
-    qemu+=(-s -S)
+    qemu+=(-gdb tcp:127.0.0.1:1234 -S) # localhost only, as -s is not
     echo "run-qemu.sh: waiting for gdb: gdb build/hv/hv.elf -ex 'target remote :1234'" >&2
 }
 
@@ -114,5 +123,10 @@ case $status in
 39) exit 3 ;;
 41) exit 4 ;;
 124) echo "run-qemu.sh: killed after ${timeout_s}s: the run hung" >&2; exit 5 ;;
-*) echo "run-qemu.sh: QEMU ended with status $status and no verdict (triple fault or crash?)" >&2; exit 6 ;;
+*)  if [ $gdb = 1 ]; then
+        echo "run-qemu.sh: QEMU ended with status $status and no verdict (killed from gdb?)" >&2
+    else
+        echo "run-qemu.sh: QEMU ended with status $status and no verdict (triple fault or crash?)" >&2
+    fi
+    exit 6 ;;
 esac
