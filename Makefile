@@ -216,6 +216,7 @@ deps:
 
 test: deps
 	$(Q)$(MAKE) -s all $(UNIT_TESTS) $(SCENARIO_TESTS)
+	$(Q)$(MAKE) -s header-check
 	prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(SCENARIO_TESTS)
 
 scenario-test: all $(SCENARIO_TESTS)
@@ -237,7 +238,7 @@ qemu-gdb: all
 # Every header must compile on its own (it includes what it uses).
 HV_HEADERS    := $(wildcard hv/include/hv/*.h hv/arch/x86_32/include/asm/*.h \
 	include/public/*.h lib/*.h)
-GUEST_HEADERS := $(wildcard guest-pv/include/guest/*.h)
+GUEST_HEADERS := $(wildcard guest-pv/include/guest/*.h guest-pv/include/pvk/*.h)
 header-check:
 	$(Q)for h in $(HV_HEADERS); do \
 		echo "#include \"$$h\"" | $(CC) $(HV_CFLAGS) -I. -x c -fsyntax-only - \

@@ -392,6 +392,19 @@ static long sys_shareinfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     return copy_to_user(uout, &si, sizeof(si));
 }
 
+static long sys_scaninfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
+{
+    struct share_scan_info hsi;
+    struct pvk_scaninfo si;
+    long rc = HYPERVISOR_sharing_op(SHAREOP_scan_info, (uint32_t)&hsi, 0);
+
+    if (rc)
+        return rc == -XEN_EPERM ? -EPERM : -EIO;
+    si.passes = hsi.passes;
+    si.shared_pfns = hsi.shared_pfns;
+    return copy_to_user(uout, &si, sizeof(si));
+}
+
 static long sys_rmap_check(uint32_t va, uint32_t b, uint32_t c, uint32_t d)
 {
     uint32_t pfn, flags;
@@ -444,7 +457,7 @@ static const syscall_fn syscalls[NR_SYSCALLS] = {
     [SYS_getcwd] = sys_getcwd,       [SYS_pageinfo] = sys_pageinfo,
     [SYS_rmap_check] = sys_rmap_check, [SYS_meminfo] = sys_meminfo,
     [SYS_drop_caches] = sys_drop_caches, [SYS_msleep] = sys_msleep,
-    [SYS_shareinfo] = sys_shareinfo,
+    [SYS_shareinfo] = sys_shareinfo, [SYS_scaninfo] = sys_scaninfo,
 };
 
 void syscall(struct guest_regs *regs)

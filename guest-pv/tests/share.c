@@ -46,9 +46,16 @@
 #define FIRST_ENOMEM (FIRST_MORE + NR_MORE)
 #define MAX_ENOMEM   8
 
-#define SHARE_WAIT_MS   12000 /* for every page to be shared         */
-#define FOREIGN_WAIT_MS 8000  /* for the other instances' frames     */
-#define PEER_WAIT_MS    25000 /* for READY / DONE                    */
+/*
+ * Waits are for events, bounded by events where the scanner is what we
+ * wait for (its passes over our memory: a busy host makes them slow, not
+ * fewer), and by a generous time that only a stuck peer or a starved
+ * scanner reaches (the scenarios' test-timeout is longer still).
+ */
+#define SHARE_WAIT_PASSES   20 /* for every page to be shared          */
+#define FOREIGN_WAIT_PASSES 10 /* for the other instances' frames      */
+#define STARVED_MS      120000 /* a scanner that has not passed by then */
+#define PEER_WAIT_MS    120000 /* for a peer's port, READY / DONE       */
 
 enum cls {
     CLS_COMMON,
@@ -172,6 +179,16 @@ static long get_pfn(uint32_t mfn, struct share_get_pfn *gp)
 static uint32_t now_ms(void)
 {
     return (uint32_t)(monotonic_ns() / 1000000ULL);
+}
+
+/* Complete scanner passes over our memory (SHAREOP_scan_info). */
+static uint32_t scan_passes(void)
+{
+    struct share_scan_info si;
+
+    if (sharing_op(SHAREOP_scan_info, &si, 0))
+        guest_panic("SHAREOP_scan_info failed");
+    return si.passes;
 }
 
 /* Sleep up to ms (any event wakes us): the cpu idles, the scanner runs. */
@@ -371,7 +388,7 @@ static void connect_readers(void)
                                               .remote_port = 1 };
 
         while (HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi) &&
-               now_ms() - t0 < 5000)
+               now_ms() - t0 < PEER_WAIT_MS)
             nap(2);
         if (bi.local_port) {
             reader_port[i] = bi.local_port;
@@ -580,6 +597,8 @@ static void test_before_sharing(void)
     is(sharing_op(SHAREOP_setup_shares, (void *)0xFE000000, 1), -XEN_EFAULT,
        "setup_shares of requests in hypervisor space: -EFAULT");
     is(HYPERVISOR_sharing_op(99, 0, 0), -XEN_ENOSYS, "sharing_op 99: -ENOSYS");
+    is(sharing_op(SHAREOP_scan_info, (void *)0xFE000000, 0), -XEN_EFAULT,
+       "scan_info into hypervisor space: -EFAULT");
     is(is_shared(nr), -XEN_EINVAL, "is_shared_page of a pfn beyond: -EINVAL");
     is(is_shared(common[0]->pfn), 0, "a common page is not shared yet");
     full_req(&one, common[0], true);
@@ -766,22 +785,23 @@ static bool all_done(void)
 
 static void share_phase(void)
 {
-    uint32_t t0 = now_ms(), t;
+    uint32_t t0 = now_ms(), p0 = scan_passes(), t;
     unsigned int i;
     bool done;
 
     for (;;) {
         process_ring();
         done = all_done();
-        if (done || now_ms() - t0 > SHARE_WAIT_MS)
+        if (done || scan_passes() - p0 > SHARE_WAIT_PASSES ||
+            now_ms() - t0 > STARVED_MS)
             break;
         nap(5);
     }
     t = now_ms() - t0;
     ok(done,
-       "every common, pair, twin, alias and zero page shared within %u ms "
-       "(%u ms, scan round %u)",
-       SHARE_WAIT_MS, t, ring->round);
+       "every common, pair, twin, alias and zero page shared within %u "
+       "scanner passes (%u passes, %u ms, scan round %u)",
+       SHARE_WAIT_PASSES, scan_passes() - p0, t, ring->round);
     if (!done)
         for (i = 0; i < nr_slots; i++)
             if ((slots[i].want_shared && !slots[i].shared) || slots[i].bad)
@@ -924,12 +944,13 @@ static void test_foreign(void)
 {
     static uint32_t f[32];
     uint32_t want = (nr_inst - 1) + (nr_inst == 3 ? NR_PAIR : 0);
-    uint32_t spare = pte_maddr(SPARE_VA), t0 = now_ms();
+    uint32_t spare = pte_maddr(SPARE_VA), t0 = now_ms(), p0 = scan_passes();
     unsigned int n, m, i, mapped = 0, uva = 0, enoent = 0;
     struct share_get_pfn gp;
 
     while ((n = find_foreign_shared(f, ARRAY_SIZE(f))) < want &&
-           now_ms() - t0 < FOREIGN_WAIT_MS)
+           scan_passes() - p0 <= FOREIGN_WAIT_PASSES &&
+           now_ms() - t0 < STARVED_MS)
         nap(20);
     ok(n >= want,
        "the M2P shows %u shared frames that are not ours (want %u: the "
@@ -1246,7 +1267,7 @@ static void final_checks(void)
 /* Checks: every instance's, test_foreign()'s, test_cow()'s; the writer
  * also binds its channels and hears READY, a reader allocates its port,
  * hears DONE and checks common page 0. */
-#define PLAN_COMMON  79
+#define PLAN_COMMON  80
 #define PLAN_FOREIGN 5
 #define PLAN_COW     24
 #define PLAN_WRITER  (PLAN_COMMON + PLAN_FOREIGN + PLAN_COW + 2)

@@ -30,6 +30,8 @@
 
 #define PAGE  4096
 #define WORDS (PAGE / 4)
+#define MAX_PASSES 20     /* scanner passes to wait for the shares        */
+#define STARVED_MS 300000 /* a scanner that has not passed by then never will */
 
 static unsigned int pages, seed;
 static uint32_t *common, *unique, *zero;
@@ -101,6 +103,7 @@ static int childs(unsigned int i)
 int main(int argc, char **argv)
 {
     unsigned int i, bad, waited = 0, leaked = 0;
+    double t0;
     struct pvk_shareinfo si;
     pid_t pid;
     int status;
@@ -124,14 +127,19 @@ int main(int argc, char **argv)
     ok(pvk_shareinfo(&si) == 0 && (si.active || si.transparent),
        "the domain shares: through its driver, or transparently (shadow)");
 
-    /* Idle until the scanner and the driver have done their work. */
-    while (waited < 30000 && (count_shared(common, pages) < pages ||
-                              count_shared(zero, pages / 4) < pages / 4)) {
-        pvk_msleep(250);
-        waited += 250;
+    /* Idle until the scanner and the driver have done their work: the
+     * bound is in the scanner's passes over this domain, not in time (a
+     * busy host slows the passes down, it does not make them fewer); the
+     * time limit only catches a scanner that never runs. */
+    t0 = pvk_now_s();
+    while (waited < MAX_PASSES && (count_shared(common, pages) < pages ||
+                                   count_shared(zero, pages / 4) < pages / 4)) {
+        if (pvk_wait_scan(1, STARVED_MS) < 1)
+            break;
+        waited++;
     }
-    printf("# sharetest: seed %u: shared after %u ms of idling\n", seed,
-           waited);
+    printf("# sharetest: seed %u: shared after %u scanner passes, %.3f s\n",
+           seed, waited, pvk_now_s() - t0);
     is(count_shared(common, pages), pages, "every common page is shared");
     is(count_shared(zero, pages / 4), pages / 4, "every zero page is shared");
     is(count_shared(unique, pages / 4), 0, "no unique page is shared");
@@ -141,8 +149,10 @@ int main(int argc, char **argv)
         bad += page_sum(unique + i * WORDS) != sum_unique[i];
     is(bad, 0, "contents unchanged by sharing");
 
-    /* Let every guest get here before anyone writes. */
-    pvk_msleep(1000);
+    /* Let every guest get here before anyone writes: the scanner passes
+     * only while every guest idles, so two passes mean the others have
+     * idled too (in their own wait above, most likely). */
+    pvk_wait_scan(2, STARVED_MS);
     is(write_pages(mine, 7, 0x5EED0000U + seed), 0,
        "written pages are private and hold the write");
 
@@ -159,7 +169,7 @@ int main(int argc, char **argv)
     is(bad, 0, "the parent's pages the child wrote are unchanged and shared");
 
     /* The other guests write their quarters meanwhile. */
-    pvk_msleep(2000);
+    pvk_wait_scan(2, STARVED_MS);
     for (bad = 0, i = 0; i < pages; i++) {
         uint32_t w7 = common[i * WORDS + 7];
 

@@ -924,6 +924,17 @@ static long gnttab_bit(struct domain *d, uint32_t pfn, bool set)
 
 /* --- The hypercall ------------------------------------------------------ */
 
+/* SHAREOP_scan_info: the scanner's progress over d's own memory. */
+static long scan_info(struct domain *d, uint32_t arg)
+{
+    struct share_scan_info si = {
+        .passes = d->share->scan_passes,
+        .shared_pfns = d->share->shared_pfns,
+    };
+
+    return copy_to_guest(arg, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
 long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
 {
     struct domain *d = current->domain;
@@ -936,6 +947,8 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
         gprintk(d, "sharing_op: the domain is in no share group");
         return -EPERM;
     }
+    if (cmd == SHAREOP_scan_info)
+        return scan_info(d, arg);
     if (is_translated(d)) {
         gprintk(d, "sharing_op: a shadow-mode domain is shared transparently, "
                    "with no driver");

@@ -378,6 +378,8 @@ static struct domain *advance(void)
 
         if (d && scannable(d) && cur_pfn < d->p2m_size)
             return d;
+        if (d && scannable(d))
+            d->share->scan_passes++; /* SHAREOP_scan_info */
         cur_dom++;
         cur_pfn = 0;
         bitmap_word_pfn = ~0U;

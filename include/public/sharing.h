@@ -91,6 +91,21 @@ XEN_ABI_SIZE(struct share_get_pfn, 72);
  */
 #define SHAREOP_set_gnttab_bit    5
 #define SHAREOP_remove_gnttab_bit 6
+/*
+ * SHAREOP_scan_info(struct share_scan_info *out): how far the scanner has
+ * come over the caller's memory, so that a guest can wait for the scanner
+ * by events (passes) rather than by time. The only command a shadow-mode
+ * domain may use. -EPERM if the domain is not in a share group.
+ */
+#define SHAREOP_scan_info 7
+struct share_scan_info {
+    uint32_t passes;      /* OUT: complete scanner passes over the caller's
+                             pfns since it was built (a pass that was
+                             under way when a wait began counts too:
+                             wait for N + 1 to see N whole ones)        */
+    uint32_t shared_pfns; /* OUT: the caller's pfns on shared frames now */
+};
+XEN_ABI_SIZE(struct share_scan_info, 8);
 
 /* The share ring: the hypervisor produces pfns, the guest consumes. */
 #define SHARE_RING_SIZE 1020

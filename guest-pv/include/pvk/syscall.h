@@ -51,7 +51,10 @@
 #define SYS_msleep        204 /* (unsigned int ms): sleep at least ms milliseconds */
 #define SYS_shareinfo     205 /* (struct pvk_shareinfo *out): the sharing driver's
                                  counts and the hypervisor's audit of this domain */
-#define NR_SYSCALLS       206
+#define SYS_scaninfo      206 /* (struct pvk_scaninfo *out): the hypervisor scanner's
+                                 progress over this domain (SHAREOP_scan_info);
+                                 -EPERM if it is in no share group */
+#define NR_SYSCALLS       207
 
 /* Errno values (newlib's). */
 #define PVK_EPERM        1
@@ -187,6 +190,11 @@ struct pvk_shareinfo {
     uint32_t transparent;   /* shadow mode: the hypervisor shares our pages
                                with no driver (the counts above stay 0;
                                shared_now is the hypervisor's word)      */
+};
+
+struct pvk_scaninfo {
+    uint32_t passes;      /* complete scanner passes over this domain      */
+    uint32_t shared_pfns; /* its pfns on shared frames now (hypervisor's)  */
 };
 
 struct pvk_meminfo {

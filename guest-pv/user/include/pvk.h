@@ -80,6 +80,16 @@ int pvk_rmap_check(void *va);
 int pvk_meminfo(struct pvk_meminfo *out);
 /* The sharing driver's counts and the hypervisor's audit of this domain. */
 int pvk_shareinfo(struct pvk_shareinfo *out);
+/* The hypervisor scanner's progress over this domain (-1, errno EPERM, if
+ * it shares with nobody). */
+int pvk_scaninfo(struct pvk_scaninfo *out);
+/*
+ * Idle until the scanner has made `passes` more passes over this domain's
+ * memory, or `limit_ms` went by (a bound for a starved scanner, not a
+ * pace). Returns the passes seen, or -1 (errno set) if the domain shares
+ * with nobody.
+ */
+int pvk_wait_scan(unsigned int passes, unsigned int limit_ms);
 /* Sleep at least ms milliseconds (the guest idles meanwhile). */
 int pvk_msleep(unsigned int ms);
 /* Seconds since boot (gettimeofday), for the programs' timing lines. */

@@ -173,6 +173,28 @@ int pvk_shareinfo(struct pvk_shareinfo *out)
     return (int)pvk_ret(pvk_sys1(SYS_shareinfo, PVK_PTR(out)));
 }
 
+int pvk_scaninfo(struct pvk_scaninfo *out)
+{
+    return (int)pvk_ret(pvk_sys1(SYS_scaninfo, PVK_PTR(out)));
+}
+
+int pvk_wait_scan(unsigned int passes, unsigned int limit_ms)
+{
+    struct pvk_scaninfo si;
+    unsigned int start, waited = 0;
+
+    if (pvk_scaninfo(&si))
+        return -1;
+    start = si.passes;
+    while (si.passes - start < passes && waited < limit_ms) {
+        pvk_msleep(50);
+        waited += 50;
+        if (pvk_scaninfo(&si))
+            return -1;
+    }
+    return (int)(si.passes - start);
+}
+
 int pvk_msleep(unsigned int ms)
 {
     return (int)pvk_ret(pvk_sys1(SYS_msleep, ms));

@@ -69,6 +69,7 @@ struct share_dom {
                                  list (O(1) breaks), NULL if private   */
     uint32_t meta_pages;   /* xenheap pages of gnttab + pfn          */
     uint32_t queued_unnotified;
+    uint32_t scan_passes;  /* complete scanner passes over its pfns  */
     /* Figures. */
     uint32_t shared_pfns, zero_pfns, by_cat[4];
     uint64_t setups, setup_failures, cow_breaks, cow_failures, discards;
