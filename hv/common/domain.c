@@ -334,8 +334,10 @@ void hv_timeout(void)
     local_irq_disable();
     strbuf_printf(&sb, "VERDICT result=timeout still running:");
     for_each_domain (d)
-        if (!d->is_shutting_down)
+        if (!d->is_shutting_down) {
             strbuf_printf(&sb, " d%u=%s", d->domain_id, d->name);
+            sched_print_vcpu(d->vcpu);
+        }
     print_domain_lines();
     stats_print();
     printk(XENLOG_ERR "%s", line);

@@ -7,6 +7,7 @@
  * queue; a vcpu is on it exactly when it is runnable and not current.
  * Runs with interrupts off everywhere except the halt in the idle loop.
  */
+#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -210,6 +211,35 @@ void idle_loop(void)
         check_no_lost_wakeup();
         safe_halt(); /* sti; hlt: an interrupt cannot slip in between */
     }
+}
+
+void sched_print_vcpu(struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+    const shared_info_t *s = v->domain->shared_info;
+    unsigned int i, pending = 0, masked = 0;
+    char timer[24] = "none";
+    bool kmode;
+    uint32_t ip = arch_vcpu_guest_ip(v, &kmode);
+
+    for (i = 0; i < ARRAY_SIZE(s->evtchn_pending); i++) {
+        pending += __builtin_popcount(s->evtchn_pending[i]);
+        masked += __builtin_popcount(s->evtchn_pending[i] & s->evtchn_mask[i]);
+    }
+    if (v->timer_deadline)
+        snprintf(timer, sizeof(timer), "%lld",
+                 (long long)((v->timer_deadline - NOW()) / 1000000));
+    printk(XENLOG_ERR "WATCHDOG d%u name=%s vcpu=%s pause_flags=%#x "
+           "on_runq=%d ip=%#x mode=%s upcall_pending=%u upcall_mask=%u "
+           "pending_sel=%#x pending_ports=%u masked_ports=%u timer_ms=%s",
+           v->domain->domain_id, v->domain->name,
+           v == current                    ? "running"
+           : (v->pause_flags & VPF_blocked) ? "blocked"
+           : vcpu_runnable(v)               ? "runnable"
+                                            : "down",
+           v->pause_flags, v->on_runq, ip, kmode ? "kernel" : "user",
+           vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+           vi->evtchn_pending_sel, pending, masked, timer);
 }
 
 /* --- Hypercalls -------------------------------------------------------- */

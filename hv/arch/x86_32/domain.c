@@ -4,6 +4,7 @@
  * context_switch(), which moves the cpu from one vcpu to another (page
  * directory, TSS.esp0, FPU, stack).
  */
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -45,6 +46,12 @@ void arch_vcpu_destroy(struct vcpu *v)
     BUG_ON(v == current);
     free_xenheap_pages(v->arch.stack, VCPU_STACK_PAGES);
     v->arch.stack = NULL;
+}
+
+uint32_t arch_vcpu_guest_ip(const struct vcpu *v, bool *kernel_mode)
+{
+    *kernel_mode = v->arch.kernel_mode;
+    return v->arch.regs->eip;
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)

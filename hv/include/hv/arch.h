@@ -37,4 +37,8 @@ void arch_machine_exit(unsigned int code) __noreturn;
  */
 void arch_print_backtrace(void);
 
+/* Where v's guest context would resume (its saved instruction pointer),
+ * and whether in guest kernel mode: for diagnostics only. */
+uint32_t arch_vcpu_guest_ip(const struct vcpu *v, bool *kernel_mode);
+
 #endif /* __HV_ARCH_H__ */

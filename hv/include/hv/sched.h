@@ -20,6 +20,10 @@ void do_softirq(void);
 
 /* Create the idle vcpu around the boot stack; becomes current. */
 void scheduler_init(void);
+/* One WATCHDOG line with what v is waiting for (the watchdog's report on a
+ * domain that never ended: blocked without a timer, runnable but never
+ * run, an event pending but masked...). */
+void sched_print_vcpu(struct vcpu *v);
 /*
  * schedule - put the current vcpu back on the run queue if it is still
  * runnable, and run the next one (the idle vcpu if none). Returns when the
