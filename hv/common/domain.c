@@ -139,7 +139,7 @@ int domain_populate(struct domain *d, uint32_t nr)
     uint32_t pfn;
 
     for (pfn = 0; pfn < nr; pfn++) {
-        struct page_info *pg = alloc_domheap_page(d);
+        struct page_info *pg = alloc_domheap_page(d, 0);
 
         if (!pg)
             return -ENOMEM;

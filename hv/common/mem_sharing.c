@@ -1,18 +1,22 @@
 /*
  * mem_sharing.c - the reference manager: shared frames, their M2P lists,
  * and the sharing hypercalls (public/sharing.h) - setup_shares, cow_break,
- * is_shared_page, get_pfn, set/remove_gnttab_bit, register. The rules of
- * a shared frame's counts are in hv/mem_sharing.h.
+ * is_shared_page, get_pfn, set/remove_gnttab_bit, register, scan_info. The
+ * rules of a shared frame's counts, and the paths a pfn takes through
+ * here (PV and shadow mode), are drawn in hv/mem_sharing.h.
  *
  * Owns every frame of dom_cow and every share_frame and m2p_entry. Every
  * request is guest data: each pfn, each listed page-table entry and each
  * count is checked before anything changes, and a request that fails
  * changes nothing but this: the offer it used is gone (a guest cannot
- * retry a refused pfn until the scanner offers it again). It never lets a frame be shared that has a reference the
- * request did not account for (an unlisted mapping, a pin, a page-table
- * use, a grant), never maps a shared frame writable, and answers only
- * about the caller's own pfns.
+ * retry a refused pfn until the scanner offers it again). It never lets a
+ * frame be shared that has a reference the request did not account for
+ * (an unlisted mapping, a pin, a page-table use, a grant), never maps a
+ * shared frame writable, and answers only about the caller's own pfns. It
+ * never reads or writes a page-table entry itself: arch_share_* do
+ * (arch/x86_32/share_pte.c).
  */
+#include <hv/arch.h>
 #include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -22,10 +26,10 @@
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
 #include <hv/mm.h>
+#include <hv/shadow.h>
 #include <hv/stats.h>
 #include <hv/time.h>
 #include <asm/paging.h>
-#include <asm/processor.h>
 #include <asm/uaccess.h>
 #include <public/sharing.h>
 
@@ -209,30 +213,39 @@ void share_put_mapping(struct page_info *pg, struct domain *d)
     put_page(pg);
 }
 
-uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va)
-{
-    const intpte_t *l2, *l1;
-    intpte_t l2e, l1e;
-    uint32_t mfn;
+/* --- The shareability rule ----------------------------------------------- */
 
-    /* Translated domains never see a shared frame's fault: shadow.c
-     * breaks the share before the guest would. */
-    if (!d->share || is_translated(d) || !l2_mfn ||
-        va >= HYPERVISOR_VIRT_START)
-        return 0;
-    l2 = map_domain_page(l2_mfn);
-    l2e = l2[l2_table_offset(va)];
-    unmap_domain_page(l2);
-    if (!pte_present(l2e))
-        return 0;
-    l1 = map_domain_page(pte_get_mfn(l2e));
-    l1e = l1[l1_table_offset(va)];
-    unmap_domain_page(l1);
-    mfn = pte_get_mfn(l1e);
-    if (!pte_present(l1e) || !mfn_valid(mfn) ||
-        page_get_owner(mfn_to_page(mfn)) != dom_cow)
-        return 0;
-    return mfn;
+/* pfn is under grant (handed to a device): never shared. */
+static bool pfn_granted(const struct share_dom *sh, uint32_t pfn)
+{
+    return (sh->gnttab[pfn / 32] >> (pfn % 32)) & 1;
+}
+
+enum share_refusal share_check_pfn(const struct domain *d, uint32_t pfn,
+                                   uint32_t *mfn)
+{
+    const struct page_info *pg;
+    uint32_t type;
+
+    *mfn = p2m_lookup(d, pfn);
+    if (*mfn == INVALID_MFN)
+        return SHARE_NO_PFN;
+    pg = mfn_to_page(*mfn);
+    if (page_get_owner(pg) == dom_cow)
+        return SHARE_SHARED;
+    if (page_get_owner(pg) != d)
+        return SHARE_NOT_OWNED;
+    type = pg->type_info & PGT_type_mask;
+    if ((type != PGT_writable_page && (pg->type_info & PGT_count_mask)) ||
+        (pg->type_info & PGT_pinned) || !(pg->count_info & PGC_allocated) ||
+        (pg->count_info & PGC_xen_heap))
+        return SHARE_NOT_DATA;
+    if (pfn_granted(d->share, pfn))
+        return SHARE_GRANTED;
+    /* Shadow mode: held by something besides its mappings (a block ring). */
+    if (is_translated(d) && !sh_shareable((struct domain *)d, pfn))
+        return SHARE_HELD;
+    return SHARE_OK;
 }
 
 bool share_pfn_granted(const struct domain *d, uint32_t pfn)
@@ -241,10 +254,10 @@ bool share_pfn_granted(const struct domain *d, uint32_t pfn)
      * the share itself): no grant needed. */
     if (!d->share || is_translated(d))
         return true;
-    return pfn < d->p2m_size && (d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1;
+    return pfn < d->p2m_size && pfn_granted(d->share, pfn);
 }
 
-/* --- Shared frames ------------------------------------------------------ */
+/* --- Joining and leaving a shared frame ---------------------------------- */
 
 static unsigned int group_of(const char *name)
 {
@@ -271,28 +284,42 @@ static struct m2p_entry *new_entry(struct domain *d, uint32_t pfn,
     return e;
 }
 
-/* d's pfn joined sf: the entry's reference and the figures. */
-static void add_to_list(struct share_frame *sf, struct domain *d,
-                        struct m2p_entry *e)
+/* The per-domain figures a list entry counts in, in one place: delta +1
+ * as it joins sf, -1 as it leaves. */
+static void account(struct domain *d, const struct share_frame *sf,
+                    const struct m2p_entry *e, int delta)
 {
-    struct page_info *pg = mfn_to_page(sf->mfn);
+    struct share_dom *sh = d->share;
+    uint32_t bit = 1U << (e->pfn % 32);
 
+    if (delta > 0)
+        sh->shared_bits[e->pfn / 32] |= bit;
+    else
+        sh->shared_bits[e->pfn / 32] &= ~bit;
+    sh->shared_pfns += (uint32_t)delta;
+    sh->by_cat[e->category] += (uint32_t)delta;
+    if (sf->zero)
+        sh->zero_pfns += (uint32_t)delta;
+}
+
+/* d's pfn (entry e) joins sf: its P2M slot, the entry's reference on the
+ * frame, and the figures. */
+static void share_join(struct share_frame *sf, struct domain *d,
+                       struct m2p_entry *e)
+{
     m2p_list_add(&sf->list, e);
     sf->pfns[d->domain_id]++;
     d->share->entry[e->pfn] = e;
-    pg->count_info++;
+    mfn_to_page(sf->mfn)->count_info++;
     d->p2m[e->pfn] = sf->mfn;
-    d->share->shared_bits[e->pfn / 32] |= 1U << (e->pfn % 32);
-    d->share->shared_pfns++;
-    d->share->by_cat[e->category]++;
-    if (sf->zero)
-        d->share->zero_pfns++;
+    account(d, sf, e, +1);
 }
 
-/* Unlink d's entry for pfn from sf's list: found through d's entry array,
- * not by walking (a zero frame's list can be every free page of a group). */
-static struct m2p_entry *take_entry(struct share_frame *sf, struct domain *d,
-                                    uint32_t pfn)
+/* d's pfn leaves sf's list (found through d's entry array, not by walking:
+ * a zero frame's list can be every free page of a group). The entry's
+ * reference on the frame stays for the caller to move or drop. */
+static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
+                                     uint32_t pfn)
 {
     struct m2p_entry *e = d->share->entry[pfn];
 
@@ -302,170 +329,129 @@ static struct m2p_entry *take_entry(struct share_frame *sf, struct domain *d,
     m2p_list_unlink(&sf->list, e);
     sf->pfns[e->domid]--;
     d->share->entry[pfn] = NULL;
+    account(d, sf, e, -1);
     return e;
 }
 
-/* The last reference of a list entry goes: the frame may go with it. */
+/* sf's list is empty: it leaves the tables and its record goes. */
+static void frame_forget(struct share_frame *sf)
+{
+    stable_remove(sf);
+    if (sf->zero)
+        zero_sf[sf->group] = NULL;
+    mfn_to_page(sf->mfn)->u.sharing.frame = NULL;
+    objpool_free(&share_frame_pool, sf);
+}
+
+/* d's pfn leaves sf and drops the entry's reference: the frame is freed
+ * with its last. */
 static void drop_from_list(struct share_frame *sf, struct domain *d,
                            uint32_t pfn)
 {
-    struct m2p_entry *e = take_entry(sf, d, pfn);
     struct page_info *pg = mfn_to_page(sf->mfn);
+    uint32_t i;
 
-    d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
-    d->share->shared_pfns--;
-    d->share->by_cat[e->category]--;
-    if (sf->zero)
-        d->share->zero_pfns--;
-    objpool_free(&m2p_entry_pool, e);
+    objpool_free(&m2p_entry_pool, share_leave(sf, d, pfn));
     if (!sf->list.len) {
-        uint32_t i;
-
         for (i = 0; i <= MAX_DOMAINS; i++)
             if (sf->maps[i])
                 panic("share: mfn %#x leaves its last list entry still "
                       "mapped by d%u",
                       sf->mfn, i);
-        stable_remove(sf);
-        if (sf->zero)
-            zero_sf[sf->group] = NULL;
         BUG_ON((pg->count_info & PGC_count_mask) != 1 ||
                (pg->type_info & PGT_count_mask) != 1);
         pg->type_info = PGT_none; /* the permanent type reference goes */
-        pg->pad[0] = 0;
-        objpool_free(&share_frame_pool, sf);
+        frame_forget(sf);
     }
     put_page(pg);
 }
 
-/* Point the L1 entry at maddr at frame mfn with flags; no references move. */
-static void write_l1e(uint32_t maddr, intpte_t val)
+/* The shared frame backs only d's pfn: it becomes d's frame again. */
+static void reclaim_frame(struct domain *d, struct share_frame *sf,
+                          uint32_t pfn)
 {
-    intpte_t *pt = map_domain_page(maddr >> PAGE_SHIFT);
+    struct page_info *pg = mfn_to_page(sf->mfn);
 
-    pt[(maddr & ~PAGE_MASK) / sizeof(intpte_t)] = val;
-    unmap_domain_page(pt);
-}
-
-static intpte_t read_l1e(uint32_t maddr)
-{
-    const intpte_t *pt = map_domain_page(maddr >> PAGE_SHIFT);
-    intpte_t e = pt[(maddr & ~PAGE_MASK) / sizeof(intpte_t)];
-
-    unmap_domain_page(pt);
-    return e;
-}
-
-/*
- * Check the request's entries: each is an entry of one of d's L1 tables,
- * present, mapping mfn, listed once. Counts the writable ones.
- */
-static int check_ptes(struct domain *d, const struct share_req *req,
-                      uint32_t mfn, unsigned int *nr_writable)
-{
-    unsigned int i, j;
-
-    *nr_writable = 0;
-    if (req->nr_ptes > SHARE_MAX_PTES) {
-        gprintk(d, "sharing_op: pfn %#x: %u entries (at most %u)", req->pfn,
-                req->nr_ptes, SHARE_MAX_PTES);
-        return -EINVAL;
-    }
-    for (i = 0; i < req->nr_ptes; i++) {
-        uint32_t maddr = req->pte[i] & ~3U, l1mfn = maddr >> PAGE_SHIFT;
-        struct page_info *l1pg;
-        intpte_t e;
-
-        if (!mfn_valid(l1mfn)) {
-            gprintk(d, "sharing_op: entry %#x: no such frame", maddr);
-            return -EINVAL;
-        }
-        l1pg = mfn_to_page(l1mfn);
-        if (page_get_owner(l1pg) != d ||
-            (l1pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
-            !(l1pg->type_info & PGT_count_mask) ||
-            !(l1pg->type_info & PGT_validated)) {
-            gprintk(d,
-                    "sharing_op: entry %#x is not in one of the domain's "
-                    "L1 tables",
-                    maddr);
-            return -EPERM;
-        }
-        for (j = 0; j < i; j++)
-            if ((req->pte[j] & ~3U) == maddr) {
-                gprintk(d, "sharing_op: entry %#x listed twice", maddr);
-                return -EINVAL;
-            }
-        e = read_l1e(maddr);
-        if (!pte_present(e) || pte_get_mfn(e) != mfn) {
-            gprintk(d, "sharing_op: entry %#x (%#x) does not map pfn %#x",
-                    maddr, e, req->pfn);
-            return -EINVAL;
-        }
-        if (e & _PAGE_RW)
-            (*nr_writable)++;
-    }
-    return 0;
-}
-
-/* A frame of d's that may become shared: owned, data, not granted. */
-static int check_private(struct domain *d, uint32_t pfn, bool quiet)
-{
-    struct page_info *pg;
-    uint32_t type;
-
-    if (pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN) {
-        if (!quiet)
-            gprintk(d, "sharing_op: pfn %#x does not exist", pfn);
-        return -EINVAL;
-    }
-    pg = mfn_to_page(d->p2m[pfn]);
-    if (page_get_owner(pg) == dom_cow)
-        return -EEXIST;
-    if (page_get_owner(pg) != d)
-        return -EPERM;
-    type = pg->type_info & PGT_type_mask;
-    if ((type != PGT_writable_page && (pg->type_info & PGT_count_mask)) ||
-        (pg->type_info & PGT_pinned) || !(pg->count_info & PGC_allocated) ||
-        (pg->count_info & PGC_xen_heap) ||
-        ((d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1)) {
-        if (!quiet)
-            gprintk(d,
-                    "sharing_op: pfn %#x is not a shareable page "
-                    "(count %#x type %#x)",
-                    pfn, pg->count_info, pg->type_info);
-        return -EPERM;
-    }
-    return 0;
+    objpool_free(&m2p_entry_pool, share_leave(sf, d, pfn));
+    BUG_ON(sf->list.len);
+    frame_forget(sf);
+    page_make_private(d, pg, pfn);
 }
 
 /* Make d's frame behind pfn (contents hash) a new shared frame. */
 static struct share_frame *convert_to_shared(struct domain *d, uint32_t pfn,
                                              uint32_t hash)
 {
-    uint32_t mfn = d->p2m[pfn];
-    struct page_info *pg = mfn_to_page(mfn);
+    struct page_info *pg = mfn_to_page(d->p2m[pfn]);
     struct share_frame *sf = objpool_alloc(&share_frame_pool);
 
     if (!sf)
         return NULL;
-    sf->mfn = mfn;
+    sf->mfn = page_to_mfn(pg);
     sf->hash = hash;
     sf->group = d->share->group;
-    /* Change hands: d's allocation reference goes; the list entry that the
-     * caller adds takes its place. */
-    page_list_del(&d->page_list, pg);
-    d->tot_pages--;
-    pg->owner = dom_cow;
-    page_list_add(&dom_cow->page_list, pg);
-    dom_cow->tot_pages++;
-    pg->count_info &= ~PGC_allocated;
-    pg->count_info--;
-    pg->type_info = PGT_none | PGT_validated | 1;
-    pg->pad[0] = (uint32_t)sf;
-    set_gpfn_from_mfn(mfn, SHARED_M2P_ENTRY);
+    /* d's allocation reference goes; the list entry that the caller adds
+     * takes its place. */
+    page_make_sharable(d, pg);
+    pg->u.sharing.frame = sf;
     stable_insert(sf);
     return sf;
+}
+
+/* --- setup_shares -------------------------------------------------------- */
+
+/* The rule, as setup_shares answers it (a logged refusal is the guest's
+ * mistake; an unlogged one can happen to an honest driver). */
+static int setup_check_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
+{
+    const struct page_info *pg;
+
+    switch (share_check_pfn(d, pfn, mfn)) {
+    case SHARE_OK:
+        return 0;
+    case SHARE_NO_PFN:
+        gprintk(d, "sharing_op: pfn %#x does not exist", pfn);
+        return -EINVAL;
+    case SHARE_SHARED:
+        return -EEXIST;
+    case SHARE_NOT_OWNED:
+        return -EPERM;
+    case SHARE_HELD:
+        return -EBUSY;
+    default:
+        pg = mfn_to_page(*mfn);
+        gprintk(d,
+                "sharing_op: pfn %#x is not a shareable page "
+                "(count %#x type %#x)",
+                pfn, pg->count_info, pg->type_info);
+        return -EPERM;
+    }
+}
+
+/* The request's entries are every reference the frame has: the allocation
+ * and the listed entries, and every writable one among them. */
+static int setup_check_refs(struct domain *d, const struct share_req *req,
+                            uint32_t mfn, unsigned int *nw)
+{
+    const struct page_info *pg = mfn_to_page(mfn);
+    uint32_t ncount;
+    int rc;
+
+    if ((rc = arch_share_check_ptes(d, req, mfn, nw)) != 0)
+        return rc;
+    ncount = pg->count_info & PGC_count_mask;
+    if (ncount != 1u + req->nr_ptes || (pg->type_info & PGT_count_mask) != *nw) {
+        gprintk(d,
+                "setup_shares: pfn %#x has references the request does "
+                "not list (count %u, %u entries; type count %u, %u "
+                "writable)",
+                req->pfn, ncount, req->nr_ptes, pg->type_info & PGT_count_mask,
+                *nw);
+        return -EBUSY;
+    }
+    if (nr_free_domheap_pages() < opt_share_reserve)
+        return -ENOMEM; /* keep the CoW reserve */
+    return 0;
 }
 
 /*
@@ -498,9 +484,9 @@ static struct share_frame *find_target(struct domain *d, uint32_t pfn,
     pd = get_domain_by_id(SCAN_PARTNER_DOM(sp->partner));
     ppfn = SCAN_PARTNER_PFN(sp->partner);
     if (!pd || !pd->share || pd->share->group != d->share->group ||
-        pd->is_dying || ppfn >= pd->p2m_size || (pd == d && ppfn == pfn))
+        pd->is_dying || (pd == d && ppfn == pfn))
         return NULL;
-    pmfn = pd->p2m[ppfn];
+    pmfn = p2m_lookup(pd, ppfn);
     if (pmfn == INVALID_MFN || page_get_owner(mfn_to_page(pmfn)) != pd)
         return NULL;
     q = map_domain_page(pmfn);
@@ -510,104 +496,112 @@ static struct share_frame *find_target(struct domain *d, uint32_t pfn,
     return NULL;
 }
 
-static int setup_one(struct domain *d, const struct share_req *req)
+/* d's frame becomes the shared one: the entries only lose write access. */
+static int setup_convert(struct domain *d, const struct share_req *req,
+                         uint32_t h, bool zero, struct share_frame **psf)
 {
-    struct share_dom *sh = d->share;
-    uint32_t pfn = req->pfn, mfn, h, ncount;
+    struct share_frame *sf = convert_to_shared(d, req->pfn, h);
+    unsigned int i;
+
+    if (!sf)
+        return -ENOMEM;
+    if (zero) {
+        sf->zero = true;
+        zero_sf[sf->group] = sf;
+    }
+    for (i = 0; i < req->nr_ptes; i++)
+        arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
+    sf->maps[d->domain_id] = req->nr_ptes;
+    *psf = sf;
+    return 0;
+}
+
+/* d's entries move to sf, read-only, with their references; d's own frame
+ * is freed by its allocation reference, which goes last. */
+static int setup_join(struct domain *d, const struct share_req *req,
+                      struct share_frame *sf, uint32_t mfn)
+{
+    struct page_info *spg = mfn_to_page(sf->mfn), *pg = mfn_to_page(mfn);
+    unsigned int i;
+
+    if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
+            PGC_count_mask ||
+        sf->maps[d->domain_id] + req->nr_ptes >= PGC_count_mask - 1)
+        return -EOVERFLOW;
+    for (i = 0; i < req->nr_ptes; i++)
+        arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
+    spg->count_info += req->nr_ptes;
+    sf->maps[d->domain_id] += req->nr_ptes;
+    pg->count_info -= req->nr_ptes;
+    pg->type_info &= ~PGT_count_mask;
+    pg->count_info &= ~PGC_allocated;
+    put_page(pg);
+    return 0;
+}
+
+/*
+ * Share d's pfn as req lists it, once the frame passed the rule: check
+ * the references, compare for real (nothing else can write the page now),
+ * then convert it or join the target. 0 or a negative errno.
+ */
+static int share_setup(struct domain *d, const struct share_req *req,
+                       uint32_t mfn)
+{
     struct share_frame *sf;
-    struct page_info *pg;
     struct m2p_entry *e;
-    unsigned int nw, i;
-    const void *p;
     bool convert, zero;
+    unsigned int nw;
+    const void *p;
+    uint32_t h;
     int rc;
 
-    rc = check_private(d, pfn, false);
-    if (rc)
+    if ((rc = setup_check_refs(d, req, mfn, &nw)) != 0)
         return rc;
-    if (!(sh->pfn[pfn].flags & SCAN_QUEUED)) {
-        gprintk(d, "setup_shares: pfn %#x was not offered for sharing", pfn);
-        return -EPERM;
-    }
-    sh->pfn[pfn].flags &= ~SCAN_QUEUED;
-    mfn = d->p2m[pfn];
-    pg = mfn_to_page(mfn);
-    if ((rc = check_ptes(d, req, mfn, &nw)) != 0)
-        return rc;
-    /* Every reference must be accounted for: the allocation and the listed
-     * entries, and every writable one among them. */
-    ncount = pg->count_info & PGC_count_mask;
-    if (ncount != 1u + req->nr_ptes || (pg->type_info & PGT_count_mask) != nw) {
-        gprintk(d,
-                "setup_shares: pfn %#x has references the request does "
-                "not list (count %u, %u entries; type count %u, %u "
-                "writable)",
-                pfn, ncount, req->nr_ptes, pg->type_info & PGT_count_mask, nw);
-        return -EBUSY;
-    }
-    if (nr_free_domheap_pages() < opt_share_reserve)
-        return -ENOMEM; /* keep the CoW reserve */
-
-    /* Now nothing else can write the page: compare it for real. */
     p = map_domain_page(mfn);
     h = share_hash_page(p);
-    sf = find_target(d, pfn, p, h, &convert, &zero);
+    sf = find_target(d, req->pfn, p, h, &convert, &zero);
     unmap_domain_page(p);
     if (!sf && !convert)
         return -ESTALE;
-    e = new_entry(d, pfn, req->category);
+    e = new_entry(d, req->pfn, req->category);
     if (!e)
         return -ENOMEM;
     e->orig_maps = req->nr_ptes;
     e->orig_wmaps = (uint16_t)nw;
     e->flags = nw ? M2P_ORIG_WRITABLE : 0;
-    if (convert) {
-        sf = convert_to_shared(d, pfn, h);
-        if (!sf) {
-            objpool_free(&m2p_entry_pool, e);
-            return -ENOMEM;
-        }
-        if (zero) {
-            sf->zero = true;
-            zero_sf[sf->group] = sf;
-        }
-        /* Same frame: the entries only lose their write permission. */
-        for (i = 0; i < req->nr_ptes; i++) {
-            uint32_t maddr = req->pte[i] & ~3U;
-
-            write_l1e(maddr, read_l1e(maddr) & ~(_PAGE_RW | _PAGE_DIRTY));
-        }
-        sf->maps[d->domain_id] = req->nr_ptes;
-    } else {
-        struct page_info *spg = mfn_to_page(sf->mfn);
-
-        if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
-                PGC_count_mask ||
-            sf->maps[d->domain_id] + req->nr_ptes >= PGC_count_mask - 1) {
-            objpool_free(&m2p_entry_pool, e);
-            return -EOVERFLOW;
-        }
-        for (i = 0; i < req->nr_ptes; i++) {
-            uint32_t maddr = req->pte[i] & ~3U;
-            intpte_t old = read_l1e(maddr);
-
-            write_l1e(maddr,
-                      (sf->mfn << PAGE_SHIFT) |
-                          (old & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY)));
-        }
-        spg->count_info += req->nr_ptes;
-        sf->maps[d->domain_id] += req->nr_ptes;
-        /* The old frame: its mappings' references went to the shared
-         * frame; the allocation reference goes last and frees it. */
-        pg->count_info -= req->nr_ptes;
-        pg->type_info &= ~PGT_count_mask;
-        pg->count_info &= ~PGC_allocated;
-        put_page(pg);
+    rc = convert ? setup_convert(d, req, h, zero, &sf)
+                 : setup_join(d, req, sf, mfn);
+    if (rc) {
+        objpool_free(&m2p_entry_pool, e);
+        return rc;
     }
-    add_to_list(sf, d, e);
+    share_join(sf, d, e);
     flush_tlb_local();
-    sh->setups++;
+    d->share->setups++;
     return 0;
+}
+
+/* A PV driver's request: only a pfn the scanner offered, and the offer is
+ * used up whatever the outcome. */
+static int setup_offered(struct domain *d, const struct share_req *req)
+{
+    struct scan_pfn *sp;
+    uint32_t mfn;
+    int rc = setup_check_frame(d, req->pfn, &mfn);
+
+    if (!rc) {
+        sp = &d->share->pfn[req->pfn];
+        if (!(sp->flags & SCAN_QUEUED)) {
+            gprintk(d, "setup_shares: pfn %#x was not offered for sharing",
+                    req->pfn);
+            return -EPERM;
+        }
+        sp->flags &= ~SCAN_QUEUED;
+        rc = share_setup(d, req, mfn);
+    }
+    if (rc)
+        d->share->setup_failures++;
+    return rc;
 }
 
 /*
@@ -652,136 +646,121 @@ static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
     return done;
 }
 
-static int setup_counted(struct domain *d, const struct share_req *req)
+/* --- CoW break ----------------------------------------------------------- */
+
+/* cow_break's checks of one request: a shared pfn of d's, entries that map
+ * it, and - if d holds it once - every mapping d has of it. */
+static int break_check(struct domain *d, const struct share_req *req,
+                       struct share_frame **psf)
 {
-    int rc = setup_one(d, req);
-
-    if (rc)
-        d->share->setup_failures++;
-    return rc;
-}
-
-/* --- CoW break ---------------------------------------------------------- */
-
-/* The shared frame backs only this pfn: give it back, no copy. */
-static void reclaim_frame(struct domain *d, struct share_frame *sf,
-                          uint32_t pfn)
-{
-    struct page_info *pg = mfn_to_page(sf->mfn);
-    struct m2p_entry *e = take_entry(sf, d, pfn);
-    uint32_t mfn = sf->mfn;
-
-    BUG_ON(sf->list.len);
-    d->share->shared_bits[pfn / 32] &= ~(1U << (pfn % 32));
-    d->share->shared_pfns--;
-    d->share->by_cat[e->category]--;
-    if (sf->zero) {
-        d->share->zero_pfns--;
-        zero_sf[sf->group] = NULL;
-    }
-    objpool_free(&m2p_entry_pool, e);
-    stable_remove(sf);
-    objpool_free(&share_frame_pool, sf);
-    page_list_del(&dom_cow->page_list, pg);
-    dom_cow->tot_pages--;
-    pg->owner = d;
-    page_list_add(&d->page_list, pg);
-    d->tot_pages++;
-    pg->pad[0] = 0;
-    pg->type_info = PGT_none; /* mappings are read-only now */
-    /* The list entry's reference becomes the allocation reference. */
-    pg->count_info |= PGC_allocated;
-    set_gpfn_from_mfn(mfn, pfn);
-}
-
-static int break_one(struct domain *d, const struct share_req *rq)
-{
-    const struct share_req *req = rq; /* read only: no copy */
+    uint32_t smfn = p2m_lookup(d, req->pfn);
     struct share_frame *sf;
-    struct page_info *spg, *npg;
-    uint32_t smfn, nmfn, mine, i;
     unsigned int nw;
     int rc;
 
-    if (req->pfn >= d->p2m_size || d->p2m[req->pfn] == INVALID_MFN) {
+    if (smfn == INVALID_MFN) {
         gprintk(d, "cow_break: pfn %#x does not exist", req->pfn);
         return -EINVAL;
     }
-    smfn = d->p2m[req->pfn];
-    spg = mfn_to_page(smfn);
-    if (page_get_owner(spg) != dom_cow) {
+    if (page_get_owner(mfn_to_page(smfn)) != dom_cow) {
         gprintk(d, "cow_break: pfn %#x is not shared", req->pfn);
         return -EINVAL;
     }
-    sf = page_share_frame(spg);
+    sf = page_share_frame(mfn_to_page(smfn));
     if (!d->share->entry[req->pfn] || d->share->entry[req->pfn]->pfn != req->pfn)
         panic("share: d%u pfn %#x maps mfn %#x but is not on its list",
               d->domain_id, req->pfn, smfn);
-    if ((rc = check_ptes(d, req, smfn, &nw)) != 0)
+    if ((rc = arch_share_check_ptes(d, req, smfn, &nw)) != 0)
         return rc;
-    mine = sf->pfns[d->domain_id];
-    if (mine == 1 && req->nr_ptes != sf->maps[d->domain_id]) {
+    if (sf->pfns[d->domain_id] == 1 && req->nr_ptes != sf->maps[d->domain_id]) {
         gprintk(d,
                 "cow_break: pfn %#x: %u entries listed, the domain maps "
                 "the frame %u times",
                 req->pfn, req->nr_ptes, sf->maps[d->domain_id]);
         return -EBUSY;
     }
+    *psf = sf;
+    return 0;
+}
+
+/* The frame pfn gets: the shared one itself if d is its last user (sf then
+ * gone, *psf NULL), else a copy (none with SHARE_BREAK_DISCARD, nor of the
+ * zero frame: a new frame is zeroed). NULL if no frame is free. */
+static struct page_info *break_frame(struct domain *d,
+                                     const struct share_req *req,
+                                     struct share_frame **psf)
+{
+    static unsigned int debug_copies;
+    struct share_frame *sf = *psf;
+    bool discard = req->flags & SHARE_BREAK_DISCARD, induced;
+    struct page_info *npg;
 
     if (sf->list.len == 1) {
-        /* The last user: the frame becomes its own again. */
+        npg = mfn_to_page(sf->mfn);
         reclaim_frame(d, sf, req->pfn);
-        nmfn = smfn;
-        npg = spg;
-        sf = NULL;
-        if (req->flags & SHARE_BREAK_DISCARD)
-            clear_domain_page(nmfn);
-    } else {
-        static unsigned int debug_copies;
-        bool induced = opt_share_debug_cow_fail &&
-                       ++debug_copies % opt_share_debug_cow_fail == 0;
-
-        /* A copy overwrites the whole frame: no need to clear it first. */
-        npg = induced ? NULL
-                      : alloc_domheap_page_uncleared(
-                            d, !(req->flags & SHARE_BREAK_DISCARD) && !sf->zero);
-        if (!npg) {
-            d->share->cow_failures++;
-            gprintk(d,
-                    "cow_break: pfn %#x: no memory for a copy%s (%u free, "
-                    "%u/%u pages)",
-                    req->pfn, induced ? " (induced: share_debug_cow_fail)" : "",
-                    nr_free_domheap_pages(), d->tot_pages, d->max_pages);
-            return -ENOMEM;
-        }
-        nmfn = page_to_mfn(npg);
-        /* A new frame is zeroed already: a discard or a copy of the zero
-         * frame needs nothing more. */
-        if (!(req->flags & SHARE_BREAK_DISCARD) && !sf->zero)
-            copy_domain_page(nmfn, smfn);
+        *psf = NULL;
+        if (discard)
+            clear_domain_page(page_to_mfn(npg));
+        return npg;
     }
-    /* Point every listed entry at the new frame. */
+    induced = opt_share_debug_cow_fail &&
+              ++debug_copies % opt_share_debug_cow_fail == 0;
+    /* A copy overwrites the whole frame: no need to clear it first. */
+    npg = induced ? NULL
+                  : alloc_domheap_page(d, !discard && !sf->zero ? MEMF_no_scrub
+                                                                 : 0);
+    if (!npg) {
+        d->share->cow_failures++;
+        gprintk(d,
+                "cow_break: pfn %#x: no memory for a copy%s (%u free, "
+                "%u/%u pages)",
+                req->pfn, induced ? " (induced: share_debug_cow_fail)" : "",
+                nr_free_domheap_pages(), d->tot_pages, d->max_pages);
+        return NULL;
+    }
+    if (!discard && !sf->zero)
+        copy_domain_page(page_to_mfn(npg), sf->mfn);
+    return npg;
+}
+
+/* Point every listed entry at npg, writable where asked; with a copy, the
+ * mappings' references move to it and pfn leaves sf. */
+static void break_commit(struct domain *d, const struct share_req *req,
+                         struct share_frame *sf, struct page_info *npg)
+{
+    struct page_info *spg = sf ? mfn_to_page(sf->mfn) : NULL;
+    uint32_t nmfn = page_to_mfn(npg), i;
+
     for (i = 0; i < req->nr_ptes; i++) {
-        uint32_t maddr = req->pte[i] & ~3U;
-        intpte_t e = read_l1e(maddr) & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY);
         bool w = req->pte[i] & SHARE_PTE_WRITABLE;
 
-        if (w) {
-            e |= _PAGE_RW | _PAGE_DIRTY;
-            if (get_page_type(npg, PGT_writable_page))
-                panic("cow_break: new mfn %#x refuses the writable type", nmfn);
-        }
+        if (w && get_page_type(npg, PGT_writable_page))
+            panic("cow_break: new mfn %#x refuses the writable type", nmfn);
         if (sf) {
             npg->count_info++;
             share_put_mapping(spg, d);
         }
-        write_l1e(maddr, (nmfn << PAGE_SHIFT) | e);
+        arch_share_set_pte(req->pte[i] & ~3U, nmfn, w);
     }
     if (sf) {
         d->p2m[req->pfn] = nmfn;
         set_gpfn_from_mfn(nmfn, req->pfn);
         drop_from_list(sf, d, req->pfn);
     }
+}
+
+static int break_one(struct domain *d, const struct share_req *req)
+{
+    struct share_frame *sf;
+    struct page_info *npg;
+    int rc;
+
+    if ((rc = break_check(d, req, &sf)) != 0)
+        return rc;
+    npg = break_frame(d, req, &sf);
+    if (!npg)
+        return -ENOMEM;
+    break_commit(d, req, sf, npg);
     d->share->cow_breaks++;
     if (req->flags & SHARE_BREAK_DISCARD)
         d->share->discards++;
@@ -799,22 +778,21 @@ static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
     return rc;
 }
 
-/* --- Transparent sharing (shadow.c) ------------------------------------ */
+/* --- Transparent sharing (shadow.c) -------------------------------------- */
 
-/*
- * A translated domain's pfn, offered by the scanner: set it up with no
- * entries listed - shadow.c has taken every shadow mapping away first and
- * puts them back (read-only, to the shared frame) after.
- */
+/* A translated domain's pfn, offered by the scanner: the same set-up with
+ * no entries listed - shadow.c has taken every shadow mapping away first
+ * and puts them back (read-only, to the shared frame) after. */
 int share_setup_pfn(struct domain *d, uint32_t pfn)
 {
     struct share_req req = { .pfn = pfn, .category = 0 };
+    uint32_t mfn;
     int rc;
 
     BUG_ON(!is_translated(d));
-    d->share->pfn[pfn].flags |= SCAN_QUEUED;
-    rc = setup_one(d, &req);
-    d->share->pfn[pfn].flags &= ~SCAN_QUEUED;
+    rc = setup_check_frame(d, pfn, &mfn);
+    if (!rc)
+        rc = share_setup(d, &req, mfn);
     if (rc)
         d->share->setup_failures++;
     return rc;
@@ -850,9 +828,9 @@ static int get_guest_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
 {
     int rc;
 
-    if (pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN)
+    *mfn = p2m_lookup(d, pfn);
+    if (*mfn == INVALID_MFN)
         return -EINVAL;
-    *mfn = d->p2m[pfn];
     rc = get_page_and_type(mfn_to_page(*mfn), d, PGT_writable_page);
     return rc;
 }
@@ -907,7 +885,7 @@ static long gnttab_bit(struct domain *d, uint32_t pfn, bool set)
 {
     struct share_dom *sh = d->share;
 
-    if (pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN) {
+    if (p2m_lookup(d, pfn) == INVALID_MFN) {
         gprintk(d, "sharing_op gnttab: pfn %#x does not exist", pfn);
         return -EINVAL;
     }
@@ -924,6 +902,28 @@ static long gnttab_bit(struct domain *d, uint32_t pfn, bool set)
 
 /* --- The hypercall ------------------------------------------------------ */
 
+/* SHAREOP_get_pfn: d's own pfns on a shared frame, never another's. */
+static long get_pfn(struct domain *d, uint32_t arg)
+{
+    struct share_get_pfn gp;
+    struct share_frame *sf;
+    uint32_t n;
+
+    if (copy_from_guest(&gp, arg, sizeof(gp)))
+        return -EFAULT;
+    if (!mfn_valid(gp.mfn) || page_get_owner(mfn_to_page(gp.mfn)) != dom_cow)
+        return -ENOENT;
+    sf = page_share_frame(mfn_to_page(gp.mfn));
+    n = m2p_list_domain_pfns(&sf->list, d->domain_id, gp.pfns,
+                             ARRAY_SIZE(gp.pfns));
+    if (!n)
+        return -ENOENT; /* the same answer as for a frame not shared */
+    gp.nr = n;
+    if (copy_to_guest(arg, &gp, sizeof(gp)))
+        return -EFAULT;
+    return n;
+}
+
 /* SHAREOP_scan_info: the scanner's progress over d's own memory. */
 static long scan_info(struct domain *d, uint32_t arg)
 {
@@ -938,9 +938,6 @@ static long scan_info(struct domain *d, uint32_t arg)
 long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
 {
     struct domain *d = current->domain;
-    struct share_get_pfn gp;
-    struct share_frame *sf;
-    uint32_t n;
     long done;
 
     if (!d->share) {
@@ -958,28 +955,15 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     case SHAREOP_register:
         return share_register(d, arg);
     case SHAREOP_setup_shares:
-        return share_batch(d, "setup_shares", arg, count, setup_counted, &done);
+        return share_batch(d, "setup_shares", arg, count, setup_offered, &done);
     case SHAREOP_cow_break:
         return cow_break(d, arg, count);
     case SHAREOP_is_shared_page:
-        if (arg >= d->p2m_size || d->p2m[arg] == INVALID_MFN)
+        if (p2m_lookup(d, arg) == INVALID_MFN)
             return -EINVAL;
         return page_get_owner(mfn_to_page(d->p2m[arg])) == dom_cow;
     case SHAREOP_get_pfn:
-        if (copy_from_guest(&gp, arg, sizeof(gp)))
-            return -EFAULT;
-        if (!mfn_valid(gp.mfn) ||
-            page_get_owner(mfn_to_page(gp.mfn)) != dom_cow)
-            return -ENOENT;
-        sf = page_share_frame(mfn_to_page(gp.mfn));
-        n = m2p_list_domain_pfns(&sf->list, d->domain_id, gp.pfns,
-                                 ARRAY_SIZE(gp.pfns));
-        if (!n)
-            return -ENOENT; /* the same answer as for a frame not shared */
-        gp.nr = n;
-        if (copy_to_guest(arg, &gp, sizeof(gp)))
-            return -EFAULT;
-        return n;
+        return get_pfn(d, arg);
     case SHAREOP_set_gnttab_bit:
         return gnttab_bit(d, arg, true);
     case SHAREOP_remove_gnttab_bit:
@@ -1053,6 +1037,7 @@ void share_domain_destroy(struct domain *d)
 
 void share_totals(struct share_totals *t)
 {
+    struct share_scan_stats ss;
     struct domain *d;
     struct page_info *pg, *n;
 
@@ -1074,19 +1059,41 @@ void share_totals(struct share_totals *t)
         t->cow_failures += d->share->cow_failures;
         t->metadata_bytes += d->share->meta_pages * PAGE_SIZE;
     }
+    share_scan_stats(&ss);
     t->metadata_bytes += objpool_bytes(&share_frame_pool) +
-                         objpool_bytes(&m2p_entry_pool) + scan_meta_bytes +
+                         objpool_bytes(&m2p_entry_pool) + ss.meta_bytes +
                          STABLE_BUCKETS * sizeof(void *);
 }
 
 static uint64_t cow_breaks_gone, cow_failures_gone;
 
+/*
+ * The SHARE line: key=value pairs, one line, keys never renamed or
+ * reordered (scripts read them; new keys go before at=):
+ *   round          scan rounds completed      shared_mfns   frames of dom_cow
+ *   sharing_pfns   guest pfns on them         saved         sharing_pfns - shared_mfns
+ *   guest_pages    pages of sharing domains   zero_pfns     pfns on zero frames
+ *   volatile       visits that found a page changed (since boot)
+ *   unshared       pages of the last round that matched nothing
+ *   skipped        visits skipped by the smart scan (since boot)
+ *   full_scans     = round                    pages_scanned pages hashed
+ *   cow_breaks, cow_failures   since boot, domains gone included
+ *   metadata_bytes  the hypervisor's memory for sharing (tables, lists, pools)
+ *   profit_bytes   saved * 4096 - metadata_bytes
+ *   scan_cycles_per_page   TSC cycles of scanning per page hashed
+ *   hash_cycles_per_page   one XXH32 of a page, measured at boot
+ *   at             round | scan (mid-round) | exit-dN | shutdown | key
+ * SHARE-DOMAIN (print_domain) and SHARE-AUDIT (share_scan.c) follow the
+ * same style.
+ */
 void share_print(const char *why)
 {
+    struct share_scan_stats ss;
     struct share_totals t;
     int64_t saved;
 
     share_totals(&t);
+    share_scan_stats(&ss);
     t.cow_breaks += cow_breaks_gone;
     t.cow_failures += cow_failures_gone;
     saved = (int64_t)t.sharing_pfns - t.shared_mfns;
@@ -1094,17 +1101,17 @@ void share_print(const char *why)
         "SHARE round=%llu shared_mfns=%u sharing_pfns=%u saved=%lld "
         "guest_pages=%u zero_pfns=%u volatile=%llu unshared=%llu "
         "skipped=%llu full_scans=%llu pages_scanned=%llu cow_breaks=%llu "
-        "cow_failures=%llu hint_shares=0 metadata_bytes=%u profit_bytes=%lld "
+        "cow_failures=%llu metadata_bytes=%u profit_bytes=%lld "
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu at=%s",
-        (unsigned long long)scan_rounds, t.shared_mfns, t.sharing_pfns,
+        (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
-        (unsigned long long)scan_volatile, (unsigned long long)scan_unshared,
-        (unsigned long long)scan_skipped, (unsigned long long)scan_rounds,
-        (unsigned long long)scan_pages, (unsigned long long)t.cow_breaks,
+        (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
+        (unsigned long long)ss.skipped, (unsigned long long)ss.rounds,
+        (unsigned long long)ss.pages, (unsigned long long)t.cow_breaks,
         (unsigned long long)t.cow_failures, t.metadata_bytes,
         (long long)saved * PAGE_SIZE - t.metadata_bytes,
-        (unsigned long long)(scan_pages ? scan_cycles / scan_pages : 0),
-        (unsigned long long)hash_cycles_per_page, why);
+        (unsigned long long)(ss.pages ? ss.cycles / ss.pages : 0),
+        (unsigned long long)ss.hash_cycles, why);
 }
 
 static void print_domain(struct domain *d)
@@ -1169,13 +1176,8 @@ void mem_sharing_init(void)
     if (!stable || !z)
         panic("mem_sharing_init: out of memory");
     /* The seed: hashes are hints, and a guest must not be able to
-     * predict collisions from one boot to the next. The TSC alone repeats
-     * under -icount; the wall clock (CMOS) does not. */
-    share_seed = (uint32_t)rdtsc() ^ (uint32_t)(rdtsc() >> 7) ^ 0x9E3779B9U;
-    for (unsigned int r = 0; r <= 9; r++) {
-        outb(0x70, (uint8_t)r); /* seconds, minutes, hours, ..., year */
-        share_seed = (share_seed << 5 | share_seed >> 27) ^ inb(0x71);
-    }
+     * predict collisions from one boot to the next. */
+    share_seed = arch_boot_entropy();
     if (opt_share_seed)
         share_seed = opt_share_seed; /* benchmarks: figures that repeat */
     zero_page_hash = share_hash_page(z);

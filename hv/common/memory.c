@@ -35,7 +35,7 @@ static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
         gprintk(d, "populate_physmap: pfn %#x is already populated", pfn);
         return -EEXIST;
     }
-    pg = alloc_domheap_page(d);
+    pg = alloc_domheap_page(d, 0);
     if (!pg) {
         gprintk(d, "populate_physmap: no frame (%u of %u pages in use)",
                 d->tot_pages, d->max_pages);

@@ -175,12 +175,14 @@ void free_xenheap_pages(void *va, unsigned int nr)
     xenheap_free += nr;
 }
 
-struct page_info *alloc_domheap_page(struct domain *d)
+uint32_t domain_adjust_tot_pages(struct domain *d, int delta)
 {
-    return alloc_domheap_page_uncleared(d, false);
+    BUG_ON(delta < 0 && d->tot_pages < (uint32_t)-delta);
+    d->tot_pages += (uint32_t)delta;
+    return d->tot_pages;
 }
 
-struct page_info *alloc_domheap_page_uncleared(struct domain *d, bool uncleared)
+struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
 {
     struct page_info *pg;
     uint32_t mfn;
@@ -196,13 +198,13 @@ struct page_info *alloc_domheap_page_uncleared(struct domain *d, bool uncleared)
     if (tlbflush_pending)
         flush_tlb_local();
     mfn = page_to_mfn(pg);
-    if (!uncleared)
+    if (!(memflags & MEMF_no_scrub))
         clear_domain_page(mfn);
     pg->owner = d;
     pg->count_info = PGC_allocated | 1;
     pg->type_info = PGT_none;
     page_list_add(&d->page_list, pg);
-    d->tot_pages++;
+    domain_adjust_tot_pages(d, 1);
     return pg;
 }
 
@@ -216,17 +218,48 @@ void free_domheap_page(struct page_info *pg)
         panic("free_domheap_page: mfn %#x count %#x type %#x owner %p", mfn,
               pg->count_info, pg->type_info, (void *)d);
     page_list_del(&d->page_list, pg);
-    d->tot_pages--;
+    domain_adjust_tot_pages(d, -1);
     p = map_domain_page(mfn);
     for (i = 0; i < PAGE_SIZE / 4; i += 4) /* four words a step */
         p[i] = p[i + 1] = p[i + 2] = p[i + 3] = POISON_WORD;
     unmap_domain_page(p);
     set_gpfn_from_mfn(mfn, INVALID_M2P_ENTRY);
+    BUG_ON(pg->u.raw[0] | pg->u.raw[1] | pg->u.raw[2]); /* its user's gone */
     pg->owner = NULL;
     pg->type_info = 0;
     pg->count_info = PGC_free;
     page_list_add(&domheap_free, pg);
     tlbflush_pending = true;
+}
+
+void page_make_sharable(struct domain *d, struct page_info *pg)
+{
+    BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated) ||
+           (pg->count_info & (PGC_xen_heap | PGC_free)) ||
+           !(pg->count_info & PGC_count_mask));
+    page_list_del(&d->page_list, pg);
+    domain_adjust_tot_pages(d, -1);
+    pg->owner = dom_cow;
+    page_list_add(&dom_cow->page_list, pg);
+    domain_adjust_tot_pages(dom_cow, 1);
+    pg->count_info &= ~PGC_allocated;
+    pg->count_info--;
+    pg->type_info = PGT_none | PGT_validated | 1;
+    set_gpfn_from_mfn(page_to_mfn(pg), SHARED_M2P_ENTRY);
+}
+
+void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn)
+{
+    BUG_ON(page_get_owner(pg) != dom_cow || (pg->count_info & PGC_allocated) ||
+           !(pg->count_info & PGC_count_mask));
+    page_list_del(&dom_cow->page_list, pg);
+    domain_adjust_tot_pages(dom_cow, -1);
+    pg->owner = d;
+    page_list_add(&d->page_list, pg);
+    domain_adjust_tot_pages(d, 1);
+    pg->type_info = PGT_none;
+    pg->count_info |= PGC_allocated;
+    set_gpfn_from_mfn(page_to_mfn(pg), pfn);
 }
 
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d,

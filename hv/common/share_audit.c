@@ -17,7 +17,6 @@
 #include <hv/mem_sharing.h>
 #include <hv/shadow.h>
 #include <hv/mm.h>
-#include <asm/paging.h>
 #include <public/sharing.h>
 
 static unsigned int errors;
@@ -90,45 +89,16 @@ unsigned int share_audit_end(struct domain *d)
     return errors;
 }
 
-static void note_shadow_entry(void *arg, uint32_t smfn, unsigned int i,
-                              intpte_t e)
+static void note_mapping(struct domain *d, uint32_t mfn, uint32_t e)
 {
-    uint32_t mfn = pte_get_mfn(e);
-
-    (void)smfn;
-    (void)i;
-    if (mfn_valid(mfn) && page_get_owner(mfn_to_page(mfn)) == dom_cow)
-        share_audit_note(arg, mfn, e);
+    share_audit_note(d, mfn, e);
 }
 
 /* Count d's mappings of shared frames in all of its L1 tables (in shadow
  * mode: its shadows, the tables the CPU walks). */
 static void walk_domain(struct domain *d)
 {
-    struct page_info *pg, *n;
-
-    if (is_translated(d)) {
-        sh_for_each_l1e(d, note_shadow_entry, d);
-        return;
-    }
-
-    for_each_page_safe (pg, n, &d->page_list) {
-        const intpte_t *pt;
-        unsigned int i;
-
-        if ((pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
-            !(pg->type_info & PGT_count_mask))
-            continue;
-        pt = map_domain_page(page_to_mfn(pg));
-        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++) {
-            uint32_t mfn = pte_get_mfn(pt[i]);
-
-            if (pte_present(pt[i]) && mfn_valid(mfn) &&
-                page_get_owner(mfn_to_page(mfn)) == dom_cow)
-                share_audit_note(d, mfn, pt[i]);
-        }
-        unmap_domain_page(pt);
-    }
+    arch_share_for_each_mapping(d, note_mapping);
 }
 
 /* The books of one shared frame, on their own. */

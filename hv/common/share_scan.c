@@ -10,13 +10,15 @@
  * before anything is shared.
  *
  * Offered pfns go to the domain's share ring; the guest hears of them by
- * VIRQ_SHARING when SHARE_NOTIFY_BATCH are waiting or the round ends.
- * Like KSM: a page whose hash changed since the last visit is volatile and
- * not inserted; a page that matched nothing is skipped for 1, 3, then 7
- * rounds (smart scan).
+ * VIRQ_SHARING when SHARE_NOTIFY_BATCH are waiting or the round ends. A
+ * translated domain has no ring: its offers are set up at once through
+ * the shadows (hv/mem_sharing.h draws both paths). Like KSM: a page whose
+ * hash changed since the last visit is volatile and not inserted; a page
+ * that matched nothing is skipped for 1, 3, then 7 rounds (smart scan).
  *
- * Owns the unstable table and the scan cursor. It never changes a guest's
- * page tables or frames; it only reads frames and writes the share ring.
+ * Owns the unstable table and struct share_scan (cursor, round state,
+ * counters), as KSM's ksm_scan. It never changes a guest's page tables or
+ * frames; it only reads frames and writes the share ring.
  */
 #include <hv/cmdline.h>
 #include <hv/console.h>
@@ -28,7 +30,6 @@
 #include <hv/sched.h>
 #include <hv/stats.h>
 #include <hv/time.h>
-#include <asm/processor.h>
 #include <public/sharing.h>
 
 /* As mem_sharing.c includes it: for measure_hash()'s XXH64 and XXH3. */
@@ -58,24 +59,40 @@ struct scan_node {
     uint8_t group;
 };
 
-uint64_t scan_rounds, scan_pages, scan_cycles, scan_volatile, scan_unshared,
-    scan_skipped, hash_cycles_per_page;
-uint32_t scan_meta_bytes;
+/* The scanner's whole state (Linux ksm.c's struct ksm_scan and friends). */
+static struct share_scan {
+    /* The cursor. */
+    unsigned int dom;          /* index into domain_list                  */
+    uint32_t pfn;              /* next pfn of that domain to look at      */
+    s_time_t next_slice;       /* no slice before this time               */
+    /* The guest's eligibility bitmap word at the cursor, mapped once per
+     * 32 pfns; the bitmap page stays mapped for the rest of the slice. */
+    uint32_t bitmap_word;      /* the bits of pfns bitmap_word_pfn*32..   */
+    uint32_t bitmap_word_pfn;  /* ~0: none cached                         */
+    uint32_t bitmap_mfn;       /* the page mapped at bitmap_map, 0: none  */
+    const uint32_t *bitmap_map;
+    /* The unstable table: this round's private pages by hash. */
+    struct scan_node **unstable;     /* UNSTABLE_BUCKETS chains         */
+    struct scan_node *all_nodes;     /* every node in it, for the flush */
+    struct objpool node_pool;
+    /* This round. */
+    s_time_t round_start;            /* when it began                   */
+    unsigned int round_offers;       /* offers made in it               */
+    unsigned int round_offers_printed; /* ... as of its last SHARE line */
+    uint64_t round_unshared;         /* pages that matched nothing      */
+    bool idle_round;                 /* the last round offered nothing:
+                                        pause before the next slice    */
+    /* The SHARE lines: at most one a second. */
+    s_time_t last_print;             /* any SHARE line of the scanner's */
+    s_time_t last_round_print;       /* the last at=round one           */
+    /* Counters (share_scan_stats()). */
+    struct share_scan_stats stats;
+} scan = { .bitmap_word_pfn = ~0U };
 
-static struct objpool node_pool;
-static struct scan_node **unstable;
-static struct scan_node *all_nodes;
-static unsigned int cur_dom; /* index into domain_list */
-static uint32_t cur_pfn;
-static s_time_t next_scan;
-static uint32_t bitmap_word, bitmap_word_pfn = ~0U, bitmap_mfn;
-static const uint32_t *bitmap_map;
-static uint64_t round_unshared;
-static s_time_t last_print;       /* any SHARE line of the scanner's */
-static s_time_t last_round_print; /* the last at=round one           */
-static s_time_t round_start;      /* when the current round began    */
-static unsigned int round_offers, round_offers_printed;
-static bool idle_round;
+void share_scan_stats(struct share_scan_stats *out)
+{
+    *out = scan.stats;
+}
 
 /* PV domains once their driver registered; translated ones always (the
  * hypervisor shares their pages itself). */
@@ -85,7 +102,7 @@ static bool scannable(const struct domain *d)
            !d->is_shutting_down;
 }
 
-/* --- The ring ----------------------------------------------------------- */
+/* --- Offers -------------------------------------------------------------- */
 
 static void notify(struct domain *d)
 {
@@ -95,20 +112,12 @@ static void notify(struct domain *d)
     }
 }
 
-void share_queue_pfn(struct domain *d, uint32_t pfn)
+/* pfn on d's share ring, for its driver; a full ring drops it (counted). */
+static void ring_offer(struct domain *d, uint32_t pfn)
 {
     struct share_dom *sh = d->share;
-    struct share_ring *r;
-    uint32_t prod, cons;
-
-    if (is_translated(d)) {
-        /* No guest to ask: set it up now, through the shadows. */
-        sh_share(d, pfn);
-        return;
-    }
-    r = map_domain_page(sh->ring_mfn);
-    prod = r->prod;
-    cons = r->cons;
+    struct share_ring *r = map_domain_page(sh->ring_mfn);
+    uint32_t prod = r->prod, cons = r->cons;
 
     /* cons is the guest's: a value that makes no sense means a full ring. */
     if (prod - cons >= SHARE_RING_SIZE) {
@@ -118,12 +127,20 @@ void share_queue_pfn(struct domain *d, uint32_t pfn)
         asm volatile("" ::: "memory"); /* the pfn before the index */
         r->prod = prod + 1;
         sh->pfn[pfn].flags |= SCAN_QUEUED;
-        sh->pfn[pfn].queued_round = (uint8_t)scan_rounds;
+        sh->pfn[pfn].queued_round = (uint8_t)scan.stats.rounds;
         sh->queued_unnotified++;
     }
     unmap_domain_page(r);
     if (sh->queued_unnotified >= SHARE_NOTIFY_BATCH)
         notify(d);
+}
+
+void share_offer(struct domain *d, uint32_t pfn)
+{
+    if (is_translated(d))
+        sh_share(d, pfn); /* no guest to ask: through the shadows, now */
+    else
+        ring_offer(d, pfn);
 }
 
 static bool ring_drained(struct domain *d)
@@ -140,87 +157,81 @@ static bool ring_drained(struct domain *d)
     return drained;
 }
 
-/* --- Tables ------------------------------------------------------------- */
+/* --- Tables -------------------------------------------------------------- */
 
 static struct scan_node **unstable_bucket(uint32_t hash)
 {
-    return &unstable[hash & (UNSTABLE_BUCKETS - 1)];
+    return &scan.unstable[hash & (UNSTABLE_BUCKETS - 1)];
 }
 
 /* Empty the table: only the buckets this round used are touched. */
 static void unstable_flush(void)
 {
-    while (all_nodes) {
-        struct scan_node *n = all_nodes;
+    while (scan.all_nodes) {
+        struct scan_node *n = scan.all_nodes;
 
-        all_nodes = n->all_next;
+        scan.all_nodes = n->all_next;
         *unstable_bucket(n->hash) = NULL;
-        objpool_free(&node_pool, n);
+        objpool_free(&scan.node_pool, n);
     }
 }
 
-/* The eligibility bits of pfn's word (the guest's bitmap), mapped once
- * per 32 pfns. */
+static void unstable_insert(struct domain *d, uint32_t pfn, uint32_t h)
+{
+    struct scan_node **b = unstable_bucket(h);
+    struct scan_node *n = objpool_alloc(&scan.node_pool);
+
+    if (!n)
+        return; /* a page missed this round: the next one finds it */
+    n->hash = h;
+    n->pfn = pfn;
+    n->domid = d->domain_id;
+    n->group = d->share->group;
+    n->next = *b;
+    *b = n;
+    n->all_next = scan.all_nodes;
+    scan.all_nodes = n;
+}
+
+/* The eligibility bits of pfn's word (the guest's bitmap). */
 static uint32_t eligible_word(struct domain *d, uint32_t pfn)
 {
     uint32_t w = pfn / 32;
 
     /* A translated domain has no driver to say: every pfn is a candidate
-     * (candidate_frame() still skips tables, pins and rings). */
+     * (share_check_pfn() still skips tables, pins and rings). */
     if (is_translated(d))
         return ~0U;
 
-    if (bitmap_word_pfn != w) {
+    if (scan.bitmap_word_pfn != w) {
         uint32_t page = w / (PAGE_SIZE / 4);
 
         if (page >= d->share->bitmap_pages)
             return 0;
-        /* The bitmap page stays mapped for the rest of the slice. */
-        if (bitmap_mfn != d->share->bitmap_mfn[page]) {
-            if (bitmap_map)
-                unmap_domain_page(bitmap_map);
-            bitmap_mfn = d->share->bitmap_mfn[page];
-            bitmap_map = map_domain_page(bitmap_mfn);
+        if (scan.bitmap_mfn != d->share->bitmap_mfn[page]) {
+            if (scan.bitmap_map)
+                unmap_domain_page(scan.bitmap_map);
+            scan.bitmap_mfn = d->share->bitmap_mfn[page];
+            scan.bitmap_map = map_domain_page(scan.bitmap_mfn);
         }
-        bitmap_word = bitmap_map[w % (PAGE_SIZE / 4)];
-        bitmap_word_pfn = w;
+        scan.bitmap_word = scan.bitmap_map[w % (PAGE_SIZE / 4)];
+        scan.bitmap_word_pfn = w;
     }
-    return bitmap_word;
+    return scan.bitmap_word;
 }
 
 static void bitmap_unmap(void)
 {
-    if (bitmap_map)
-        unmap_domain_page(bitmap_map);
-    bitmap_map = NULL;
-    bitmap_mfn = 0;
-    bitmap_word_pfn = ~0U;
+    if (scan.bitmap_map)
+        unmap_domain_page(scan.bitmap_map);
+    scan.bitmap_map = NULL;
+    scan.bitmap_mfn = 0;
+    scan.bitmap_word_pfn = ~0U;
 }
 
 static bool eligible(struct domain *d, uint32_t pfn)
 {
     return (eligible_word(d, pfn) >> (pfn % 32)) & 1;
-}
-
-/* A private data frame of d's the scanner may read and offer. */
-static bool candidate_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
-{
-    struct page_info *pg;
-
-    *mfn = d->p2m[pfn];
-    if (*mfn == INVALID_MFN)
-        return false;
-    pg = mfn_to_page(*mfn);
-    if (page_get_owner(pg) != d || (pg->type_info & PGT_pinned) ||
-        ((pg->type_info & PGT_type_mask) != PGT_writable_page &&
-         (pg->type_info & PGT_count_mask)) ||
-        ((d->share->gnttab[pfn / 32] >> (pfn % 32)) & 1))
-        return false;
-    /* Shadow mode: held by something besides its mappings (a block ring):
-     * not worth a hash, it would be refused every round. */
-    if (is_translated(d) && !sh_shareable(d, pfn))
-        return false;
-    return true;
 }
 
 /* Is the node's page still a private candidate? (Its contents are not
@@ -230,7 +241,7 @@ static bool node_valid(const struct scan_node *n)
     struct domain *d = get_domain_by_id(n->domid);
     uint32_t mfn;
 
-    return d && scannable(d) && candidate_frame(d, n->pfn, &mfn);
+    return d && scannable(d) && share_check_pfn(d, n->pfn, &mfn) == SHARE_OK;
 }
 
 static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
@@ -240,151 +251,185 @@ static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
     sp->partner = pdom ? SCAN_PARTNER(pdom, ppfn) : 0;
     sp->flags |= SCAN_MATCHED;
     if (!(sp->flags & SCAN_QUEUED)) {
-        share_queue_pfn(d, pfn);
-        round_offers++;
+        share_offer(d, pfn);
+        scan.round_offers++;
     }
 }
 
 /* --- One page ------------------------------------------------------------ */
 
-static void scan_pfn(struct domain *d, uint32_t pfn)
+/*
+ * Whether to hash d's pfn on this visit: a shareable frame the guest calls
+ * eligible, not in the ring still (an offer the guest drained without
+ * setting it up was declined: look at it afresh then), and not in a smart
+ * scan pause.
+ */
+static bool scan_wanted(struct domain *d, uint32_t pfn, uint32_t *mfn)
 {
-    struct share_dom *sh = d->share;
-    struct scan_pfn *sp = &sh->pfn[pfn];
-    struct scan_node *n, **b;
-    uint32_t mfn, h;
-    const void *p;
-    bool was_hashed, matched_before;
+    struct scan_pfn *sp = &d->share->pfn[pfn];
 
-    if (!eligible(d, pfn) || !candidate_frame(d, pfn, &mfn))
-        return;
+    if (!eligible(d, pfn) || share_check_pfn(d, pfn, mfn) != SHARE_OK)
+        return false;
     if (sp->flags & SCAN_QUEUED) {
-        /* Offered, and the guest has drained its ring since without
-         * setting it up: it declined. Look at it afresh then - never while
-         * the offer may still be in the ring (no duplicate offers). */
-        if ((uint8_t)(scan_rounds - sp->queued_round) < 2 || !ring_drained(d))
-            return;
+        if ((uint8_t)(scan.stats.rounds - sp->queued_round) < 2 ||
+            !ring_drained(d))
+            return false;
         sp->flags &= ~SCAN_QUEUED;
     }
     if (sp->skip & 0x0F) {
         sp->skip--; /* smart scan: it matched nothing lately */
-        scan_skipped++;
-        return;
+        scan.stats.skipped++;
+        return false;
     }
-    p = map_domain_page(mfn);
-    h = share_hash_page(p);
-    scan_pages++;
-    was_hashed = sp->flags & SCAN_HASHED;
-    matched_before = sp->flags & SCAN_MATCHED;
+    return true;
+}
+
+/* Record this visit's hash h. False if the page changed since the last
+ * visit (volatile: not worth a match); a page that matched nothing last
+ * time backs off for 1, 3, then 7 rounds. */
+static bool scan_record(struct scan_pfn *sp, uint32_t h)
+{
+    bool was_hashed = sp->flags & SCAN_HASHED;
+
     if (was_hashed && sp->hash != h) {
-        /* Volatile: it changed since the last visit. */
         sp->hash = h;
         sp->skip = 0;
         sp->flags &= ~SCAN_MATCHED;
-        scan_volatile++;
-        goto out;
+        scan.stats.volatile_pages++;
+        return false;
     }
-    if (was_hashed && !matched_before) {
-        /* Same contents, matched nothing last time: back off. */
+    if (was_hashed && !(sp->flags & SCAN_MATCHED)) {
         unsigned int level = min((unsigned int)(sp->skip >> 4) + 1, 3U);
 
         sp->skip = (uint8_t)((level << 4) | ((1U << level) - 1));
     }
     sp->hash = h;
     sp->flags = (sp->flags | SCAN_HASHED) & ~SCAN_MATCHED;
+    return true;
+}
 
-    /* Hash matches are offers, not shares: setup_shares compares in full. */
-    if (h == zero_page_hash || share_stable_has_hash(sh->group, h)) {
+/* Look h up: the zero page or a shared frame (an offer to d alone), a
+ * page of this round's (an offer to both), or nothing (d's page joins the
+ * unstable table). Hash matches are offers, not shares. */
+static void scan_match(struct domain *d, uint32_t pfn, uint32_t h)
+{
+    struct scan_node *n;
+
+    if (h == zero_page_hash || share_stable_has_hash(d->share->group, h)) {
         offer(d, pfn, 0, 0);
-        goto out;
+        return;
     }
-    b = unstable_bucket(h);
-    for (n = *b; n; n = n->next)
-        if (n->hash == h && n->group == sh->group &&
+    for (n = *unstable_bucket(h); n; n = n->next)
+        if (n->hash == h && n->group == d->share->group &&
             !(n->domid == d->domain_id && n->pfn == pfn) && node_valid(n)) {
-            struct domain *pd = get_domain_by_id(n->domid);
-
             offer(d, pfn, n->domid, n->pfn);
-            offer(pd, n->pfn, d->domain_id, pfn);
-            goto out;
+            offer(get_domain_by_id(n->domid), n->pfn, d->domain_id, pfn);
+            return;
         }
-    n = objpool_alloc(&node_pool);
-    if (n) {
-        n->hash = h;
-        n->pfn = pfn;
-        n->domid = d->domain_id;
-        n->group = sh->group;
-        n->next = *b;
-        *b = n;
-        n->all_next = all_nodes;
-        all_nodes = n;
-    }
-    round_unshared++;
-out:
+    unstable_insert(d, pfn, h);
+    scan.round_unshared++;
+}
+
+static void scan_pfn(struct domain *d, uint32_t pfn)
+{
+    uint32_t mfn, h;
+    const void *p;
+
+    if (!scan_wanted(d, pfn, &mfn))
+        return;
+    p = map_domain_page(mfn);
+    h = share_hash_page(p);
     unmap_domain_page(p);
+    scan.stats.pages++;
+    if (scan_record(&d->share->pfn[pfn], h))
+        scan_match(d, pfn, h);
 }
 
 /* --- Rounds -------------------------------------------------------------- */
+
+static void round_audit(void)
+{
+    unsigned int errors = share_audit(true);
+    struct share_totals t;
+
+    share_totals(&t);
+    printk("SHARE-AUDIT round=%llu errors=%u max_saving=%u saved=%d",
+           (unsigned long long)scan.stats.rounds, errors, share_max_saving(),
+           (int)t.sharing_pfns - (int)t.shared_mfns);
+    if (errors)
+        panic("share: the audit found %u errors after round %llu", errors,
+              (unsigned long long)scan.stats.rounds);
+}
 
 static void round_end(void)
 {
     struct domain *d;
 
     unstable_flush(); /* the nodes stay in the pool for the next round */
-    scan_rounds++;
-    round_start = NOW();
-    scan_unshared = round_unshared;
-    round_unshared = 0;
+    scan.stats.rounds++;
+    scan.round_start = NOW();
+    scan.stats.unshared = scan.round_unshared;
+    scan.round_unshared = 0;
     /* A round that offered nothing: the next one waits a while, so an idle
      * machine does not spin through empty rounds. */
-    idle_round = !round_offers;
-    round_offers = round_offers_printed = 0;
-    scan_meta_bytes =
-        UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&node_pool);
+    scan.idle_round = !scan.round_offers;
+    scan.round_offers = scan.round_offers_printed = 0;
+    scan.stats.meta_bytes =
+        UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&scan.node_pool);
     for_each_domain (d)
         if (scannable(d) && !is_translated(d)) { /* (no ring, no VIRQ) */
             struct share_ring *r = map_domain_page(d->share->ring_mfn);
 
-            r->round = (uint32_t)scan_rounds;
+            r->round = (uint32_t)scan.stats.rounds;
             unmap_domain_page(r);
             notify(d);
         }
-    /* The SHARE line: each round, but at most once a second. */
-    /* (Mid-round lines do not count: a round's own line is not pushed
-     * back by them.) */
-    if (last_round_print && NOW() - last_round_print < SECONDS(1))
+    /* The SHARE line: each round, but at most once a second. (Mid-round
+     * lines do not count: a round's own line is not pushed back by them.) */
+    if (scan.last_round_print && NOW() - scan.last_round_print < SECONDS(1))
         return;
-    last_print = last_round_print = NOW();
+    scan.last_print = scan.last_round_print = NOW();
     share_print("round");
-    if (opt_share_audit) {
-        unsigned int errors = share_audit(true);
-        struct share_totals t;
-
-        share_totals(&t);
-        printk("SHARE-AUDIT round=%llu errors=%u max_saving=%u saved=%d",
-               (unsigned long long)scan_rounds, errors, share_max_saving(),
-               (int)t.sharing_pfns - (int)t.shared_mfns);
-        if (errors)
-            panic("share: the audit found %u errors after round %llu", errors,
-                  (unsigned long long)scan_rounds);
-    }
+    if (opt_share_audit)
+        round_audit();
 }
 
-/* The next pfn to visit, or NULL at the end of a round. */
+/* The domain at the cursor, or NULL at the end of a round. A domain the
+ * cursor leaves has had one more pass (SHAREOP_scan_info). */
 static struct domain *advance(void)
 {
-    while (cur_dom < nr_domains) {
-        struct domain *d = domain_list[cur_dom];
+    while (scan.dom < nr_domains) {
+        struct domain *d = domain_list[scan.dom];
 
-        if (d && scannable(d) && cur_pfn < d->p2m_size)
+        if (d && scannable(d) && scan.pfn < d->p2m_size)
             return d;
         if (d && scannable(d))
-            d->share->scan_passes++; /* SHAREOP_scan_info */
-        cur_dom++;
-        cur_pfn = 0;
-        bitmap_word_pfn = ~0U;
+            d->share->scan_passes++;
+        scan.dom++;
+        scan.pfn = 0;
+        scan.bitmap_word_pfn = ~0U;
     }
     return NULL;
+}
+
+/* Move the cursor to d's next pfn that is eligible and not yet shared: a
+ * word of 32 with none is one step. False at the end of d. */
+static bool next_candidate(struct domain *d)
+{
+    uint32_t mask;
+
+    for (;;) {
+        mask = (eligible_word(d, scan.pfn) &
+                ~d->share->shared_bits[scan.pfn / 32]) >>
+               (scan.pfn % 32);
+        if (mask || scan.pfn >= d->p2m_size)
+            break;
+        scan.pfn = ROUNDUP(scan.pfn + 1, 32);
+    }
+    if (!mask)
+        return false;
+    scan.pfn += (uint32_t)__builtin_ctz(mask);
+    return scan.pfn < d->p2m_size;
 }
 
 static bool any_scannable(void)
@@ -415,77 +460,70 @@ static bool guest_timer_due(void)
     return false;
 }
 
-static bool share_scan_work(void)
+/* One slice: up to pages_to_scan pages hashed (4 x as many visits), cut
+ * short by a round's end or a guest's timer. The end of a round (its
+ * SHARE line, its audit) is not scanning: *t0 moves past it. */
+static void scan_slice(uint64_t *t0)
 {
-    uint64_t t0;
+    uint64_t pages0 = scan.stats.pages, timer_checked = pages0;
     unsigned int visited = 0;
-    uint64_t pages0 = scan_pages, timer_checked = scan_pages;
-    uint32_t mask;
+    struct domain *d;
 
-    if (NOW() < next_scan || !any_scannable())
-        return false;
-    t0 = rdtsc();
     while (visited < opt_pages_to_scan * 4 &&
-           scan_pages - pages0 < opt_pages_to_scan) {
-        struct domain *d;
-
+           scan.stats.pages - pages0 < opt_pages_to_scan) {
         /* Every 8 pages hashed (the clock is not free either). */
-        if (scan_pages != timer_checked && !((scan_pages - pages0) % 8)) {
-            timer_checked = scan_pages;
+        if (scan.stats.pages != timer_checked &&
+            !((scan.stats.pages - pages0) % 8)) {
+            timer_checked = scan.stats.pages;
             if (guest_timer_due())
                 break;
         }
         d = advance();
-
         if (!d) {
-            scan_cycles += rdtsc() - t0;
+            scan.stats.cycles += arch_read_tsc() - *t0;
             round_end();
-            cur_dom = 0;
-            cur_pfn = 0;
-            bitmap_word_pfn = ~0U;
-            t0 = rdtsc();
+            *t0 = arch_read_tsc();
+            scan.dom = 0;
+            scan.pfn = 0;
+            scan.bitmap_word_pfn = ~0U;
             break;
         }
         visited++;
-        /* Only pfns the guest says are eligible and not yet shared: a
-         * word of 32 with none is one step, and within a word the scan
-         * jumps from candidate to candidate. */
-        for (;;) {
-            mask = (eligible_word(d, cur_pfn) &
-                    ~d->share->shared_bits[cur_pfn / 32]) >>
-                   (cur_pfn % 32);
-            if (mask || cur_pfn >= d->p2m_size)
-                break;
-            cur_pfn = ROUNDUP(cur_pfn + 1, 32);
-        }
-        if (!mask)
-            continue; /* the end of d: advance() moves on */
-        cur_pfn += (uint32_t)__builtin_ctz(mask);
-        if (cur_pfn >= d->p2m_size)
-            continue;
-        scan_pfn(d, cur_pfn++);
+        if (next_candidate(d))
+            scan_pfn(d, scan.pfn++);
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
+}
+
+static bool share_scan_work(void)
+{
+    uint64_t t0;
+
+    if (NOW() < scan.next_slice || !any_scannable())
+        return false;
+    t0 = arch_read_tsc();
+    scan_slice(&t0);
     /* A round that has run for over a second (shadow-mode domains offer
      * every pfn, set up at once) still shows its progress: at most once a
      * second, if it offered anything since. */
-    if (round_offers != round_offers_printed &&
-        NOW() - round_start >= SECONDS(1) &&
-        NOW() - last_print >= SECONDS(1)) {
-        last_print = NOW();
-        round_offers_printed = round_offers;
+    if (scan.round_offers != scan.round_offers_printed &&
+        NOW() - scan.round_start >= SECONDS(1) &&
+        NOW() - scan.last_print >= SECONDS(1)) {
+        scan.last_print = NOW();
+        scan.round_offers_printed = scan.round_offers;
         share_print("scan");
     }
-    scan_cycles += rdtsc() - t0;
+    scan.stats.cycles += arch_read_tsc() - t0;
     /* Cut short for a guest: the slice goes on at the next idle moment,
      * with no pause (a pause is per slice of work done, not per cut). */
     if (guest_timer_due())
-        next_scan = 0;
+        scan.next_slice = 0;
     else
-        next_scan = NOW() + MILLISECS(idle_round ? max(opt_sleep_millisecs,
-                                                       IDLE_ROUND_PAUSE_MS)
-                                                   : opt_sleep_millisecs);
-    idle_round = false;
+        scan.next_slice =
+            NOW() + MILLISECS(scan.idle_round ? max(opt_sleep_millisecs,
+                                                    IDLE_ROUND_PAUSE_MS)
+                                              : opt_sleep_millisecs);
+    scan.idle_round = false;
     return true;
 }
 
@@ -506,43 +544,43 @@ static void measure_hash(void)
     if (!p)
         return;
     memset(p, 0x5A, 2 * PAGE_SIZE);
-    t0 = rdtsc();
+    t0 = arch_read_tsc();
     for (i = 0; i < 16; i++)
         h += share_hash_page(p);
-    hash_cycles_per_page = (rdtsc() - t0) / 16;
+    scan.stats.hash_cycles = (arch_read_tsc() - t0) / 16;
     stats.page_hashes -= 16;
-    t0 = rdtsc();
+    t0 = arch_read_tsc();
     for (i = 0; i < 16; i++)
         h64 ^= XXH64(p, PAGE_SIZE, share_seed);
-    c64 = (rdtsc() - t0) / 16;
-    t0 = rdtsc();
+    c64 = (arch_read_tsc() - t0) / 16;
+    t0 = arch_read_tsc();
     for (i = 0; i < 16; i++)
         h64 ^= XXH3_64bits_withSeed(p, PAGE_SIZE, share_seed);
-    c3 = (rdtsc() - t0) / 16;
-    t0 = rdtsc();
+    c3 = (arch_read_tsc() - t0) / 16;
+    t0 = arch_read_tsc();
     for (i = 0; i < 16; i++)
         eq &= share_pages_equal(p, (char *)p + PAGE_SIZE);
-    ccmp = (rdtsc() - t0) / 16;
+    ccmp = (arch_read_tsc() - t0) / 16;
     stats.page_compares -= 16;
     free_xenheap_pages(p, 2);
     printk("share: XXH32 of a page takes %llu cycles (hash %#x); "
            "pages_to_scan=%u sleep_millisecs=%u",
-           (unsigned long long)hash_cycles_per_page, h, opt_pages_to_scan,
+           (unsigned long long)scan.stats.hash_cycles, h, opt_pages_to_scan,
            opt_sleep_millisecs);
     printk("share: page costs in cycles: xxh32=%llu xxh64=%llu xxh3_64=%llu "
            "compare=%llu (hash64 %#llx, equal %d)",
-           (unsigned long long)hash_cycles_per_page, (unsigned long long)c64,
+           (unsigned long long)scan.stats.hash_cycles, (unsigned long long)c64,
            (unsigned long long)c3, (unsigned long long)ccmp,
            (unsigned long long)h64, eq);
 }
 
 void share_scan_init(void)
 {
-    objpool_init(&node_pool, "scan_node", sizeof(struct scan_node),
+    objpool_init(&scan.node_pool, "scan_node", sizeof(struct scan_node),
                  share_pool_get, 0);
-    unstable =
+    scan.unstable =
         alloc_xenheap_pages(UNSTABLE_BUCKETS * sizeof(void *) / PAGE_SIZE);
-    if (!unstable)
+    if (!scan.unstable)
         panic("share_scan_init: out of memory");
     if (!opt_pages_to_scan)
         opt_pages_to_scan = 1;
@@ -554,5 +592,5 @@ void share_scan_init(void)
 void share_scan_release(void)
 {
     unstable_flush();
-    objpool_release(&node_pool, share_pool_put);
+    objpool_release(&scan.node_pool, share_pool_put);
 }

@@ -148,7 +148,7 @@ void do_guest_exception(struct cpu_user_regs *regs)
         v->vcpu_info->arch.cow_mfn =
             (ec & (PFEC_page_present | PFEC_write_access)) ==
                     (PFEC_page_present | PFEC_write_access)
-                ? share_fault_mfn(v->domain, read_cr3() >> PAGE_SHIFT,
+                ? arch_share_fault_mfn(v->domain, read_cr3() >> PAGE_SHIFT,
                                   v->vcpu_info->arch.cr2)
                 : 0;
         /* The hardware says "user" for every guest access (ring 3); tell

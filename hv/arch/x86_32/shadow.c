@@ -13,9 +13,8 @@
  * it did not check when the guest installed it, and never writes a guest
  * table itself.
  *
- * A shadow frame's page_info: pad[0] the gfn it shadows, pad[1] its
- * references (L1: shadow directory entries pointing at it; L2: vcpus that
- * have it loaded, plus a hold while it is built), pad[2] SH_L1 or SH_L2.
+ * A shadow frame's page_info keeps its gfn, references and kind in u.sh
+ * (hv/mm.h).
  *
  * Invariant: a shadow L1 slot is present only if the guest's entry at
  * the same index is, it maps the frame the P2M gives for that entry's gfn,
@@ -75,11 +74,9 @@ static intpte_t *sh_va(uint32_t smfn)
     return __va(smfn << PAGE_SHIFT);
 }
 
-#define sh_gfn(pg)  ((pg)->pad[0])
-#define sh_refs(pg) ((pg)->pad[1])
-#define sh_kind(pg) ((pg)->pad[2] & 0xFF)
-/* The audit's count of directory entries pointing at an L1 shadow. */
-#define SH_SCRATCH_ONE 0x100U
+#define sh_gfn(pg)  ((pg)->u.sh.gfn)
+#define sh_refs(pg) ((pg)->u.sh.refs)
+#define sh_kind(pg) ((pg)->u.sh.kind)
 
 /* --- Translation -------------------------------------------------------- */
 
@@ -284,7 +281,7 @@ static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
     pg = mfn_to_page(__pa(va) >> PAGE_SHIFT);
     sh_gfn(pg) = gfn;
     sh_refs(pg) = 0;
-    pg->pad[2] = kind;
+    pg->u.sh.kind = kind;
     d->shadow->sh_of[gfn] = page_to_mfn(pg);
     if (++s->pages > s->peak)
         s->peak = s->pages;
@@ -297,7 +294,7 @@ static void sh_free(struct domain *d, struct page_info *pg)
     struct page_list_head *spare = &d->shadow->spare[sh_kind(pg) - 1];
 
     d->shadow->sh_of[sh_gfn(pg)] = 0;
-    pg->pad[0] = pg->pad[1] = pg->pad[2] = 0;
+    memset(&pg->u, 0, sizeof(pg->u));
     d->shadow->pages--;
     if (spare->count < SPARE_MAX) {
         page_list_add(spare, pg);
@@ -556,83 +553,133 @@ void sh_vcpu_unload(struct vcpu *v)
 
 /* --- Faults -------------------------------------------------------------- */
 
-bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
+static int unshare(struct domain *d, uint32_t pfn);
+
+/*
+ * The guest's own view of va: its directory entry (read from the shadow
+ * when that is present: an L1 shadow names its guest L1) and L1 entry.
+ * True if both levels allow the access from ring 3 (every guest access
+ * runs there) - a write needs both levels' RW.
+ */
+static bool guest_allows(struct vcpu *v, uint32_t va, bool write,
+                         intpte_t *gl2e, uint32_t *gfn1, intpte_t *g)
 {
     struct domain *d = v->domain;
-    struct shadow_dom *s = d->shadow;
-    uint32_t gl2mfn, gfn1, smfn1, pfn, loc;
-    intpte_t gl2e, g, e, *sl2;
-    const intpte_t *p;
-    bool write = ec & PFEC_write_access;
+    const intpte_t *sl2 = sh_va(sh_ptbase(v)), *p;
+    uint32_t gl2mfn =
+        v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
 
-    if (!s || va >= HYPERVISOR_VIRT_START)
-        return false;
-    gl2mfn = v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
-    if (!gl2mfn || !sh_ptbase(v))
-        return false;
-    /* A present shadow directory entry mirrors the guest's: its L1
-     * shadow names the guest L1, no need to read the guest directory. */
-    sl2 = sh_va(sh_ptbase(v));
     if (pte_present(sl2[l2_table_offset(va)])) {
-        gl2e = sl2[l2_table_offset(va)];
-        gfn1 = sh_gfn(mfn_to_page(pte_get_mfn(gl2e)));
+        *gl2e = sl2[l2_table_offset(va)];
+        *gfn1 = sh_gfn(mfn_to_page(pte_get_mfn(*gl2e)));
     } else {
         p = map_domain_page(gl2mfn);
-        gl2e = p[l2_table_offset(va)];
+        *gl2e = p[l2_table_offset(va)];
         unmap_domain_page(p);
-        if (!pte_present(gl2e))
-            goto guest;
-        gfn1 = pte_get_mfn(gl2e);
+        if (!pte_present(*gl2e))
+            return false;
+        *gfn1 = pte_get_mfn(*gl2e);
     }
-    p = map_domain_page(d->p2m[gfn1]);
-    g = p[l1_table_offset(va)];
+    p = map_domain_page(d->p2m[*gfn1]);
+    *g = p[l1_table_offset(va)];
     unmap_domain_page(p);
-    /* Every guest access runs in ring 3: both levels must allow user
-     * access, and a write both levels' RW. */
-    if (!pte_present(g) || !(g & gl2e & _PAGE_USER) ||
-        (write && !(g & gl2e & _PAGE_RW)))
-        goto guest;
+    return pte_present(*g) && (*g & *gl2e & _PAGE_USER) &&
+           (!write || (*g & *gl2e & _PAGE_RW));
+}
 
-    /* The guest's tables allow it: make the shadow agree. */
+/* The shadow allowed the access already: a stale TLB entry, flushed. The
+ * same one again and again would mean a bug: false lets the guest see it. */
+static bool fix_stale(struct domain *d, uint32_t va, uint32_t ec)
+{
+    struct shadow_dom *s = d->shadow;
+
+    if (va == s->fix_va && ++s->fix_repeats > FIX_REPEAT_MAX) {
+        gprintk(d, "shadow: fault at %#x (error %#x) keeps coming back", va,
+                ec);
+        s->fix_repeats = 0;
+        return false;
+    }
+    if (va != s->fix_va) {
+        s->fix_va = va;
+        s->fix_repeats = 0;
+    }
+    invlpg(va);
+    perfc_incr(invlpgs);
+    return true;
+}
+
+/* The L1 shadow for va, its directory entry installed from the guest's
+ * (gl2e, guest L1 gfn1) if missing; 0 if none can be had. */
+static uint32_t shadow_l1_for(struct vcpu *v, uint32_t va, intpte_t gl2e,
+                              uint32_t gfn1)
+{
+    intpte_t *sl2 = sh_va(sh_ptbase(v));
+    uint32_t smfn1;
+
     if (!pte_present(sl2[l2_table_offset(va)])) {
-        smfn1 = get_l1(d, gfn1);
+        smfn1 = get_l1(v->domain, gfn1);
         if (!smfn1)
-            goto guest;
+            return 0;
         sl2[l2_table_offset(va)] = sl2e_for(smfn1, gl2e);
     }
-    smfn1 = pte_get_mfn(sl2[l2_table_offset(va)]);
-    loc = LOC(smfn1, l1_table_offset(va));
-    e = sh_va(smfn1)[l1_table_offset(va)];
-    if (pte_present(e) && (!write || (e & _PAGE_RW))) {
-        /* The shadow allowed it already: a stale TLB entry. The same one
-         * again and again would mean a bug: let the guest see it. */
-        if (va == s->fix_va && ++s->fix_repeats > FIX_REPEAT_MAX) {
-            gprintk(d, "shadow: fault at %#x (error %#x) keeps coming back",
-                    va, ec);
-            s->fix_repeats = 0;
-            goto guest;
-        }
-        if (va != s->fix_va) {
-            s->fix_va = va;
-            s->fix_repeats = 0;
-        }
-        invlpg(va);
-        perfc_incr(invlpgs);
-        return true;
-    }
-    s->fix_va = 0;
+    return pte_get_mfn(sl2[l2_table_offset(va)]);
+}
+
+/* Make the shadow entry for va (in L1 shadow smfn1; the guest's entry is
+ * g) agree with the guest's, breaking a share on a write first. -ENOMEM:
+ * no frame for the copy (the domain is crashed); -EAGAIN: the shadow still
+ * does not allow it (the guest's fault). */
+static int fix_entry(struct domain *d, uint32_t va, bool write,
+                     uint32_t smfn1, intpte_t g)
+{
+    intpte_t e;
+    uint32_t pfn;
+
     if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
         page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow &&
         unshare(d, pfn)) {
         domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn, va);
-        return false;
+        return -ENOMEM;
     }
     e = sh_va(smfn1)[l1_table_offset(va)];
     if (!pte_present(e) || (write && !(e & _PAGE_RW))) {
-        slot_update(d, loc, g, g);
+        slot_update(d, LOC(smfn1, l1_table_offset(va)), g, g);
         e = sh_va(smfn1)[l1_table_offset(va)];
     }
-    if (!pte_present(e) || (write && !(e & _PAGE_RW)))
+    return pte_present(e) && (!write || (e & _PAGE_RW)) ? 0 : -EAGAIN;
+}
+
+bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
+{
+    struct domain *d = v->domain;
+    struct shadow_dom *s = d->shadow;
+    bool write = ec & PFEC_write_access;
+    uint32_t gfn1, smfn1;
+    intpte_t gl2e, g, e;
+    int rc;
+
+    if (!s || va >= HYPERVISOR_VIRT_START ||
+        !(v->arch.kernel_mode ? v->arch.guest_table
+                              : v->arch.guest_table_user) ||
+        !sh_ptbase(v))
+        return false;
+    if (!guest_allows(v, va, write, &gl2e, &gfn1, &g))
+        goto guest;
+    /* The guest's tables allow it: make the shadow agree. */
+    smfn1 = shadow_l1_for(v, va, gl2e, gfn1);
+    if (!smfn1)
+        goto guest;
+    e = sh_va(smfn1)[l1_table_offset(va)];
+    if (pte_present(e) && (!write || (e & _PAGE_RW))) {
+        if (fix_stale(d, va, ec))
+            return true;
+        goto guest;
+    }
+    s->fix_va = 0;
+    rc = fix_entry(d, va, write, smfn1, g);
+    if (rc == -ENOMEM)
+        return false;
+    if (rc)
         goto guest;
     invlpg(va);
     perfc_incr(invlpgs);
@@ -839,7 +886,7 @@ unsigned int sh_check_consistency(struct domain *d)
         uint32_t smfn = s->sh_of[gfn];
 
         if (smfn && sh_kind(mfn_to_page(smfn)) == SH_L1)
-            mfn_to_page(smfn)->pad[2] = SH_L1;
+            mfn_to_page(smfn)->u.sh.audit_refs = 0;
     }
     for (gfn = 0; gfn < d->p2m_size; gfn++) {
         uint32_t smfn = s->sh_of[gfn];
@@ -878,8 +925,7 @@ unsigned int sh_check_consistency(struct domain *d)
                     errors += sh_error(d, "shadow directory entry differs",
                                        gfn, i, sl2[i]);
                 else
-                    mfn_to_page(pte_get_mfn(sl2[i]))->pad[2] +=
-                        SH_SCRATCH_ONE;
+                    mfn_to_page(pte_get_mfn(sl2[i]))->u.sh.audit_refs++;
             }
             for (i = FIRST_HV_L2_SLOT; i < L2_PAGETABLE_ENTRIES; i++)
                 if ((sl2[i] ^ idle_pg_table[i]) & ~_PAGE_ACCESSED)
@@ -892,10 +938,9 @@ unsigned int sh_check_consistency(struct domain *d)
         uint32_t smfn = s->sh_of[gfn];
         struct page_info *pg = smfn ? mfn_to_page(smfn) : NULL;
 
-        if (pg && sh_kind(pg) == SH_L1 &&
-            pg->pad[2] / SH_SCRATCH_ONE != sh_refs(pg))
+        if (pg && sh_kind(pg) == SH_L1 && pg->u.sh.audit_refs != sh_refs(pg))
             errors += sh_error(d, "L1 shadow references", gfn,
-                               pg->pad[2] / SH_SCRATCH_ONE, sh_refs(pg));
+                               pg->u.sh.audit_refs, sh_refs(pg));
     }
     if (pages != s->pages)
         errors += sh_error(d, "shadow frames counted", pages, s->pages, 0);

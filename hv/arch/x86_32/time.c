@@ -2,8 +2,10 @@
  * time.c (x86_32) - the TSC as the clock, calibrated against the i8254
  * PIT at boot, and the PIT's channel 0 as the HZ tick. Under
  * "qemu -icount shift=0" the TSC counts instructions, so every figure
- * derived from it repeats exactly. Owns ports 0x40-0x43 and 0x61.
+ * derived from it repeats exactly. Owns ports 0x40-0x43 and 0x61, and
+ * reads the CMOS clock (0x70-0x71) for arch_boot_entropy().
  */
+#include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/param.h>
 #include <hv/time.h>
@@ -64,6 +66,18 @@ static uint64_t calibrate_tsc(void)
 }
 
 static uint64_t tsc_hz;
+
+uint32_t arch_boot_entropy(void)
+{
+    uint32_t x = (uint32_t)rdtsc() ^ (uint32_t)(rdtsc() >> 7) ^ 0x9E3779B9U;
+    unsigned int r;
+
+    for (r = 0; r <= 9; r++) { /* CMOS: seconds, minutes, hours, ..., year */
+        outb(0x70, (uint8_t)r);
+        x = (x << 5 | x >> 27) ^ inb(0x71);
+    }
+    return x;
+}
 
 void arch_time_init(void)
 {

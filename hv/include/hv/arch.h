@@ -37,6 +37,10 @@ void arch_machine_exit(unsigned int code) __noreturn;
  */
 void arch_print_backtrace(void);
 
+/* Bits that differ from one boot to the next (the TSC, which repeats
+ * under -icount, mixed with the wall clock): seeds, never a clock. */
+uint32_t arch_boot_entropy(void);
+
 /* Where v's guest context would resume (its saved instruction pointer),
  * and whether in guest kernel mode: for diagnostics only. */
 uint32_t arch_vcpu_guest_ip(const struct vcpu *v, bool *kernel_mode);

@@ -78,6 +78,13 @@ struct domain {
 /* A translated (shadow mode) domain: its page tables hold gfns. */
 #define is_translated(d) ((d)->shadow != NULL)
 
+/* The frame behind d's pfn: INVALID_MFN if pfn is beyond the P2M or not
+ * populated (a guest's pfn is guest data: always looked up through here). */
+static inline uint32_t p2m_lookup(const struct domain *d, uint32_t pfn)
+{
+    return pfn < d->p2m_size ? d->p2m[pfn] : INVALID_MFN;
+}
+
 extern struct domain *dom_xen, *dom_io, *dom_cow;
 extern struct domain *domain_list[MAX_DOMAINS];
 extern unsigned int nr_domains;

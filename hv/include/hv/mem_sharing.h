@@ -1,8 +1,9 @@
 /*
  * mem_sharing.h - content-based page sharing between domains of a share
- * group: the reference manager (mem_sharing.c: shared frames, the M2P
- * lists, the sharing hypercalls), the page scanner (share_scan.c) and the
- * audit (share_audit.c). Public ABI: public/sharing.h.
+ * group: the reference manager (mem_sharing.c: shared frames, their M2P
+ * lists, the sharing hypercalls), the page scanner (share_scan.c), the
+ * audit (share_audit.c) and the x86 half (arch/x86_32/share_pte.c: the
+ * page-table entries a request names). Public ABI: public/sharing.h.
  *
  * A shared frame belongs to dom_cow. Its page_info holds:
  *   count_info = one reference per (domain, pfn) on its M2P list
@@ -12,6 +13,40 @@
  * share_frame (below) keeps the M2P list and, per domain, how many
  * page-table entries of that domain map the frame. Only a domain with a
  * pfn on the list may map it, and only read-only.
+ *
+ * The PV path, one pfn from hash to CoW break (the paper's design):
+ *
+ *   share_scan.c   scan_pfn: the pfn passes share_check_pfn() and the
+ *                  guest's eligibility bit; hash it; a match in the stable
+ *                  or unstable table is an offer
+ *                  -> share_offer(): the pfn on d's share ring, VIRQ_SHARING
+ *   guest driver   reads the ring, lists every PTE that maps the pfn
+ *                  -> SHAREOP_setup_shares
+ *   mem_sharing.c  setup_offered(): was it offered? -> share_setup():
+ *                  setup_check (share_check_pfn, arch_share_check_ptes, every
+ *                  reference listed) -> setup_target (hash, compare in full:
+ *                  zero frame, stable frame, or the partner's frame) ->
+ *                  setup_convert (d's frame becomes the shared one,
+ *                  page_make_sharable) or setup_join (d's PTEs move to it,
+ *                  d's frame freed) -> share_join() (list entry, counts)
+ *   a write        faults; the guest driver -> SHAREOP_cow_break
+ *   mem_sharing.c  break_one(): break_check -> break_frame (a copy, or the
+ *                  frame itself if d is its last user: page_make_private)
+ *                  -> break_commit (PTEs retargeted) -> share_leave()
+ *
+ * The shadow path (a translated domain: no driver, no ring, no VIRQ; the
+ * hypervisor finds every mapping itself through shadow.c's reverse map):
+ *
+ *   share_scan.c   scan_pfn -> share_offer(): translated, so at once
+ *                  -> sh_share() (shadow.c): detach every shadow mapping of
+ *                  the pfn -> share_setup_pfn() -> share_setup() with no
+ *                  PTEs listed (the same checks, compare and commit as PV)
+ *                  -> restore the mappings, now read-only to the new frame
+ *   a write        faults -> sh_page_fault() (shadow.c): the guest's tables
+ *                  allow it, the frame is dom_cow's -> unshare(): detach ->
+ *                  share_break_pfn() -> break_one() -> restore, writable
+ *   before the hypervisor writes or types a page itself (block reads,
+ *   rings, a page becoming a table): sh_unshare() -> the same break.
  */
 #ifndef __HV_MEM_SHARING_H__
 #define __HV_MEM_SHARING_H__
@@ -24,6 +59,7 @@
 #include <objpool.h>
 
 struct domain;
+struct share_req;
 
 struct share_frame {
     uint32_t mfn;
@@ -70,7 +106,7 @@ struct share_dom {
     uint32_t meta_pages;   /* xenheap pages of gnttab + pfn          */
     uint32_t queued_unnotified;
     uint32_t scan_passes;  /* complete scanner passes over its pfns  */
-    /* Figures. */
+    /* Figures, kept by share_join() / share_leave() and the hypercalls. */
     uint32_t shared_pfns, zero_pfns, by_cat[4];
     uint64_t setups, setup_failures, cow_breaks, cow_failures, discards;
 };
@@ -89,13 +125,33 @@ void mem_sharing_init(void);
 int share_domain_init(struct domain *d);
 void share_domain_destroy(struct domain *d);
 
+/*
+ * The rule "a private data frame of d's that may be shared", in one place:
+ * the scanner asks it before it hashes a pfn, setup_shares before it
+ * shares one. SHARE_OK (0), or why not; *mfn is the frame when there is
+ * one. A shadow-mode pfn held by references besides its mappings (a
+ * block ring) is SHARE_HELD.
+ */
+enum share_refusal {
+    SHARE_OK = 0,
+    SHARE_NO_PFN,    /* beyond the P2M or not populated               */
+    SHARE_SHARED,    /* on a shared frame already                     */
+    SHARE_NOT_OWNED, /* the frame is not d's                          */
+    SHARE_NOT_DATA,  /* a page table, pinned, or not an allocated
+                        domain frame                                  */
+    SHARE_GRANTED,   /* under grant (handed to a device)              */
+    SHARE_HELD,      /* shadow mode: referenced beyond its mappings   */
+};
+enum share_refusal share_check_pfn(const struct domain *d, uint32_t pfn,
+                                   uint32_t *mfn);
+
 /* mm.c's hooks for frames owned by dom_cow: a mapping of pg by d's page
  * table (entry e) is taken or dropped. */
 int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e);
 void share_put_mapping(struct page_info *pg, struct domain *d);
 static inline struct share_frame *page_share_frame(const struct page_info *pg)
 {
-    return (struct share_frame *)pg->pad[0];
+    return pg->u.sharing.frame;
 }
 /* Transparent sharing of a translated domain's pfn (shadow.c has taken
  * its shadow mappings away around the call): set-up of a scanner offer,
@@ -105,8 +161,6 @@ int share_break_pfn(struct domain *d, uint32_t pfn);
 /* A translated domain's shared pfn leaves its frame (decrease_reservation),
  * its shadow mappings gone already; the P2M slot becomes invalid. */
 void share_drop_pfn(struct domain *d, uint32_t pfn);
-/* The shared frame a write fault at va in v's address space hit, or 0. */
-uint32_t share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va);
 /* A pfn the block backend may write into: under grant if d shares. */
 bool share_pfn_granted(const struct domain *d, uint32_t pfn);
 
@@ -136,18 +190,29 @@ void share_domain_report(struct domain *d);
 /* The per-domain SHARE-DOMAIN lines. */
 void share_print_domains(void);
 
-/* Scanner (share_scan.c). */
+/* --- The scanner (share_scan.c) ------------------------------------------ */
 void share_scan_init(void);
 /* End of the run: the last SHARE line; the metadata pages go back. */
 void share_finish(void);
 void share_scan_release(void);
-/* Queue pfn of d for the guest's driver (called by the scanner). */
-void share_queue_pfn(struct domain *d, uint32_t pfn);
-extern uint64_t scan_rounds, scan_pages, scan_cycles, scan_volatile,
-    scan_unshared, scan_skipped, hash_cycles_per_page;
-extern uint32_t scan_meta_bytes;
+/* Offer d's pfn: on its share ring for the driver (PV), or set up at once
+ * through the shadows (translated). */
+void share_offer(struct domain *d, uint32_t pfn);
+/* The scanner's counters, as the SHARE line prints them. */
+struct share_scan_stats {
+    uint64_t rounds;        /* complete rounds over every domain          */
+    uint64_t pages;         /* pages hashed                               */
+    uint64_t cycles;        /* TSC cycles spent scanning                  */
+    uint64_t volatile_pages; /* visits that found the page changed        */
+    uint64_t unshared;      /* pages of the last round that matched none  */
+    uint64_t skipped;       /* visits skipped by the smart scan           */
+    uint64_t hash_cycles;   /* one XXH32 of a page, measured at boot      */
+    uint32_t meta_bytes;    /* the unstable table and its nodes           */
+};
+void share_scan_stats(struct share_scan_stats *out);
 
-/* Audit (share_audit.c): check every shared frame; errors found. */
+/* --- The audit (share_audit.c) ------------------------------------------- */
+/* Check every shared frame; errors found. */
 unsigned int share_audit(bool verbose);
 /* Largest possible saving: an exhaustive compare of every eligible page. */
 uint32_t share_max_saving(void);
@@ -155,5 +220,30 @@ uint32_t share_max_saving(void);
 void share_audit_begin(void);
 bool share_audit_note(struct domain *d, uint32_t mfn, uint32_t e);
 unsigned int share_audit_end(struct domain *d);
+
+/* --- The x86 half (arch/x86_32/share_pte.c) ------------------------------ */
+/*
+ * arch_share_check_ptes - the entries req lists (machine addresses of page
+ * table entries) are each an entry of one of d's validated L1 tables,
+ * listed once, present and mapping mfn. *nr_writable counts the writable
+ * ones. 0, -EINVAL (a bad or wrong entry) or -EPERM (not d's table); logs
+ * the first fault.
+ */
+int arch_share_check_ptes(struct domain *d, const struct share_req *req,
+                          uint32_t mfn, unsigned int *nr_writable);
+/*
+ * arch_share_set_pte - point the entry at maddr (checked) at frame mfn,
+ * keeping its other flags, writable or read-only. No reference moves:
+ * the caller keeps the counts.
+ */
+void arch_share_set_pte(uint32_t maddr, uint32_t mfn, bool writable);
+/* The shared frame a PV write fault at va (tables at l2_mfn) hit, or 0;
+ * the guest learns it in vcpu_info.arch.cow_mfn. */
+uint32_t arch_share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va);
+/* Call fn for every present entry of d's L1 tables that maps a frame of
+ * dom_cow (in shadow mode: its shadows, the tables the CPU walks). */
+void arch_share_for_each_mapping(struct domain *d,
+                                 void (*fn)(struct domain *d, uint32_t mfn,
+                                            uint32_t e));
 
 #endif /* __HV_MEM_SHARING_H__ */

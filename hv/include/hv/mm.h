@@ -25,13 +25,32 @@
 #include <asm/page.h>
 
 struct domain;
+struct share_frame;
 
 struct page_info {
     struct page_info *next, *prev; /* free list or owner's page list */
     uint32_t count_info;
     uint32_t type_info;
     struct domain *owner; /* NULL when free or hypervisor-only */
-    uint32_t pad[3];
+    /* What the frame's current user keeps in it (Xen's page_info unions):
+     * zero whenever the frame is free. */
+    union {
+        /* A frame of dom_cow (mem_sharing.c). */
+        struct {
+            struct share_frame *frame; /* its list and counts    */
+        } sharing;
+        /* A shadow table frame (shadow.c). */
+        struct {
+            uint32_t gfn;        /* the guest table it shadows           */
+            uint32_t refs;       /* L1: directory entries pointing at it;
+                                    L2: vcpus that have it loaded, plus a
+                                    hold while it is built              */
+            uint32_t kind : 8;        /* SH_L1 or SH_L2                  */
+            uint32_t audit_refs : 24; /* the consistency check's count of
+                                         refs, to compare                */
+        } sh;
+        uint32_t raw[3];
+    } u;
 };
 _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 
@@ -105,14 +124,13 @@ void free_xenheap_pages(void *va, unsigned int nr);
 /*
  * alloc_domheap_page - a zeroed frame for domain d, with the allocation
  * reference held (count 1, PGC_allocated) and on d's page list. Returns
- * NULL if d is at its max_pages or memory is exhausted.
+ * NULL if d is at its max_pages or memory is exhausted. memflags:
+ *   MEMF_no_scrub  not cleared (its old owner's contents were poisoned when
+ *                  it was freed): only for a frame the caller overwrites in
+ *                  full before anything can map it (a CoW copy).
  */
-struct page_info *alloc_domheap_page(struct domain *d);
-/* The same, not cleared (its old owner's contents were poisoned when it
- * was freed), when uncleared: only for a frame the caller overwrites in
- * full before anything can map it (a CoW copy). */
-struct page_info *alloc_domheap_page_uncleared(struct domain *d,
-                                               bool uncleared);
+#define MEMF_no_scrub (1U << 0)
+struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags);
 /* Called when a domain frame's count reaches zero: poison and free it. */
 void free_domheap_page(struct page_info *pg);
 /*
@@ -123,6 +141,31 @@ void free_domheap_page(struct page_info *pg);
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d,
                                bool readonly);
 void unshare_xen_page_with_guest(struct page_info *pg, struct domain *d);
+
+/*
+ * domain_adjust_tot_pages - the one place a domain's frame count changes:
+ * by delta, as a frame joins (+1) or leaves (-1) its page list. Returns
+ * the new count.
+ */
+uint32_t domain_adjust_tot_pages(struct domain *d, int delta);
+
+/*
+ * Frames changing hands between a domain and dom_cow (page sharing), as
+ * Xen's page_make_sharable / page_make_private:
+ *
+ * page_make_sharable - d's frame pg (allocated, private, data) becomes
+ * dom_cow's: it leaves d's page list, loses PGC_allocated and that
+ * reference (the caller hands it the reference of a list entry), takes
+ * the read-only type reference shared frames hold for ever, and its M2P
+ * slot says SHARED_M2P_ENTRY.
+ *
+ * page_make_private - the reverse, for the last pfn on a shared frame's
+ * list: pg becomes d's frame behind pfn again; that entry's reference
+ * becomes the allocation reference and the type is dropped (every mapping
+ * of a shared frame is read-only).
+ */
+void page_make_sharable(struct domain *d, struct page_info *pg);
+void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn);
 
 uint32_t nr_free_domheap_pages(void);
 uint32_t nr_free_xenheap_pages(void);
