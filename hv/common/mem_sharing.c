@@ -1114,6 +1114,15 @@ void share_print(const char *why)
         (unsigned long long)ss.hash_cycles, why);
 }
 
+/*
+ * SHARE-DOMAIN, one line per sharing domain (at its exit, and on the 'm'
+ * key), key=value like SHARE:
+ *   d<id> name group   the domain and its share group
+ *   shared_pfns zero   its pfns on shared frames now; of those, on the zero frame
+ *   anon mapped cache  the same by the guest's category (SHARE_CAT_*; shadow: 0)
+ *   setups setup_failures cow_breaks discards cow_failures   since it was built
+ *   mode               pv | shadow
+ */
 static void print_domain(struct domain *d)
 {
     struct share_dom *sh = d->share;

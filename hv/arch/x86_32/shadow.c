@@ -1010,6 +1010,18 @@ void shadow_domain_destroy(struct domain *d)
     objpool_release(&rmap_pool, rmap_pool_put);
 }
 
+/*
+ * SHADOW, one line per translated domain at its exit, key=value:
+ *   domain pages peak    its id; shadow frames held now (0 at exit) and at most
+ *   l1_made l2_made      shadow tables built (rebuilds count again)
+ *   reclaimed            shadow directories dropped to stay under shadow_pages
+ *   propagated           guest entries mirrored into a shadow
+ *   faults_fixed         faults the guest's tables allowed, fixed here unseen
+ *   faults_to_guest      faults handed to the guest
+ *   cow_breaks cow_failures shares share_failures   transparent sharing
+ *   checks               shadow_check comparisons made
+ *   rmap_bytes           the reverse map's pool, all domains
+ */
 void sh_report(struct domain *d)
 {
     struct shadow_dom *s = d->shadow;
