@@ -8,8 +8,9 @@
  * Owns every frame of dom_cow and every share_frame and m2p_entry. Every
  * request is guest data: each pfn, each listed page-table entry and each
  * count is checked before anything changes, and a request that fails
- * changes nothing but this: the offer it used is gone (a guest cannot
- * retry a refused pfn until the scanner offers it again). It never lets a
+ * changes nothing but this: once its frame passed the rule, the offer it
+ * used is gone (a guest cannot retry such a pfn until the scanner offers
+ * it again). It never lets a
  * frame be shared that has a reference the request did not account for
  * (an unlisted mapping, a pin, a page-table use, a grant), never maps a
  * shared frame writable, and answers only about the caller's own pfns. It
@@ -581,8 +582,9 @@ static int share_setup(struct domain *d, const struct share_req *req,
     return 0;
 }
 
-/* A PV driver's request: only a pfn the scanner offered, and the offer is
- * used up whatever the outcome. */
+/* A PV driver's request: only a pfn the scanner offered. Once the frame
+ * passed the rule the offer is used up, whatever the outcome; a frame the
+ * rule refuses keeps its offer (it may pass once unpinned, say). */
 static int setup_offered(struct domain *d, const struct share_req *req)
 {
     struct scan_pfn *sp;

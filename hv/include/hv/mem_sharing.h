@@ -16,35 +16,40 @@
  *
  * The PV path, one pfn from hash to CoW break (the paper's design):
  *
- *   share_scan.c   scan_pfn: the pfn passes share_check_pfn() and the
- *                  guest's eligibility bit; hash it; a match in the stable
- *                  or unstable table is an offer
+ *   share_scan.c   scan_pfn(): scan_wanted() (share_check_pfn() and the
+ *                  guest's eligibility bit) -> hash -> scan_match(): a
+ *                  match in the stable or unstable table is an offer
  *                  -> share_offer(): the pfn on d's share ring, VIRQ_SHARING
  *   guest driver   reads the ring, lists every PTE that maps the pfn
  *                  -> SHAREOP_setup_shares
- *   mem_sharing.c  setup_offered(): was it offered? -> share_setup():
- *                  setup_check (share_check_pfn, arch_share_check_ptes, every
- *                  reference listed) -> setup_target (hash, compare in full:
- *                  zero frame, stable frame, or the partner's frame) ->
- *                  setup_convert (d's frame becomes the shared one,
- *                  page_make_sharable) or setup_join (d's PTEs move to it,
- *                  d's frame freed) -> share_join() (list entry, counts)
- *   a write        faults; the guest driver -> SHAREOP_cow_break
- *   mem_sharing.c  break_one(): break_check -> break_frame (a copy, or the
- *                  frame itself if d is its last user: page_make_private)
- *                  -> break_commit (PTEs retargeted) -> share_leave()
+ *   mem_sharing.c  setup_offered(): setup_check_frame() (share_check_pfn())
+ *                  -> was it offered? (the offer is used up) -> share_setup():
+ *                  setup_check_refs() (arch_share_check_ptes(), every
+ *                  reference listed, the CoW reserve) -> find_target() (hash,
+ *                  compare in full: zero frame, stable frame, or the
+ *                  partner's frame) -> setup_convert() (d's frame becomes
+ *                  the shared one, page_make_sharable()) or setup_join()
+ *                  (d's PTEs move to it, d's frame freed) -> share_join()
+ *   a write        faults; arch_share_fault_mfn() names the frame in
+ *                  vcpu_info; the guest driver -> SHAREOP_cow_break
+ *   mem_sharing.c  break_one(): break_check() -> break_frame() (a copy; or,
+ *                  for the last user, the frame itself: share_leave() and
+ *                  page_make_private()) -> break_commit() (PTEs retargeted;
+ *                  after a copy, share_leave() through drop_from_list())
  *
  * The shadow path (a translated domain: no driver, no ring, no VIRQ; the
  * hypervisor finds every mapping itself through shadow.c's reverse map):
  *
- *   share_scan.c   scan_pfn -> share_offer(): translated, so at once
+ *   share_scan.c   scan_pfn() -> share_offer(): translated, so at once
  *                  -> sh_share() (shadow.c): detach every shadow mapping of
- *                  the pfn -> share_setup_pfn() -> share_setup() with no
- *                  PTEs listed (the same checks, compare and commit as PV)
- *                  -> restore the mappings, now read-only to the new frame
- *   a write        faults -> sh_page_fault() (shadow.c): the guest's tables
- *                  allow it, the frame is dom_cow's -> unshare(): detach ->
- *                  share_break_pfn() -> break_one() -> restore, writable
+ *                  the pfn -> share_setup_pfn(): setup_check_frame() ->
+ *                  share_setup() with no PTEs listed (the same checks,
+ *                  compare and commit as PV) -> restore the mappings, now
+ *                  read-only to the shared frame
+ *   a write        faults -> sh_page_fault() (shadow.c): guest_allows(),
+ *                  the frame is dom_cow's -> fix_entry() -> unshare():
+ *                  detach -> share_break_pfn() -> break_one() -> restore,
+ *                  writable to the new frame
  *   before the hypervisor writes or types a page itself (block reads,
  *   rings, a page becoming a table): sh_unshare() -> the same break.
  */

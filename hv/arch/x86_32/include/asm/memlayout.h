@@ -8,8 +8,8 @@
  * table is allocated once at boot and shared by all address spaces.
  *
  *  4 GiB  +---------------------------------+ 0xFFFFFFFF
- *         | direct map of machine 0..32 MiB |  image at +1 MiB, modules,
- *         |   (supervisor, rw, global)      |  xenheap
+ *         | direct map of machine 0..32 MiB |  image at +1 MiB, xenheap
+ *         |   (supervisor, rw, global)      |
  *         +---------------------------------+ 0xFE000000  DIRECTMAP_VIRT_START
  *         | frame_table: page_info[]        |  20 MiB: up to 2.5 GiB of RAM
  *         +---------------------------------+ 0xFCC00000  FRAMETABLE_VIRT_START
@@ -23,8 +23,9 @@
  *         | (ring 3, validated by mm.c)     |  mmu_update / mmuext_op
  *  0      +---------------------------------+
  *
- * Machine memory: frames below DIRECTMAP_SIZE (except BIOS areas, the
- * image and the modules) form the xenheap, always mapped; the rest form
+ * Machine memory: frames below DIRECTMAP_SIZE (except BIOS areas and the
+ * image; boot modules are copied above it first, mm_init.c) form the
+ * xenheap, always mapped; the rest form
  * the domheap, which guests get and which the hypervisor reaches only
  * through map_domain_page(). frame_table and the M2P live in frames taken
  * from the domheap range at boot, mapped at their fixed addresses.
