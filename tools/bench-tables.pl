@@ -5,13 +5,14 @@
 #   tools/bench-tables.pl [OUT_DIR]     (default build/bench, in the repository)
 #
 # Reads OUT_DIR/logs/*.log (one console per run, named as the runs of
-# bench-sharing.sh) and writes into OUT_DIR: summary.txt (the targets, met or
-# not), modes.txt (PV against shadow), sharing.txt, scanner.txt, alloc.txt,
-# build.txt, timeline.txt (alloc, build and timeline also -shadow.txt),
-# timeline{,-shadow}{,-phases}.dat (for tools/plot-sharing.sh), hash.txt and
-# costs.txt; then prints summary.txt. A separate program so that the tables
-# can be made again from kept logs without booting anything (what
-# `tools/bench-sharing.sh --no-run` does) and read on their own.
+# bench-sharing.sh) and the cost model tools/bench-costs.txt, and writes
+# into OUT_DIR: summary.txt (the targets, met or not), modes.txt (PV against
+# shadow), sharing.txt, scanner.txt, alloc.txt, build.txt, timeline.txt
+# (alloc, build and timeline also -shadow.txt), timeline{,-shadow}.dat and
+# timeline{,-shadow}-phases.dat (for tools/plot-sharing.sh), hash.txt and
+# costs.txt; then prints summary.txt. A program of its own so that the
+# tables can be made again from kept logs without booting anything (what
+# `tools/bench-sharing.sh --no-run` does).
 #
 # QUIET: the scanner knobs of the alloc-on runs, as alloc.txt names them
 # (bench-sharing.sh sets it); without it, the knobs the alloc-on run's
@@ -30,7 +31,8 @@ unless (defined $out) {
 if ($out =~ /^-/ || @ARGV) {
     # -h, --help or a wrong call: the header above.
     open(my $me, '<', $0) or die "bench-tables.pl: $0: $!\n";
-    my @h = grep { /^#/ && !/^#!/ } (<$me>)[0 .. 19];
+    my @h;
+    while (<$me>) { next if $. == 1; last unless /^#/; push @h, $_ }
     my $help = $out =~ /^-(h|-help)$/ && !@ARGV;
     print { $help ? *STDOUT : *STDERR } map { s/^# ?//r } @h;
     exit($help ? 0 : 2);
@@ -38,15 +40,31 @@ if ($out =~ /^-/ || @ARGV) {
 my $logs = "$out/logs";
 
 # The cost model: cycles an event costs on hardware beyond the one or few
-# instructions that qemu -icount charges for it (docs/benchmarks.md gives
-# the sources). Page copies, clears, hashes and compares are loops whose
-# instructions icount already counts: no extra.
-my %model = (
-    central => { trap => 300,  hypercall => 300,  irq => 300,  cr3 => 600,  invlpg => 350 },
-    low     => { trap => 100,  hypercall => 100,  irq => 100,  cr3 => 100,  invlpg => 100 },
-    high    => { trap => 1200, hypercall => 1200, irq => 1200, cr3 => 2000, invlpg => 500 },
-);
+# instructions that qemu -icount charges for it, $model{low|central|high}{event},
+# from tools/bench-costs.txt (the figures and their sources are kept there
+# only).
 my @MODELS = qw(low central high);
+# The events readlog() counts, in the order the tables list them.
+my @EVKEYS = qw(trap hypercall irq cr3 invlpg sharing_op cow_breaks faults_fixed page_copies
+                page_clears page_hashes page_compares);
+my $COSTS = "$FindBin::RealBin/bench-costs.txt";
+my %model = map { $_ => {} } @MODELS;
+{
+    open(my $fh, '<', $COSTS) or die "bench-tables.pl: $COSTS: $!\n";
+    my %known = map { $_ => 1 } @EVKEYS;
+    while (my $line = <$fh>) {
+        next if $line =~ /^\s*(#|$)/;
+        my ($ev, @c) = $line =~ /^\s*(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\|\s*\S/
+            or die "bench-tables.pl: $COSTS:$.: not EVENT LOW CENTRAL HIGH | SOURCE\n";
+        die "bench-tables.pl: $COSTS:$.: unknown event '$ev'\n" unless $known{$ev};
+        die "bench-tables.pl: $COSTS:$.: '$ev' given twice\n" if exists $model{central}{$ev};
+        die "bench-tables.pl: $COSTS:$.: '$ev' not LOW <= CENTRAL <= HIGH\n"
+            unless $c[0] <= $c[1] && $c[1] <= $c[2];
+        $model{ $MODELS[$_] }{$ev} = $c[$_] + 0 for 0 .. 2;
+    }
+    close $fh;
+    die "bench-tables.pl: $COSTS: no event\n" unless %{ $model{central} };
+}
 my @MODES = ([ '', 'pv' ], [ '-shadow', 'shadow' ]);
 
 sub kv {
@@ -108,8 +126,6 @@ sub readlog {
     };
     return \%r;
 }
-my @EVKEYS = qw(trap hypercall irq cr3 invlpg sharing_op cow_breaks faults_fixed page_copies
-                page_clears page_hashes page_compares);
 
 sub extra {
     my ($ev, $m) = @_;
