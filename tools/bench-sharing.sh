@@ -5,10 +5,11 @@
 # (qemu -icount shift=0,sleep=off: the TSC counts instructions, so every
 # figure repeats exactly), in PV mode and in shadow mode (its *-shadow.scn
 # twin, written into build/bench/scn/), keeps the consoles in
-# build/bench/logs/, extracts the figures into build/bench/*.txt
-# (tools/bench-tables.pl; modes.txt: PV against shadow), draws the
-# sharing-over-time plot of both modes (tools/plot-sharing.sh) and prints
-# build/bench/summary.txt.
+# build/bench/logs/ (with PROVENANCE: the commit, date and command of the
+# run, which every table's first line repeats), extracts the figures into
+# build/bench/*.txt (tools/bench-tables.pl; modes.txt: PV against shadow),
+# draws the sharing-over-time plot of both modes (tools/plot-sharing.sh) and
+# prints build/bench/summary.txt.
 #
 #   tools/bench-sharing.sh              build what the benchmarks need, run all
 #   tools/bench-sharing.sh --no-build   use the existing build
@@ -24,12 +25,13 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 build=1 run=1 jobs=2
+command="tools/bench-sharing.sh${*:+ $*}" # for the tables' provenance line
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) build=0 ;;
     --no-run) run=0 build=0 ;;
     --jobs) jobs=${2:?--jobs needs a number}; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-sharing.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -154,7 +156,29 @@ run_one() { # name scenario hv-args
     echo "  ran     $name" >&2
 }
 
+# Where the logs come from, for the first line of every table
+# (tools/bench-tables.pl): the tree's commit, whether it had changes not
+# committed (untracked files count: a new source file changes the build),
+# when and how it ran. Written only once every run has passed, so that a
+# half-refreshed logs folder has none (its tables then say "unknown").
+provenance() {
+    local commit=unknown tree=unknown
+    if commit=$(git rev-parse --short HEAD 2>/dev/null); then
+        if [ -n "$(git status --porcelain 2>/dev/null)" ]; then tree=dirty; else tree=clean; fi
+    else
+        commit=unknown
+    fi
+    echo "# Written by tools/bench-sharing.sh when these logs were made; read by"
+    echo "# tools/bench-tables.pl for the first line of every table."
+    echo "commit=$commit"
+    echo "tree=$tree"
+    echo "date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "command=$command"
+}
+
 if [ $run = 1 ]; then
+    rm -f "$logs/PROVENANCE"
+    prov=$(provenance)
     start=$SECONDS failed=0 running=0
     for r in "${runs[@]}"; do
         IFS='|' read -r name scn args <<< "$r"
@@ -171,6 +195,7 @@ if [ $run = 1 ]; then
     done
     echo "  ${#runs[@]} runs in $((SECONDS - start)) s" >&2
     [ $failed = 0 ] || { echo "bench-sharing.sh: $failed run(s) failed" >&2; exit 1; }
+    echo "$prov" > "$logs/PROVENANCE"
 fi
 
 # --- The tables -------------------------------------------------------------------

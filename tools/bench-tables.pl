@@ -10,9 +10,12 @@
 # shadow), sharing.txt, scanner.txt, alloc.txt, build.txt, timeline.txt
 # (alloc, build and timeline also -shadow.txt), timeline{,-shadow}.dat and
 # timeline{,-shadow}-phases.dat (for tools/plot-sharing.sh), hash.txt and
-# costs.txt; then prints summary.txt. A program of its own so that the
-# tables can be made again from kept logs without booting anything (what
-# `tools/bench-sharing.sh --no-run` does).
+# costs.txt; then prints summary.txt. Each file starts with a provenance
+# comment line: the commit of the tree the logs were made with (and whether
+# it had uncommitted changes), the date of the run and its command, from
+# OUT_DIR/logs/PROVENANCE ("unknown" without it). A program of its own so
+# that the tables can be made again from kept logs without booting anything
+# (what `tools/bench-sharing.sh --no-run` does).
 #
 # QUIET: the scanner knobs of the alloc-on runs, as alloc.txt names them
 # (bench-sharing.sh sets it); without it, the knobs the alloc-on run's
@@ -140,10 +143,31 @@ sub evdiff {
     return { map { $_ => $a->{ev}{$_} - $b->{ev}{$_} } keys %{ $a->{ev} } };
 }
 
+# Provenance: every table's first line says which tree made the logs, when
+# and by what command (logs/PROVENANCE, which bench-sharing.sh writes when
+# its runs pass), so that a table quoted or kept elsewhere still says where
+# its figures come from.
+my $PROVENANCE = do {
+    my %p;
+    my $note = '';
+    if (open(my $fh, '<', "$logs/PROVENANCE")) {
+        while (<$fh>) {
+            $p{$1} = $2 if /^(\w+)=(.*?)\s*$/;
+        }
+        close $fh;
+    } else {
+        $note = " (no logs/PROVENANCE)";
+    }
+    my $tree = ($p{tree} // '') eq 'clean' ? " (clean tree)"
+             : ($p{tree} // '') eq 'dirty' ? " (with uncommitted changes)" : "";
+    sprintf("# provenance: logs of commit %s%s, run %s, command %s%s\n", $p{commit} // 'unknown',
+            $tree, $p{date} // 'unknown', $p{command} // 'unknown', $note);
+};
+
 sub wr {
     my ($file, $text) = @_;
     open(my $fh, '>', "$out/$file") or die "$out/$file: $!\n";
-    print $fh $text;
+    print $fh $PROVENANCE, $text;
     close $fh;
 }
 
@@ -641,4 +665,4 @@ info("    after the build: saved; without zero pfns",
 info("(d) shadow: scan/hash cycles per page, round 1 and last",
      join(", ", r2($scan{'idle-shadow'}[0]), r2($scan{'idle-shadow'}[-1])));
 wr("summary.txt", join("\n", @summary) . "\n");
-print join("\n", @summary), "\n";
+print $PROVENANCE, join("\n", @summary), "\n";
