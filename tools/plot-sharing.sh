@@ -7,7 +7,7 @@
 #
 # DATA (default build/bench/timeline.dat): the PV run's "time_s shared_pct
 # saved_pct saved_nz_pct" rows; PHASES (build/bench/timeline-phases.dat):
-# "start end" of its build, drawn shaded; PNG:
+# "start end" of its build (after "#" comment lines), drawn shaded; PNG:
 # build/bench/sharing-over-time.png. SHADOW_DATA, SHADOW_PHASES (default
 # build/bench/timeline-shadow{,-phases}.dat): the same for the shadow-mode
 # run, drawn in the same figure if the file exists.
@@ -26,7 +26,7 @@ tools/install-deps.sh --plot
 
 shade=""
 if [ -s "$phases" ]; then
-    read -r b0 b1 < "$phases"
+    read -r b0 b1 <<< "$(grep -v '^#' "$phases")" # past the provenance line
     shade="set object 1 rectangle from $b0, graph 0 to $b1, graph 1 behind fillcolor rgb '#e0e0e0' fillstyle solid noborder
 set label 1 'build' at ($b0 + $b1) / 2, graph 0.5 center"
 fi
@@ -34,7 +34,7 @@ plot="'$dat' using 1:3 with linespoints lc rgb '#1f60c0' pt 7 title 'PV: pages s
      '$dat' using 1:2 with linespoints lc rgb '#1f60c0' dt 2 pt 6 title 'PV: pages on a shared frame'"
 if [ -s "$sdat" ]; then
     if [ -s "$sphases" ]; then
-        read -r s0 s1 < "$sphases"
+        read -r s0 s1 <<< "$(grep -v '^#' "$sphases")"
         shade="$shade
 set object 2 rectangle from $s0, graph 0 to $s1, graph 1 behind fillcolor rgb '#c8c8c8' fillstyle transparent solid 0.35 noborder
 set label 1 \"builds\\n(PV: $b0-$b1 s\\nshadow: $s0-$s1 s)\" at ($b0 + $b1) / 2, graph 0.5 center"
