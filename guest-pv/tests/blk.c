@@ -28,6 +28,8 @@ static long blkif_op(int cmd, unsigned int disk, unsigned long arg)
     return rc;
 }
 
+static uint16_t next_pad; /* the next request's pad (0 unless a test says) */
+
 /* Queue one request, notify, return the response's status. */
 static int submit(uint8_t op, uint32_t sector, uint8_t nseg, const uint32_t *pfns)
 {
@@ -41,6 +43,7 @@ static int submit(uint8_t op, uint32_t sector, uint8_t nseg, const uint32_t *pfn
     req->operation = op;
     req->sector = sector;
     req->nr_segments = nseg;
+    req->pad = next_pad;
     for (i = 0; i < nseg && i < BLKIF_MAX_SEGMENTS_PER_REQ; i++)
         req->pfn[i] = pfns[i];
     ring->req_prod++;
@@ -103,6 +106,10 @@ void test_main(void)
     is(submit(BLKIF_OP_READ, 0, 0, pfns), BLKIF_RSP_ERROR, "0 segments: error");
     pfns[3] = pfns[4] = pfns[5] = pfns[6] = pfns[7] = pfns[8] = pfns[0];
     is(submit(BLKIF_OP_READ, 0, 9, pfns), BLKIF_RSP_ERROR, "9 segments: error");
+    next_pad = 1;
+    is(submit(BLKIF_OP_READ, 0, 1, pfns), BLKIF_RSP_ERROR,
+       "a request whose pad is not 0: error");
+    next_pad = 0;
     is(submit(BLKIF_OP_WRITE, 0, 1, pfns), BLKIF_RSP_ERROR,
        "a write to the read-only disk: error");
     pfns[0] = pd_pfn;

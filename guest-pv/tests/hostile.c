@@ -266,6 +266,10 @@ static void try_bad_arguments(void)
     is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), -XEN_EPERM,
        "decrease_reservation for another domain");
     r.domid = DOMID_SELF;
+    r.pad = 1;
+    is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), -XEN_EINVAL,
+       "decrease_reservation with pad not 0");
+    r.pad = 0;
     is(HYPERVISOR_memory_op(XENMEM_decrease_reservation | (5 << 6), &r),
        -XEN_EINVAL, "memory_op with a start extent past the list");
     is(HYPERVISOR_console_io(7, 1, (char *)page), -XEN_ENOSYS,
@@ -327,6 +331,10 @@ static void try_unwritable_results(void)
     is(set_page_ro(au), 0, "an alloc_unbound request in a read-only page");
     is(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, au), -XEN_EFAULT,
        "its port cannot be written back: -EFAULT");
+    st.pad = 1;
+    is(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), -XEN_EINVAL,
+       "evtchn_status with pad not 0");
+    st.pad = 0;
     is(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0,
        "status of port 1");
     is(st.status, EVTCHNSTAT_closed, "the port it took was given back");

@@ -599,6 +599,15 @@ static void test_before_sharing(void)
     is(HYPERVISOR_sharing_op(99, 0, 0), -XEN_ENOSYS, "sharing_op 99: -ENOSYS");
     is(sharing_op(SHAREOP_scan_info, (void *)0xFE000000, 0), -XEN_EFAULT,
        "scan_info into hypervisor space: -EFAULT");
+    full_req(&one, unique[0], false);
+    one.pad = 1;
+    is(setup1(&one, NULL), -XEN_EINVAL, "setup_shares, pad not 0: -EINVAL");
+    full_req(&one, unique[0], false);
+    one.flags = SHARE_BREAK_DISCARD;
+    is(setup1(&one, NULL), -XEN_EINVAL, "setup_shares with a flag: -EINVAL");
+    full_req(&one, unique[0], false);
+    one.flags = 0x8000;
+    is(cow_break1(&one), -XEN_EINVAL, "cow_break with an unknown flag: -EINVAL");
     is(is_shared(nr), -XEN_EINVAL, "is_shared_page of a pfn beyond: -EINVAL");
     is(is_shared(common[0]->pfn), 0, "a common page is not shared yet");
     full_req(&one, common[0], true);
@@ -1267,7 +1276,7 @@ static void final_checks(void)
 /* Checks: every instance's, test_foreign()'s, test_cow()'s; the writer
  * also binds its channels and hears READY, a reader allocates its port,
  * hears DONE and checks common page 0. */
-#define PLAN_COMMON  80
+#define PLAN_COMMON  83
 #define PLAN_FOREIGN 5
 #define PLAN_COW     24
 #define PLAN_WRITER  (PLAN_COMMON + PLAN_FOREIGN + PLAN_COW + 2)

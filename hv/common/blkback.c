@@ -60,6 +60,10 @@ static int16_t do_request(struct domain *d, struct blkif_dev *dev,
 {
     unsigned int i;
 
+    if (req->pad) {
+        gprintk(d, "blkif: request pad must be 0");
+        return BLKIF_RSP_ERROR;
+    }
     if (req->operation != BLKIF_OP_READ) {
         gprintk(d, "blkif: operation %u refused (disks are read-only)",
                 req->operation);

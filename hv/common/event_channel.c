@@ -124,6 +124,10 @@ static long bind_interdomain(struct domain *ld,
     struct evtchn *rchn, *lchn;
     int lport;
 
+    if (b->pad) {
+        gprintk(ld, "bind_interdomain: pad must be 0");
+        return -EINVAL;
+    }
     if (!rd)
         return -ESRCH;
     if (!port_is_valid(b->remote_port))
@@ -250,6 +254,10 @@ static long evtchn_status(struct domain *d, struct evtchn_status *st)
 {
     struct evtchn *chn;
 
+    if (st->pad) {
+        gprintk(d, "evtchn_status: pad must be 0");
+        return -EINVAL;
+    }
     if (st->dom != DOMID_SELF && st->dom != d->domain_id)
         return -EPERM;
     if (!port_is_valid(st->port))

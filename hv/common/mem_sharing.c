@@ -608,13 +608,14 @@ static int setup_offered(struct domain *d, const struct share_req *req)
 
 /*
  * The batch loop of setup_shares and cow_break: each request is copied
- * in, done by one(), and its status written back; a failed request does
- * not stop the batch. Returns the number done, or -E2BIG / -EFAULT (an
+ * in, checked for flags beyond flags_ok and a non-zero pad (-EINVAL), done
+ * by one(), and its status written back; a failed request does not stop
+ * the batch. Returns the number done, or -E2BIG / -EFAULT (an
  * unreadable request or status ends the batch; statuses already written
  * stay).
  */
 static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
-                        uint32_t count,
+                        uint32_t count, uint16_t flags_ok,
                         int (*one)(struct domain *, const struct share_req *),
                         long *pdone)
 {
@@ -637,7 +638,12 @@ static long share_batch(struct domain *d, const char *name, uint32_t ureqs,
             gprintk(d, "%s: request %u at %#x unreadable", name, i, at);
             return -EFAULT;
         }
-        rc = one(d, &req);
+        if (req.pad || (req.flags & ~flags_ok)) {
+            gprintk(d, "%s: request %u: unknown flags %#x or pad %#x", name, i,
+                    req.flags, req.pad);
+            rc = -EINVAL;
+        } else
+            rc = one(d, &req);
         if (!rc)
             *pdone = ++done;
         req.status = (int16_t)rc;
@@ -771,7 +777,8 @@ static int break_one(struct domain *d, const struct share_req *req)
 
 static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
 {
-    long done, rc = share_batch(d, "cow_break", ureqs, count, break_one, &done);
+    long done, rc = share_batch(d, "cow_break", ureqs, count,
+                                SHARE_BREAK_DISCARD, break_one, &done);
 
     /* No read-only translation of an old frame may survive (a batch cut
      * short by -EFAULT may have broken some too). */
@@ -957,7 +964,8 @@ long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count)
     case SHAREOP_register:
         return share_register(d, arg);
     case SHAREOP_setup_shares:
-        return share_batch(d, "setup_shares", arg, count, setup_offered, &done);
+        return share_batch(d, "setup_shares", arg, count, 0, setup_offered,
+                           &done);
     case SHAREOP_cow_break:
         return cow_break(d, arg, count);
     case SHAREOP_is_shared_page:

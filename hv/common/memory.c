@@ -103,8 +103,8 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
         gprintk(d, "memory_op: domain %u is not the caller", r.domid);
         return -EPERM;
     }
-    if (r.extent_order || r.mem_flags) {
-        gprintk(d, "memory_op: only order 0 and no flags");
+    if (r.extent_order || r.mem_flags || r.pad) {
+        gprintk(d, "memory_op: only order 0, no flags, and pad 0");
         return -EINVAL;
     }
     if (start > r.nr_extents) {
