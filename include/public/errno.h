@@ -1,6 +1,10 @@
 /*
  * errno.h - error numbers returned (negated) by hypercalls.
  * Same values as Xen's public errno.h (which are Linux's). ABI only.
+ *
+ * Each command's errors, and when it returns them, are listed with the
+ * command in the header that documents it; docs/hypercall-abi.md section
+ * 1.7 says which of these numbers hypercalls return at all.
  */
 #ifndef __PUBLIC_ERRNO_H__
 #define __PUBLIC_ERRNO_H__

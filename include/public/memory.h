@@ -1,35 +1,120 @@
 /*
- * memory.h - memory_op(int cmd, void *arg): give pages back to the
- * hypervisor and take them again (the basis of ballooning). ABI only.
+ * memory.h - memory_op(int cmd, void *arg), hypercall 12: give pages back
+ * to the hypervisor and take them again (the basis of ballooning). ABI
+ * only.
+ *
+ * This header is the reference for memory_op's commands (the conventions
+ * are at the top of xen.h).
+ *   ebx  cmd: bits 5..0 the command (XENMEM_*); bits 31..6 the index of the
+ *        first extent to process, 0 on a first call (Xen's encoding, with
+ *        its MEMOP_EXTENT_SHIFT of 6). Only the reservation commands read
+ *        bits 31..6; the others ignore them, so they take any cmd as
+ *        cmd & 63.
+ *   ecx  VA of the command's argument.
+ * Errors: -XEN_ENOSYS for a command not defined here (5, 7 .. 63).
  *
  * Difference from Xen's PV guests: the P2M belongs to the hypervisor (a
- * guest sees it read-only at start_info.mfn_list), so extent lists always
- * hold guest pfns, as they do for Xen's translated guests.
+ * guest sees it read-only at start_info.mfn_list, and only this hypercall
+ * and the domain builder change it), so extent lists always hold guest
+ * pfns, as they do for Xen's translated guests, never mfns.
  */
 #ifndef __PUBLIC_MEMORY_H__
 #define __PUBLIC_MEMORY_H__
 
 #include "xen.h"
 
-#define XENMEM_increase_reservation 0 /* as populate_physmap            */
-#define XENMEM_decrease_reservation 1 /* free the frames behind pfns    */
-#define XENMEM_maximum_ram_page     2 /* returns the highest mfn + 1... */
-#define XENMEM_current_reservation  3 /* returns pages the domain holds */
-#define XENMEM_maximum_reservation  4 /* returns its limit              */
-#define XENMEM_populate_physmap     6 /* back pfns with fresh frames    */
+/*
+ * The reservation commands: XENMEM_increase_reservation,
+ * XENMEM_decrease_reservation and XENMEM_populate_physmap, each with a
+ * struct xen_memory_reservation at ecx.
+ *
+ * The call processes extent_start[start .. nr_extents-1] in order, start
+ * being bits 31..6 of cmd, and returns the index at which it stopped:
+ * nr_extents when every extent was done, so the number of extents done
+ * when the first call passed start 0. It never returns an error for a
+ * single extent: the first extent that fails, or an entry of the list that
+ * cannot be read, ends the loop, and the return value says where.
+ *
+ * Before the extent at index start + 64, start + 128, ... the call may
+ * stop and be continued: the guest issues it again with ebx = the command
+ * | (index of the next extent << 6), ecx unchanged (docs/hypercall-abi.md
+ * section 1.5). The structure is read again at every continuation.
+ *
+ * Errors, before any extent is processed:
+ *   -XEN_EFAULT  the structure cannot be read
+ *   -XEN_EPERM   domid is neither DOMID_SELF nor the caller's own id
+ *   -XEN_EINVAL  extent_order != 0 or mem_flags != 0, or the start index
+ *                in cmd is beyond nr_extents
+ *
+ * In a shadow-mode domain populate_physmap writes back the pfn itself, and
+ * decrease_reservation of a pfn on a shared frame succeeds
+ * (docs/hypercall-abi.md section 6).
+ */
+/* XENMEM_increase_reservation: the same as XENMEM_populate_physmap below
+ * (it reads pfns and writes back mfns), unlike Xen's. */
+#define XENMEM_increase_reservation 0
+/*
+ * XENMEM_decrease_reservation: for each pfn in the list, the frame behind
+ * it is given back and freed; the pfn's P2M entry becomes
+ * INVALID_P2M_ENTRY and the frame's M2P entry INVALID_M2P_ENTRY. The list
+ * is not written. An extent fails, and ends the loop, if:
+ *  - the pfn >= nr_pages or is not populated;
+ *  - the frame is still referenced by anything but its allocation: mapped
+ *    by any entry of a page table in use (read-only or writable, the
+ *    initial mapping at virt_base included), in use as a page table,
+ *    pinned, or a base pointer (a connected block ring or a registered
+ *    share ring or bitmap also holds it);
+ *  - the pfn is backed by a shared frame (sharing.h): the caller must break
+ *    the share first (SHAREOP_cow_break).
+ */
+#define XENMEM_decrease_reservation 1
+/*
+ * XENMEM_maximum_ram_page: returns max_page, the number of machine frames
+ * (the highest mfn + 1). The argument is not read. No errors.
+ */
+#define XENMEM_maximum_ram_page     2
+/*
+ * XENMEM_current_reservation(domid_t *domid): returns the number of frames
+ * the domain holds behind its pfns: nr_pages at start, less what it gave
+ * back, less its pfns backed by shared frames (sharing.h). The shared_info
+ * and P2M frames are not counted.
+ * Errors: -XEN_EFAULT the domid_t (2 bytes) cannot be read; -XEN_EPERM it
+ * is neither DOMID_SELF nor the caller's own id.
+ */
+#define XENMEM_current_reservation  3
+/*
+ * XENMEM_maximum_reservation(domid_t *domid): returns the domain's limit of
+ * frames, which is nr_pages. Errors: those of XENMEM_current_reservation.
+ */
+#define XENMEM_maximum_reservation  4
+/*
+ * XENMEM_populate_physmap: for each pfn in the list, a fresh zeroed frame
+ * is allocated to the caller, the P2M and M2P entries are set, and the
+ * frame's mfn is written back over the pfn in extent_start[i]. An extent
+ * fails, and ends the loop, if:
+ *  - the pfn >= nr_pages (the P2M never grows);
+ *  - the pfn is already populated;
+ *  - the domain already holds its limit of frames (the limit is its
+ *    initial size, so memory can only be taken after it was given back),
+ *    or no free frame is left;
+ *  - the mfn cannot be written back (the new frame is released again).
+ */
+#define XENMEM_populate_physmap     6
 
 /*
- * Returns the number of extents done (0 .. nr_extents); a number below
- * nr_extents means the next one failed. For populate_physmap the machine
- * frame chosen is written back over each pfn in extent_start.
+ * The argument of the reservation commands. Differences from Xen: only
+ * order-0 extents, no flags, only the caller's own domain.
  */
 struct xen_memory_reservation {
-    xen_pfn_t *extent_start; /* IN/OUT: array of pfns                 */
-    xen_ulong_t nr_extents;  /* IN                                    */
-    uint32_t extent_order;   /* IN: must be 0 (single pages)          */
-    uint32_t mem_flags;      /* IN: must be 0                         */
-    domid_t domid;           /* IN: DOMID_SELF                        */
-    uint16_t pad;
+    xen_pfn_t *extent_start; /* IN: VA of a uint32_t array of pfns, one an
+                                extent; populate_physmap and
+                                increase_reservation write each mfn back
+                                over its pfn (the array is IN/OUT)      */
+    xen_ulong_t nr_extents;  /* IN: entries in the array                */
+    uint32_t extent_order;   /* IN: must be zero (single pages)         */
+    uint32_t mem_flags;      /* IN: must be zero                        */
+    domid_t domid;           /* IN: DOMID_SELF or the caller's own id   */
+    uint16_t pad;            /* ignored (not checked); write 0          */
 };
 XEN_ABI_SIZE(struct xen_memory_reservation, 20);
 
