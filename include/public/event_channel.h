@@ -43,6 +43,7 @@ typedef uint32_t evtchn_port_t;
  * port is then made pending, whether or not anything was sent, as Xen
  * does, since the remote end may have sent before the bind.
  * Errors:
+ *   -XEN_EINVAL  pad is not 0 (checked first)
  *   -XEN_ESRCH   remote_dom does not exist
  *   -XEN_EINVAL  remote_port is not 1 .. 127; it is not unbound, or was not
  *                allocated for the caller
@@ -92,8 +93,9 @@ typedef uint32_t evtchn_port_t;
  *                the peer; for the block backend's port, dom = DOMID_XEN
  *                and port = 0
  *   virq:        EVTCHNSTAT_virq; u.virq = the virq
- * Errors: -XEN_EPERM dom is neither DOMID_SELF nor the caller's own id;
- * -XEN_EINVAL port is not 1 .. 127.
+ * Errors: -XEN_EINVAL pad is not 0 (checked first); -XEN_EPERM dom is
+ * neither DOMID_SELF nor the caller's own id; -XEN_EINVAL port is not
+ * 1 .. 127.
  */
 #define EVTCHNOP_status           5
 /*
@@ -126,7 +128,7 @@ XEN_ABI_SIZE(struct evtchn_alloc_unbound, 8);
 
 struct evtchn_bind_interdomain {
     domid_t remote_dom;        /* IN: DOMID_SELF = the caller           */
-    uint16_t pad;              /* ignored (not checked); write 0        */
+    uint16_t pad;              /* IN: must be zero (-XEN_EINVAL)        */
     evtchn_port_t remote_port; /* IN                                    */
     evtchn_port_t local_port;  /* OUT                                   */
 };
@@ -155,7 +157,7 @@ struct evtchn_unmask {
 #define EVTCHNSTAT_virq        4
 struct evtchn_status {
     domid_t dom;        /* IN: DOMID_SELF or the caller's own id        */
-    uint16_t pad;       /* ignored (not checked; written back as read)  */
+    uint16_t pad;       /* IN: must be zero (-XEN_EINVAL)               */
     evtchn_port_t port; /* IN                                           */
     uint32_t status;    /* OUT: EVTCHNSTAT_*                            */
     uint32_t vcpu;      /* OUT: always 0                                */

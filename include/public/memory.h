@@ -43,7 +43,7 @@
  * Errors, before any extent is processed:
  *   -XEN_EFAULT  the structure cannot be read
  *   -XEN_EPERM   domid is neither DOMID_SELF nor the caller's own id
- *   -XEN_EINVAL  extent_order != 0 or mem_flags != 0, or the start index
+ *   -XEN_EINVAL  extent_order, mem_flags or pad != 0, or the start index
  *                in cmd is beyond nr_extents
  *
  * In a shadow-mode domain populate_physmap writes back the pfn itself, and
@@ -114,7 +114,7 @@ struct xen_memory_reservation {
     uint32_t extent_order;   /* IN: must be zero (single pages)         */
     uint32_t mem_flags;      /* IN: must be zero                        */
     domid_t domid;           /* IN: DOMID_SELF or the caller's own id   */
-    uint16_t pad;            /* ignored (not checked); write 0          */
+    uint16_t pad;            /* IN: must be zero (-XEN_EINVAL)          */
 };
 XEN_ABI_SIZE(struct xen_memory_reservation, 20);
 

@@ -300,6 +300,8 @@ XEN_ABI_SIZE(struct share_register, 12);
  * written, the call returns -XEN_EFAULT at once; the requests before it
  * stay done.
  *
+ * A request with a flag its command does not know, or a non-zero pad, gets
+ * -XEN_EINVAL before anything else is looked at (and spends no offer).
  * The entries are checked the same way by both commands, each entry in
  * turn; a failure is the request's status:
  *   -XEN_EINVAL  nr_ptes > SHARE_MAX_PTES
@@ -325,9 +327,9 @@ struct share_req {
     uint8_t category; /* IN: SHARE_CAT_*: the guest's word, for
                          statistics (setup_shares only)                */
     int16_t status;   /* OUT: 0 or a negated XEN_E* number             */
-    uint16_t flags;   /* IN: cow_break: SHARE_BREAK_*; other bits, and
-                         the whole field for setup_shares, ignored     */
-    uint16_t pad;     /* ignored (not checked); write 0                */
+    uint16_t flags;   /* IN: cow_break: SHARE_BREAK_*; setup_shares: 0.
+                         Other bits: -XEN_EINVAL                       */
+    uint16_t pad;     /* IN: must be zero (-XEN_EINVAL)                */
     /* IN: the entries, pte[0 .. nr_ptes-1]; the rest are ignored */
     uint32_t pte[SHARE_MAX_PTES];
 };

@@ -76,6 +76,7 @@ XEN_ABI_SIZE(struct blkif_info, 8);
  * ... The backend copies the request out of the ring before it checks it;
  * a bad request gets BLKIF_RSP_ERROR (and a line on the console), a good
  * one BLKIF_RSP_OKAY. A request is bad if:
+ *  - pad is not 0;
  *  - operation is not BLKIF_OP_READ (writes are refused);
  *  - nr_segments is not 1 .. BLKIF_MAX_SEGMENTS_PER_REQ, or sector ..
  *    sector + nr_segments - 1 is not within the disk;
@@ -94,7 +95,7 @@ struct blkif_request {
     uint64_t id;         /* IN: echoed in the response                 */
     uint8_t operation;   /* IN: BLKIF_OP_*                             */
     uint8_t nr_segments; /* IN: 1 .. BLKIF_MAX_SEGMENTS_PER_REQ        */
-    uint16_t pad;        /* ignored (not checked); write 0             */
+    uint16_t pad;        /* IN: must be zero (BLKIF_RSP_ERROR)          */
     uint32_t sector;     /* IN: first 4 KiB sector                     */
     /* IN: the frames, pfn[0 .. nr_segments-1]; the rest are ignored */
     xen_pfn_t pfn[BLKIF_MAX_SEGMENTS_PER_REQ];
