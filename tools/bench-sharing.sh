@@ -14,6 +14,8 @@
 #   tools/bench-sharing.sh              build what the benchmarks need, run all
 #   tools/bench-sharing.sh --no-build   use the existing build
 #   tools/bench-sharing.sh --no-run     only re-extract the tables from the logs
+#   tools/bench-sharing.sh --publish    also copy the tables and the plot into
+#                                       docs/bench/ (what docs/benchmarks.md quotes)
 #   tools/bench-sharing.sh --jobs N     QEMUs at once (default 2; figures do
 #                                       not depend on it)
 #
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) build=0 ;;
     --no-run) run=0 build=0 ;;
+    --publish) publish=1 ;;
     --jobs) jobs=${2:?--jobs needs a number}; shift ;;
     -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-sharing.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -211,3 +214,8 @@ echo "  alloc, build and timeline also -shadow"
 echo "plot: $out/sharing-over-time.png"
 echo
 cat "$out/summary.txt"
+if [ "${publish:-0}" = 1 ]; then
+    mkdir -p docs/bench
+    cp "$out"/*.txt "$out/sharing-over-time.png" docs/bench/
+    echo "published: docs/bench/ (each table's first line says where it comes from)"
+fi
