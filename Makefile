@@ -21,7 +21,7 @@ HV_ASFLAGS := -m32 -D__ASSEMBLY__ -Ihv/include -Ihv/arch/x86_32/include \
 LIBGCC   := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 HV_COMMON := blkback boot_domains cmdline console domain event_channel kernel \
-	mem_sharing memory page_alloc scenario sched share_audit share_scan \
+	mem_sched mem_sharing memory page_alloc scenario sched share_audit share_scan \
 	stats timer
 KLIB      := arith elf32 m2p_list objpool string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \

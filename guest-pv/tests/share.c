@@ -891,6 +891,42 @@ static void test_shared(void)
               frame_info(common[0]->pfn).count);
 }
 
+/*
+ * A freed shared page leaves its frame with no copy: decrease_reservation,
+ * once the domain maps the frame no more, or still has another pfn on it
+ * (a zero page: the eleven others keep the zero frame mapped). The pfn can
+ * then be populated again, with a fresh zeroed frame.
+ */
+static void test_drop_shared(void)
+{
+    struct slot *z = zero[NR_ZERO - 1];
+    uint32_t pfn = z->pfn, va = (uint32_t)page_of(z);
+    uint32_t zf = pfn_to_mfn(z->pfn), ref = zf;
+    struct xen_memory_reservation res = { .extent_start = &ref,
+                                          .nr_extents = 1,
+                                          .domid = DOMID_SELF };
+
+    ref = pfn;
+    is(HYPERVISOR_update_va_mapping(va, 0, UVMF_INVLPG), 0,
+       "unmap a shared zero page");
+    is(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res), 1,
+       "decrease_reservation of it: done, no copy");
+    ok(pfn_to_mfn(pfn) == INVALID_P2M_ENTRY && is_shared(pfn) < 0,
+       "  the pfn has no frame now");
+    ok(is_shared(zero[0]->pfn) == 1 && pfn_to_mfn(zero[0]->pfn) == zf,
+       "  the other zero pages stay on the zero frame");
+    ref = pfn;
+    is(HYPERVISOR_memory_op(XENMEM_populate_physmap, &res), 1,
+       "populate it again");
+    is(HYPERVISOR_update_va_mapping(va, ((uint64_t)ref << PAGE_SHIFT) | PTE_RW,
+                                    UVMF_INVLPG),
+       0, "map the new frame");
+    ok(ref != zf && pfn_to_mfn(pfn) == ref && !is_shared(pfn) && intact(z),
+       "  a private frame, all zero (as the slot was)");
+    z->broken = true; /* no longer shared, as a CoW break leaves a page */
+    is(audit(), 0, "audit after the drop");
+}
+
 /* What may not be done to a page that is shared. */
 static void test_on_shared(void)
 {
@@ -1276,7 +1312,7 @@ static void final_checks(void)
 /* Checks: every instance's, test_foreign()'s, test_cow()'s; the writer
  * also binds its channels and hears READY, a reader allocates its port,
  * hears DONE and checks common page 0. */
-#define PLAN_COMMON  83
+#define PLAN_COMMON  91
 #define PLAN_FOREIGN 5
 #define PLAN_COW     24
 #define PLAN_WRITER  (PLAN_COMMON + PLAN_FOREIGN + PLAN_COW + 2)
@@ -1328,6 +1364,7 @@ void test_main(void)
     share_phase();
     test_shared();
     test_on_shared();
+    test_drop_shared();
 
     if (writer) {
         uint32_t t0 = now_ms();

@@ -111,6 +111,7 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
         goto err_destroy_vcpu;
     if (cfg->mode == PT_MODE_SHADOW && shadow_domain_init(d))
         goto err_destroy_vcpu;
+    mem_sched_domain_init(d);
 
     domain_list[nr_domains++] = d;
     return d;
@@ -200,6 +201,12 @@ static void domain_destroy(struct domain *d)
 
     d->is_dying = true;
     share_domain_report(d);
+    if (d->mem.balloons) {
+        char why[16];
+
+        snprintf(why, sizeof(why), "exit-d%u", d->domain_id);
+        mem_print(why);
+    }
     evtchn_destroy(d); /* closing backend ports drops the ring references */
     arch_domain_relinquish(d);
     share_domain_destroy(d); /* its pfns leave the shared frames' lists */
@@ -310,6 +317,7 @@ void hv_finish(void)
                       ok ? "" : "(unexpected)");
     }
     share_finish();
+    mem_sched_finish();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {

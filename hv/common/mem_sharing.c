@@ -807,15 +807,30 @@ int share_setup_pfn(struct domain *d, uint32_t pfn)
     return rc;
 }
 
-/* A translated domain gives pfn back (decrease_reservation) while it is
- * shared: its shadow mappings are gone; it leaves the list, no copy. */
-void share_drop_pfn(struct domain *d, uint32_t pfn)
+/*
+ * d gives a shared pfn back (decrease_reservation): it leaves the frame's
+ * list, with no copy (Milos's no-copy CoW for freed pages). A translated
+ * domain's shadow mappings are gone already. A PV domain's page tables
+ * name the frame, not the pfn: it may leave only if it then still has a
+ * pfn on the list or maps the frame nowhere, so that no domain maps a
+ * frame it has no pfn on. 0, or -EBUSY.
+ */
+int share_drop_pfn(struct domain *d, uint32_t pfn)
 {
     struct page_info *pg = mfn_to_page(d->p2m[pfn]);
+    struct share_frame *sf = page_share_frame(pg);
 
-    BUG_ON(!is_translated(d) || page_get_owner(pg) != dom_cow);
-    drop_from_list(page_share_frame(pg), d, pfn);
+    BUG_ON(page_get_owner(pg) != dom_cow);
+    if (!is_translated(d) && sf->pfns[d->domain_id] == 1 &&
+        sf->maps[d->domain_id]) {
+        gprintk(d, "decrease_reservation: shared pfn %#x: its frame is still "
+                   "mapped %u times",
+                pfn, sf->maps[d->domain_id]);
+        return -EBUSY;
+    }
+    drop_from_list(sf, d, pfn);
     d->p2m[pfn] = INVALID_MFN;
+    return 0;
 }
 
 /* A translated domain's CoW break of pfn; its shadow mappings are gone

@@ -61,18 +61,11 @@ static int decrease_one(struct domain *d, uint32_t pfn)
          * shadows: take the shadows away; a shared pfn just leaves its
          * frame's list. */
         sh_zap_pfn(d, pfn);
-        if (page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow) {
-            share_drop_pfn(d, pfn);
-            return 0;
-        }
     }
     mfn = d->p2m[pfn];
     pg = mfn_to_page(mfn);
-    if (page_get_owner(pg) == dom_cow) {
-        gprintk(d, "decrease_reservation: pfn %#x is shared: break the "
-                   "share first", pfn);
-        return -EBUSY;
-    }
+    if (page_get_owner(pg) == dom_cow)
+        return share_drop_pfn(d, pfn);
     BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated));
     if ((pg->count_info & PGC_count_mask) != 1 ||
         (pg->type_info & (PGT_count_mask | PGT_pinned))) {
@@ -86,6 +79,13 @@ static int decrease_one(struct domain *d, uint32_t pfn)
     pg->count_info &= ~PGC_allocated;
     put_page(pg); /* frees it: M2P entry cleared, frame poisoned */
     return 0;
+}
+
+/* The memory scheduler hears of every pfn populated or given back. */
+static void reservation_changed(struct domain *d, uint32_t op, uint32_t done)
+{
+    mem_sched_changed(d, op == XENMEM_decrease_reservation ? -(int)done
+                                                            : (int)done);
 }
 
 static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
@@ -114,10 +114,12 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
     for (i = start; i < r.nr_extents; i++) {
         uint32_t pfn, mfn, slot = (uint32_t)r.extent_start + i * 4;
 
-        if (i > start && !((i - start) % 64) && hypercall_preempt_check())
+        if (i > start && !((i - start) % 64) && hypercall_preempt_check()) {
+            reservation_changed(d, op, i - start);
             return hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
                                                  op | (i << MEMOP_EXTENT_SHIFT),
                                                  arg, 0, 0);
+        }
         if (copy_from_guest(&pfn, slot, sizeof(pfn))) {
             gprintk(d, "memory_op: extent list %#x unreadable", slot);
             break;
@@ -138,6 +140,7 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
         if (rc)
             break;
     }
+    reservation_changed(d, op, i - start);
     return i;
 }
 
@@ -154,6 +157,17 @@ long do_memory_op(uint32_t cmd, uint32_t arg)
         return reservation_op(d, op, start, arg);
     case XENMEM_maximum_ram_page:
         return max_page;
+    case XENMEM_balloon_report: {
+        struct xen_balloon_report r;
+        long rc;
+
+        if (copy_from_guest(&r, arg, sizeof(r)))
+            return -EFAULT;
+        rc = mem_sched_report(d, &r);
+        if (!rc && copy_to_guest(arg, &r, sizeof(r)))
+            return -EFAULT;
+        return rc;
+    }
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
         if (copy_from_guest(&domid, arg, sizeof(domid)))

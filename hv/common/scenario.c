@@ -83,17 +83,22 @@ static int next_pair(struct parser *ps, char *key, size_t klen, char *val,
     return 1;
 }
 
-/* Memory size: number with optional K/M/G suffix; bare = MiB. In pages. */
-static int parse_mem(struct parser *ps, const char *val, uint32_t *pages)
+/* Memory size for key (mem, start): number with optional K/M/G suffix;
+ * bare = MiB. In pages. */
+static int parse_mem(struct parser *ps, const char *key, const char *val,
+                     uint32_t *pages)
 {
     const char *end;
     uint32_t n;
     uint64_t kb;
+    char kv[48];
+
+    snprintf(kv, sizeof(kv), "%s=%s", key, val);
 
     if (*val < '0' || *val > '9')
-        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+        return fail(ps, "%s is not a size (e.g. 32M)", kv);
     if (!parse_u32(val, &end, 10, &n))
-        return fail(ps, "mem=%s out of range (1M to 512M)", val);
+        return fail(ps, "%s out of range (1M to 512M)", kv);
     switch (*end) {
     case 'K':
     case 'k':
@@ -112,16 +117,16 @@ static int parse_mem(struct parser *ps, const char *val, uint32_t *pages)
         end++;
         break;
     default:
-        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+        return fail(ps, "%s is not a size (e.g. 32M)", kv);
     }
     if (*end == 'i' || *end == 'B') /* allow 32MiB / 32MB */
         end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
     if (*end)
-        return fail(ps, "mem=%s is not a size (e.g. 32M)", val);
+        return fail(ps, "%s is not a size (e.g. 32M)", kv);
     if (kb % PAGE_KB)
-        return fail(ps, "mem=%s is not a multiple of 4K", val);
+        return fail(ps, "%s is not a multiple of 4K", kv);
     if (kb / PAGE_KB < MIN_DOMAIN_PAGES || kb / PAGE_KB > MAX_DOMAIN_PAGES)
-        return fail(ps, "mem=%s out of range (1M to 512M)", val);
+        return fail(ps, "%s out of range (1M to 512M)", kv);
     *pages = (uint32_t)(kb / PAGE_KB);
     return 0;
 }
@@ -150,6 +155,7 @@ static bool valid_name(const char *c)
 
 static const char *const single_keys[] = {
     "name", "kernel", "module", "mem", "mode", "cmdline", "expect", "share",
+    "start",
 };
 
 static int parse_domain(struct parser *ps, struct scenario_domain *sd)
@@ -192,7 +198,10 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
                 return -1;
             sd->nr_disks++;
         } else if (!strcmp(key, "mem")) {
-            if (parse_mem(ps, val, &sd->nr_pages))
+            if (parse_mem(ps, key, val, &sd->nr_pages))
+                return -1;
+        } else if (!strcmp(key, "start")) {
+            if (parse_mem(ps, key, val, &sd->start_pages))
                 return -1;
         } else if (!strcmp(key, "mode")) {
             if (!strcmp(val, "pv"))
@@ -223,8 +232,8 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
                 return fail(ps, "expect=%s: expected poweroff or crash", val);
         } else {
             return fail(ps,
-                        "unknown key '%s' (known: name kernel mem mode "
-                        "module disk cmdline expect share)",
+                        "unknown key '%s' (known: name kernel mem start "
+                        "mode module disk cmdline expect share)",
                         key);
         }
     }
@@ -234,6 +243,10 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
         return fail(ps, "domain has no name=%s", "");
     if (!sd->kernel[0])
         return fail(ps, "domain '%s' has no kernel=", sd->name);
+    if (!sd->start_pages)
+        sd->start_pages = sd->nr_pages;
+    if (sd->start_pages > sd->nr_pages)
+        return fail(ps, "start= is more than mem= (the maximum)%s", "");
     return 0;
 }
 

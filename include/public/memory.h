@@ -11,7 +11,7 @@
  *        bits 31..6; the others ignore them, so they take any cmd as
  *        cmd & 63.
  *   ecx  VA of the command's argument.
- * Errors: -XEN_ENOSYS for a command not defined here (5, 7 .. 63).
+ * Errors: -XEN_ENOSYS for a command not defined here (5, 7 .. 47, 49 .. 63).
  *
  * Difference from Xen's PV guests: the P2M belongs to the hypervisor (a
  * guest sees it read-only at start_info.mfn_list, and only this hypercall
@@ -64,8 +64,10 @@
  *    initial mapping at virt_base included), in use as a page table,
  *    pinned, or a base pointer (a connected block ring or a registered
  *    share ring or bitmap also holds it);
- *  - the pfn is backed by a shared frame (sharing.h): the caller must break
- *    the share first (SHAREOP_cow_break).
+ *  - the pfn is backed by a shared frame (sharing.h), it is the caller's
+ *    only pfn on that frame, and the caller still maps the frame (-EBUSY):
+ *    unmap it first. Otherwise a shared pfn just leaves the frame's list,
+ *    with no copy, and the frame is freed with its last pfn.
  */
 #define XENMEM_decrease_reservation 1
 /*
@@ -94,12 +96,51 @@
  * fails, and ends the loop, if:
  *  - the pfn >= nr_pages (the P2M never grows);
  *  - the pfn is already populated;
- *  - the domain already holds its limit of frames (the limit is its
- *    initial size, so memory can only be taken after it was given back),
- *    or no free frame is left;
+ *  - the domain already holds its limit of frames (its maximum, the
+ *    scenario's mem=; a domain starts with start= of them populated), or
+ *    no free frame is left;
  *  - the mfn cannot be written back (the new frame is released again).
  */
 #define XENMEM_populate_physmap     6
+
+/*
+ * XENMEM_balloon_report(struct xen_balloon_report *): the guest's half of
+ * the memory scheduler (feedback-directed ballooning, as Transcendent
+ * Memory's self-ballooning guests do). The guest reports how many pages it
+ * needs and how hard-pressed it is; the answer is the target: how many of
+ * its pfns should have a frame (populated pfns, private or on a shared
+ * frame). The guest balloons toward it: it gives free pages back with
+ * XENMEM_decrease_reservation while it holds more, and may populate pfns
+ * with XENMEM_populate_physmap up to it. The hypervisor raises
+ * VIRQ_MEM_TARGET when it changes a target on its own (another domain's
+ * report, a user's mem-set); the guest then reports again to read it.
+ * A guest that never reports keeps the target it was built with (start=)
+ * and is never asked to shrink.
+ *
+ * The target never exceeds the domain's maximum (mem=) nor a limit a user
+ * set (mem-set); it follows need_pages while the machine has frames to
+ * spare, and gets less than it asks when it does not (docs/architecture.md,
+ * Memory as a renewable resource).
+ *
+ * Errors: -XEN_EFAULT the structure cannot be read or written; -XEN_EINVAL
+ * flags has an unknown bit, or pad is not zero.
+ */
+#define XENMEM_balloon_report      48
+#define BALLOON_URGENT 1U /* flags: an allocation is waiting for memory now */
+struct xen_balloon_report {
+    uint32_t need_pages;     /* IN: populated pfns the guest wants: what it
+                                uses plus the reserve it keeps free      */
+    uint32_t free_pages;     /* IN: populated pfns it has free now        */
+    uint32_t evictions;      /* IN: cache pages evicted since boot        */
+    uint32_t alloc_failures; /* IN: allocations that found no free page
+                                since boot                               */
+    uint32_t flags;          /* IN: BALLOON_*; other bits must be zero    */
+    uint32_t target_pages;   /* OUT: populated pfns to balloon to         */
+    uint32_t populated;      /* OUT: populated pfns now, as the hypervisor
+                                counts them                              */
+    uint32_t max_pages;      /* OUT: the maximum (mem=), in pages         */
+};
+XEN_ABI_SIZE(struct xen_balloon_report, 32);
 
 /*
  * The argument of the reservation commands. Differences from Xen: only

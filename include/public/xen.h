@@ -72,11 +72,15 @@
 /*
  * Virtual interrupts, bound to a port with EVTCHNOP_bind_virq
  * (event_channel.h). Any number below NR_VIRQS can be bound; only
- * VIRQ_TIMER and VIRQ_SHARING (16, sharing.h) are ever raised.
+ * VIRQ_TIMER, VIRQ_SHARING (16, sharing.h) and VIRQ_MEM_TARGET are ever
+ * raised.
  */
-#define VIRQ_TIMER   0 /* One-shot timer set with set_timer_op.        */
-#define VIRQ_DEBUG   1 /* Reserved: not raised yet.                    */
-#define VIRQ_CONSOLE 2 /* Reserved: not raised yet.                    */
+#define VIRQ_TIMER      0  /* One-shot timer set with set_timer_op.     */
+#define VIRQ_DEBUG      1  /* Reserved: not raised yet.                 */
+#define VIRQ_CONSOLE    2  /* Reserved: not raised yet.                 */
+#define VIRQ_MEM_TARGET 17 /* The memory scheduler changed the domain's
+                              target: XENMEM_balloon_report reads it
+                              (memory.h).                             */
 #define NR_VIRQS     24
 
 #ifndef __ASSEMBLY__

@@ -179,6 +179,7 @@ static void test_one_domain(void)
     tap_is_str(d->module, "", "  no module");
     tap_is_uint(d->nr_disks, 0, "  no disks");
     tap_is_uint(d->nr_pages, 32 * 256, "  mem defaults to 32M");
+    tap_is_uint(d->start_pages, 32 * 256, "  start defaults to mem");
     tap_is_uint(d->mode, PT_MODE_PV, "  mode defaults to pv");
     tap_is_str(d->cmdline, "", "  empty cmdline");
     tap_is_uint(d->expect, SHUTDOWN_poweroff, "  expect defaults to poweroff");
@@ -192,6 +193,7 @@ static void test_one_domain(void)
     tap_is_str(d->name, "db", "  name");
     tap_is_str(d->kernel, "k.elf", "  kernel");
     tap_is_uint(d->nr_pages, 64 * 256, "  mem=64M");
+    tap_is_uint(d->start_pages, 64 * 256, "  start defaults to mem=64M");
     tap_is_uint(d->mode, PT_MODE_SHADOW, "  mode=shadow");
     tap_is_str(d->module, "initrd", "  module");
     tap_is_uint(d->nr_disks, 1, "  one disk");
@@ -370,6 +372,24 @@ static void test_bad_lines(void)
             "a file of comments and blank lines");
 }
 
+static void test_start(void)
+{
+    const struct outcome *o;
+
+    o = accepts("domain name=a kernel=k mem=64M start=16M",
+                "start= below mem=");
+    tap_is_uint(o->s.dom[0].nr_pages, 64 * 256, "  mem is the maximum");
+    tap_is_uint(o->s.dom[0].start_pages, 16 * 256, "  start the initial");
+    o = accepts("domain name=a kernel=k start=8M", "start= with mem's default");
+    tap_is_uint(o->s.dom[0].start_pages, 8 * 256, "  start=8M of 32M");
+    rejects("domain name=a kernel=k mem=16M start=32M", 1,
+            "start= is more than mem=", "start= above mem=");
+    rejects("domain name=a kernel=k start=lots", 1, "start=lots is not a size",
+            "start=lots");
+    rejects("domain name=a kernel=k start=8M start=8M", 1, "start given twice",
+            "start= twice");
+}
+
 static void test_bad_mem(void)
 {
     rejects("domain name=a kernel=k mem=lots", 1, "mem=lots is not a size",
@@ -507,6 +527,7 @@ int main(void)
     test_mem_sizes();
     test_disks();
     test_bad_lines();
+    test_start();
     test_bad_mem();
     test_bad_values();
     test_repeated_keys();

@@ -85,9 +85,9 @@ static int load_elf(struct domain *d, const struct boot_module *m,
         goto bad;
     l->virt_base = ei->vstart;
     l->kernel_pfns = (ei->vend - ei->vstart) >> PAGE_SHIFT;
-    if (l->kernel_pfns >= d->p2m_size) {
-        snprintf(err, sizeof(err), "needs %u pages, the domain has %u",
-                 l->kernel_pfns, d->p2m_size);
+    if (l->kernel_pfns >= d->cfg->start_pages) {
+        snprintf(err, sizeof(err), "needs %u pages, the domain starts with %u",
+                 l->kernel_pfns, d->cfg->start_pages);
         goto bad;
     }
     for (i = 0; i < eh.e_phnum; i++)
@@ -128,10 +128,10 @@ static int plan_layout(struct domain *d, const struct boot_module *mod,
     l->stack_pfn = next;
     next += BOOT_STACK_PAGES;
     l->first_free_pfn = next;
-    if (next > d->p2m_size) {
+    if (next > d->cfg->start_pages) {
         printk(XENLOG_ERR "d%u: kernel, module and boot tables need %u pages, "
-                          "the domain has %u",
-               d->domain_id, next, d->p2m_size);
+                          "the domain starts with %u",
+               d->domain_id, next, d->cfg->start_pages);
         return -ENOMEM;
     }
     return 0;
@@ -192,9 +192,12 @@ static int build_page_tables(struct domain *d, const struct build_layout *l)
             pte_from_mfn(ram_ref(d, l->l1_pfn + i), rw);
     unmap_domain_page(l2);
 
+    /* Every populated pfn (the initial reservation): the rest of the
+     * domain's pfns have no frame until it asks (populate_physmap). */
     for (pfn = 0; pfn < d->p2m_size; pfn++)
-        set_boot_pte(d, l, l->virt_base + (pfn << PAGE_SHIFT), ram_ref(d, pfn),
-                     is_pt_pfn(l, pfn) ? ro : rw);
+        if (d->p2m[pfn] != INVALID_MFN)
+            set_boot_pte(d, l, l->virt_base + (pfn << PAGE_SHIFT),
+                         ram_ref(d, pfn), is_pt_pfn(l, pfn) ? ro : rw);
     for (i = 0; i < d->p2m_frames; i++)
         set_boot_pte(d, l, l->p2m_va + (i << PAGE_SHIFT), p2m_ref(d, i), ro);
     set_boot_pte(d, l, l->shinfo_va, shinfo_ref(d), rw);
@@ -256,10 +259,10 @@ int construct_pv_domain(struct domain *d, const struct boot_module *kernel,
     int rc;
 
     memset(&l, 0, sizeof(l));
-    rc = domain_populate(d, d->p2m_size);
+    rc = domain_populate(d, d->cfg->start_pages);
     if (rc) {
         printk(XENLOG_ERR "d%u: out of memory for %u pages", d->domain_id,
-               d->p2m_size);
+               d->cfg->start_pages);
         return rc;
     }
     if ((rc = load_elf(d, kernel, &ei, &l)) != 0 ||
@@ -277,9 +280,10 @@ int construct_pv_domain(struct domain *d, const struct boot_module *kernel,
                       l.virt_base +
                           ((l.stack_pfn + BOOT_STACK_PAGES) << PAGE_SHIFT),
                       l.virt_base + (l.si_pfn << PAGE_SHIFT));
-    printk("d%u (%s): %u MiB, %s mode, kernel %s at %#x entry %#x, %u "
-           "page-table frames, start_info %#x, first free pfn %#x",
-           d->domain_id, d->name, d->p2m_size >> 8,
+    printk("d%u (%s): %u MiB (%u at start), %s mode, kernel %s at %#x "
+           "entry %#x, %u page-table frames, start_info %#x, first free pfn "
+           "%#x",
+           d->domain_id, d->name, d->p2m_size >> 8, d->cfg->start_pages >> 8,
            is_translated(d) ? "shadow" : "pv", kernel->name, l.virt_base,
            ei.entry, 1 + l.nr_l1, l.virt_base + (l.si_pfn << PAGE_SHIFT),
            l.first_free_pfn);

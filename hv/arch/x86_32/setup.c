@@ -106,6 +106,7 @@ void start_hv(uint32_t mbi_pa)
     console_keys_init();
     domain_keys_init();
     mem_sharing_init(); /* the scanner becomes idle work */
+    mem_sched_init();
 
     /* Domains from the scenario file, all unpaused. */
     build_domains_from_scenario();

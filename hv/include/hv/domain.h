@@ -9,6 +9,7 @@
 #include <hv/blkback.h>
 #include <hv/event.h>
 #include <hv/lib.h>
+#include <hv/mem_sched.h>
 #include <hv/mm.h>
 #include <hv/param.h>
 #include <hv/scenario.h>
@@ -50,6 +51,7 @@ struct domain {
     shared_info_t *shared_info;      /* xenheap frame, mapped in the guest   */
     struct share_dom *share;         /* page sharing; NULL if in no group    */
     struct shadow_dom *shadow;       /* shadow mode (translated); NULL if PV */
+    struct mem_dom mem;              /* the memory scheduler's (mem_sched.c) */
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];

@@ -163,9 +163,10 @@ static inline struct share_frame *page_share_frame(const struct page_info *pg)
  * and CoW break. 0 or a negative errno, as setup_shares / cow_break. */
 int share_setup_pfn(struct domain *d, uint32_t pfn);
 int share_break_pfn(struct domain *d, uint32_t pfn);
-/* A translated domain's shared pfn leaves its frame (decrease_reservation),
- * its shadow mappings gone already; the P2M slot becomes invalid. */
-void share_drop_pfn(struct domain *d, uint32_t pfn);
+/* d's shared pfn leaves its frame with no copy (decrease_reservation); the
+ * P2M slot becomes invalid. -EBUSY if d (PV) would keep mapping the frame
+ * with no pfn on its list. */
+int share_drop_pfn(struct domain *d, uint32_t pfn);
 /* A pfn the block backend may write into: under grant if d shares. */
 bool share_pfn_granted(const struct domain *d, uint32_t pfn);
 

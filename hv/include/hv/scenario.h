@@ -6,8 +6,10 @@
  *   domain name=web kernel=guest.elf mem=32M mode=pv cmdline="test=all"
  *
  * Keys: name (required, unique, [A-Za-z0-9_-], at most 15 chars),
- * kernel (required: a module name), mem (default 32M; a number with an
- * optional K/M/G suffix, a bare number meaning MiB, as xl's memory=),
+ * kernel (required: a module name), mem (the maximum reservation, default
+ * 32M; a number with an optional K/M/G suffix, a bare number meaning MiB,
+ * as xl's maxmem=), start (the initial reservation, populated at build,
+ * at most mem; default mem, as xl's memory=),
  * mode (pv; shadow is parsed but not built yet), module (a module copied
  * into guest memory, start_info.mod_start), disk (a module served as a
  * block device; may repeat), cmdline (the guest's command line, quoted if
@@ -38,7 +40,8 @@ struct scenario_domain {
     char module[SCN_MODNAME_MAX]; /* "" = none */
     char disk[SCN_MAX_DISKS][SCN_MODNAME_MAX];
     unsigned int nr_disks;
-    uint32_t nr_pages; /* memory in 4 KiB pages */
+    uint32_t nr_pages;    /* maximum reservation, in 4 KiB pages   */
+    uint32_t start_pages; /* initial reservation (<= nr_pages)      */
     enum pt_mode mode;
     char cmdline[SCN_CMDLINE_MAX];
     unsigned int expect; /* SHUTDOWN_* that passes */

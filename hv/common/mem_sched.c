@@ -1,0 +1,245 @@
+/*
+ * mem_sched.c - the memory scheduler (the design is in hv/mem_sched.h):
+ * targets from the guests' reports and the machine's free frames,
+ * XENMEM_balloon_report, the user's mem-set limits, and the MEM lines.
+ *
+ * Owns struct mem_dom of every domain. It never allocates or frees a
+ * frame itself: guests do, through memory_op, within their targets; it
+ * only decides targets and tells guests when to ask again.
+ */
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/mem_sched.h>
+#include <hv/mem_sharing.h>
+#include <hv/mm.h>
+#include <hv/time.h>
+#include <public/memory.h>
+
+/* Free frames the scheduler never grants: copy-on-write breaks, shadow
+ * tables and the hypervisor's own needs come first. */
+static unsigned int opt_mem_reserve = 2048;
+integer_param("mem_reserve", opt_mem_reserve);
+/* How often guests still short of their need are told to ask again, ms. */
+static unsigned int opt_mem_poke_ms = 100;
+integer_param("mem_poke_ms", opt_mem_poke_ms);
+
+static struct {
+    s_time_t last_print, last_poke;
+    uint64_t moved;         /* reports and populate/decrease pfns so far */
+    uint64_t moved_printed; /* ... at the last MEM line                 */
+    uint32_t held_min;      /* fewest frames the guests held while all
+                               were alive, once any balloons (0: none) */
+    uint32_t held_min_pages; /* their guest_pages then                  */
+} ms;
+
+uint32_t mem_populated(const struct domain *d)
+{
+    return d->tot_pages + (d->share ? d->share->shared_pfns : 0);
+}
+
+void mem_sched_domain_init(struct domain *d)
+{
+    memset(&d->mem, 0, sizeof(d->mem));
+    d->mem.target = d->cfg->start_pages;
+    d->mem.need = d->cfg->start_pages;
+}
+
+/* What d should have if memory were plentiful. */
+static uint32_t want_of(const struct domain *d)
+{
+    uint32_t w = min(d->mem.need, d->p2m_size);
+
+    return d->mem.user_limit ? min(w, d->mem.user_limit) : w;
+}
+
+/* want, or as much of it as the machine's spare frames allow. */
+static uint32_t grant(const struct domain *d, uint32_t want)
+{
+    uint32_t have = mem_populated(d), free = nr_free_domheap_pages();
+    uint32_t spare = free > opt_mem_reserve ? free - opt_mem_reserve : 0;
+
+    if (want <= have)
+        return want;
+    return have + min(want - have, spare);
+}
+
+long mem_sched_report(struct domain *d, struct xen_balloon_report *r)
+{
+    struct mem_dom *m = &d->mem;
+
+    if (r->flags & ~BALLOON_URGENT) {
+        gprintk(d, "balloon_report: unknown flags %#x", r->flags);
+        return -EINVAL;
+    }
+    m->need = r->need_pages;
+    m->free_reported = r->free_pages;
+    m->evictions = r->evictions;
+    m->alloc_failures = r->alloc_failures;
+    m->reports++;
+    m->urgent += r->flags & BALLOON_URGENT;
+    m->balloons = true;
+    m->target = grant(d, want_of(d));
+    ms.moved++;
+    r->target_pages = m->target;
+    r->populated = mem_populated(d);
+    r->max_pages = d->p2m_size;
+    return 0;
+}
+
+/* Tell every ballooning guest whose target could grow now to ask again. */
+static void poke_short(const struct domain *except)
+{
+    struct domain *d;
+
+    for_each_domain (d)
+        if (d != except && d->mem.balloons && !d->is_shutting_down &&
+            grant(d, want_of(d)) > d->mem.target)
+            send_guest_vcpu_virq(d->vcpu, VIRQ_MEM_TARGET);
+}
+
+void mem_sched_changed(struct domain *d, int delta)
+{
+    if (!delta)
+        return;
+    if (delta > 0)
+        d->mem.grown += (uint32_t)delta;
+    else
+        d->mem.shrunk += (uint32_t)-delta;
+    ms.moved += (uint32_t)(delta > 0 ? delta : -delta);
+    if (delta < 0)
+        poke_short(d);
+}
+
+void mem_sched_set_limit(struct domain *d, uint32_t pages)
+{
+    d->mem.user_limit = pages ? min(pages, d->p2m_size) : 0;
+    printk("mem-set: d%u (%s) limit %u pages%s", d->domain_id, d->name,
+           d->mem.user_limit, pages ? "" : " (none)");
+    ms.moved++;
+    if (d->vcpu && !d->is_shutting_down)
+        send_guest_vcpu_virq(d->vcpu, VIRQ_MEM_TARGET);
+}
+
+/* --- The MEM lines -------------------------------------------------------- */
+
+struct mem_totals {
+    uint32_t held, guest_pages, populated, targets;
+    unsigned int alive, balloon;
+};
+
+static void totals(struct mem_totals *t)
+{
+    struct domain *d;
+
+    memset(t, 0, sizeof(*t));
+    for_each_domain (d) {
+        if (d->is_dead)
+            continue;
+        t->alive++;
+        t->balloon += d->mem.balloons;
+        t->held += d->tot_pages;
+        t->guest_pages += d->p2m_size;
+        t->populated += mem_populated(d);
+        t->targets += d->mem.target;
+    }
+    t->held += dom_cow->tot_pages; /* the shared frames, once each */
+}
+
+/*
+ * MEM, key=value, at most once a second while guests balloon, at each
+ * domain's exit and at shutdown:
+ *   free         free machine frames (domheap)
+ *   reserve      of them never granted to a guest (mem_reserve=)
+ *   held         frames the guests hold: their own plus the shared frames
+ *   guest_pages  the guests' maxima (mem=), summed
+ *   populated    their pfns with a frame (private or shared), summed
+ *   targets      their targets, summed
+ *   ballooned    guest_pages - populated
+ *   at           tick | exit-dN | shutdown | key
+ * MEM-DOMAIN, one per live domain, the same moment:
+ *   dN name      the domain
+ *   target need  the scheduler's target; the guest's last reported need
+ *   populated    its pfns with a frame: private + shared
+ *   private shared ballooned max   its own frames; its pfns on shared
+ *                frames; max - populated; its maximum (mem=)
+ *   limit        mem-set's limit (0: none)
+ *   reports urgent   its balloon reports; those under pressure
+ *   grown shrunk pfns it populated / gave back since it was built
+ *   evictions alloc_failures   its own counts, as last reported
+ */
+void mem_print(const char *why)
+{
+    struct mem_totals t;
+    struct domain *d;
+
+    totals(&t);
+    printk("MEM free=%u reserve=%u held=%u guest_pages=%u populated=%u "
+           "targets=%u ballooned=%u at=%s",
+           nr_free_domheap_pages(), opt_mem_reserve, t.held, t.guest_pages,
+           t.populated, t.targets, t.guest_pages - t.populated, why);
+    for_each_domain (d) {
+        const struct mem_dom *m = &d->mem;
+        uint32_t pop = mem_populated(d);
+
+        if (d->is_dead)
+            continue;
+        printk("MEM-DOMAIN d%u name=%s target=%u need=%u populated=%u "
+               "private=%u shared=%u ballooned=%u max=%u limit=%u "
+               "reports=%u urgent=%u grown=%u shrunk=%u evictions=%u "
+               "alloc_failures=%u at=%s",
+               d->domain_id, d->name, m->target, m->need, pop, d->tot_pages,
+               pop - d->tot_pages, d->p2m_size - pop, d->p2m_size,
+               m->user_limit, m->reports, m->urgent, m->grown, m->shrunk,
+               m->evictions, m->alloc_failures, why);
+    }
+    ms.moved_printed = ms.moved;
+}
+
+void mem_sched_tick(void)
+{
+    s_time_t now = NOW();
+    struct mem_totals t;
+
+    if (!nr_domains)
+        return;
+    totals(&t);
+    if (!t.balloon)
+        return;
+    if (t.alive == nr_domains && (!ms.held_min || t.held < ms.held_min)) {
+        ms.held_min = t.held;
+        ms.held_min_pages = t.guest_pages;
+    }
+    if (now - ms.last_poke >= MILLISECS(opt_mem_poke_ms)) {
+        ms.last_poke = now;
+        poke_short(NULL);
+    }
+    if (ms.moved != ms.moved_printed && now - ms.last_print >= SECONDS(1)) {
+        ms.last_print = now;
+        mem_print("tick");
+    }
+}
+
+void mem_sched_finish(void)
+{
+    mem_print("shutdown");
+    if (ms.held_min)
+        printk("MEM-SUMMARY held_min=%u guest_pages=%u held_min_per_mille=%u "
+               "(the fewest machine frames the guests held, their own and "
+               "the shared ones, while all were alive)",
+               ms.held_min, ms.held_min_pages,
+               (uint32_t)((uint64_t)ms.held_min * 1000 / ms.held_min_pages));
+}
+
+static void mem_key(unsigned char key)
+{
+    (void)key;
+    mem_print("key");
+}
+
+void mem_sched_init(void)
+{
+    register_keyhandler('b', mem_key, "print the MEM lines (ballooning)");
+}

@@ -1,0 +1,61 @@
+/*
+ * mem_sched.h - the memory scheduler: memory as a renewable resource.
+ *
+ * Each guest that balloons reports what it needs (XENMEM_balloon_report,
+ * public/memory.h); the scheduler answers with a target, the number of
+ * its pfns that should have a frame. A target follows the guest's need,
+ * never above its maximum (mem=) or a limit a user set at run time
+ * (mem-set); growth is granted only from the machine's free frames beyond
+ * a reserve kept for copy-on-write breaks and the hypervisor. Idle memory
+ * thus flows out of idle guests (they report less and give frames back)
+ * into the free pool, and to a guest under pressure (it reports more, or
+ * urgently) as soon as frames are free: when frames come back, every guest
+ * still short of its need is told (VIRQ_MEM_TARGET) to ask again.
+ *
+ * A guest that never reports keeps its initial reservation and is never
+ * asked to shrink. The console's MEM and MEM-DOMAIN lines (mem_sched.c has
+ * their spec) say where the machine's frames are.
+ */
+#ifndef __HV_MEM_SCHED_H__
+#define __HV_MEM_SCHED_H__
+
+#include <hv/lib.h>
+
+struct domain;
+struct xen_balloon_report;
+
+/* Per domain. */
+struct mem_dom {
+    uint32_t target;         /* populated pfns it should have             */
+    uint32_t need;           /* its last report's need_pages              */
+    uint32_t user_limit;     /* mem-set's limit, 0 = none                 */
+    uint32_t free_reported;  /* its last report's free_pages              */
+    uint32_t evictions;      /* ... evictions                             */
+    uint32_t alloc_failures; /* ... alloc_failures                        */
+    uint32_t reports;        /* reports made                              */
+    uint32_t urgent;         /* ... of them with BALLOON_URGENT           */
+    uint32_t grown, shrunk;  /* pfns populated / given back since boot    */
+    bool balloons;           /* it has reported at least once             */
+};
+
+/* Boot: the options, the debug key. */
+void mem_sched_init(void);
+/* A new domain: its target is its initial reservation. */
+void mem_sched_domain_init(struct domain *d);
+/* Populated pfns of d: its own frames plus its pfns on shared frames. */
+uint32_t mem_populated(const struct domain *d);
+/* XENMEM_balloon_report. */
+long mem_sched_report(struct domain *d, struct xen_balloon_report *r);
+/* d populated (delta > 0) or gave back (delta < 0) pfns: when frames came
+ * back, guests short of their need are told to ask again. */
+void mem_sched_changed(struct domain *d, int delta);
+/* The user's limit for d (0: none), as xl mem-set; the guest is told. */
+void mem_sched_set_limit(struct domain *d, uint32_t pages);
+/* Each tick: the MEM lines, at most once a second, when anything moved. */
+void mem_sched_tick(void);
+/* Print the MEM and MEM-DOMAIN lines now (why: "tick", "exit-dN", ...). */
+void mem_print(const char *why);
+/* At shutdown: the last MEM line and the summary of the run. */
+void mem_sched_finish(void);
+
+#endif /* __HV_MEM_SCHED_H__ */
