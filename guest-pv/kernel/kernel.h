@@ -85,6 +85,7 @@ struct mm;
 #define PG_KERNEL 1 /* kernel-only: page tables, slab, stacks, image    */
 #define PG_ANON   2 /* anonymous user memory                            */
 #define PG_CACHE  3 /* in the page cache (file data)                    */
+#define PG_BALLOONED 4 /* no frame: given back to the hypervisor (balloon.c) */
 
 struct rmap {
     struct rmap *next;
@@ -127,7 +128,14 @@ static inline struct page *virt_to_page(const void *va)
     return pfn_to_page(virt_to_pfn(va));
 }
 
+/* Below this many free pages, allocation grows the balloon or evicts. */
+#define LOW_WATERMARK 48
+
 void page_init(void);
+/* Take any page off the free list (the balloon gives it back), NULL if
+ * none; and put a page with a fresh zeroed frame on it. */
+struct page *page_take_free(void);
+void page_free_new(struct page *p);
 /* A page for use (PG_KERNEL, PG_ANON or PG_CACHE), count 1, zeroed if
  * zero. May evict cache pages first. NULL if memory is exhausted. */
 struct page *page_alloc(uint8_t use, bool zero);
@@ -176,6 +184,20 @@ void share_discard_free(struct page *first);
 void share_grant(struct page *p, bool on);
 /* The driver's counts on the console. */
 void share_report(void);
+
+/* --- Ballooning (balloon.c) --------------------------------------------- */
+extern bool balloon_self;   /* balloon=self: report, follow the target   */
+extern uint32_t nr_ballooned; /* pfns with no frame                      */
+/* Read balloon= and balloon_reserve=; bind VIRQ_MEM_TARGET; first report. */
+void balloon_init(void);
+/* A pfn with no frame (page_init: unpopulated at boot). */
+void balloon_add(struct page *p);
+/* The idle loop's part: report when due, move toward the target. */
+void balloon_work(void);
+bool balloon_work_due(void);
+/* An allocation is short: ask for up to n pages now. Returns pages got. */
+uint32_t balloon_grow_now(uint32_t n);
+void balloon_counts(uint32_t *grown, uint32_t *shrunk, uint32_t *target);
 
 /* --- Address spaces (vm.c) ----------------------------------------------- */
 #define VM_READ   0x1

@@ -36,6 +36,7 @@ void guest_main(void)
     pt_init();       /* user page tables (PV mode) */
     trap_init();     /* faults, system calls, the tick; events masked */
     share_init();    /* page sharing, if the domain is in a share group */
+    balloon_init();  /* self-ballooning, with balloon=self */
     blkfront_init(); /* disk 0 */
     vfs_init();      /* pvfs on /, tmpfs on /tmp */
     proc_init();

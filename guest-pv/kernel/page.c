@@ -9,8 +9,6 @@
  */
 #include "kernel.h"
 
-#define LOW_WATERMARK 48 /* below this many free pages, evict cache pages */
-
 struct page *mem_map;
 uint32_t nr_pages, nr_free_pages;
 static struct page *free_list;
@@ -59,9 +57,40 @@ void page_init(void)
         mem_map[pfn].use = PG_KERNEL;
         mem_map[pfn].count = 1;
     }
-    /* Highest pfns last on the list: allocation starts low. */
-    for (pfn = nr_pages; pfn-- > first + map_pages;)
-        free_list_push(&mem_map[pfn]);
+    for (pfn = first; pfn < first + map_pages; pfn++)
+        if (p2m[pfn] == INVALID_P2M_ENTRY)
+            kpanic("page_init: mem_map pfn %#x has no frame (start= too "
+                   "small)", pfn);
+    /* Highest pfns last on the list: allocation starts low. Pfns the
+     * domain was built without (start= below mem=) are ballooned. */
+    for (pfn = nr_pages; pfn-- > first + map_pages;) {
+        if (p2m[pfn] == INVALID_P2M_ENTRY)
+            balloon_add(&mem_map[pfn]);
+        else
+            free_list_push(&mem_map[pfn]);
+    }
+}
+
+struct page *page_take_free(void)
+{
+    struct page *p = free_list;
+
+    if (p)
+        free_list_del(p);
+    return p;
+}
+
+void page_free_new(struct page *p)
+{
+    free_list_push(p);
+    p->flags = PGF_ZEROED;
+}
+
+/* Short of free pages: grow the balloon back first, then evict. */
+static void replenish(uint32_t want)
+{
+    if (balloon_grow_now(want) < want)
+        pagecache_shrink(want);
 }
 
 struct page *page_alloc(uint8_t use, bool zero)
@@ -69,7 +98,7 @@ struct page *page_alloc(uint8_t use, bool zero)
     struct page *p;
 
     if (nr_free_pages < LOW_WATERMARK)
-        pagecache_shrink(LOW_WATERMARK);
+        replenish(LOW_WATERMARK);
     p = free_list;
     if (!p)
         return NULL;
@@ -111,7 +140,7 @@ struct page *page_alloc_contig(unsigned int n)
     unsigned int i;
 
     if (nr_free_pages < LOW_WATERMARK + n)
-        pagecache_shrink(LOW_WATERMARK + n);
+        replenish(LOW_WATERMARK + n);
     for (p = free_list; p; p = p->next) {
         uint32_t pfn = page_to_pfn(p);
 

@@ -168,6 +168,11 @@ void scheduler(void)
             share_work();
             continue;
         }
+        /* Then the balloon: give idle memory back, report the need. */
+        if (balloon_work_due()) {
+            balloon_work();
+            continue;
+        }
         /* Nothing to run: wait for an event (events on while we wait). */
         block_domain();
     }

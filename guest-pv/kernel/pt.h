@@ -44,6 +44,12 @@ void pt_commit(void);
  * driver hands the hypervisor. */
 uint32_t pt_pte_maddr(struct pt *pt, uint32_t va);
 uint32_t pt_kmap_pte_maddr(const struct page *p);
+/* The balloon: clear p's direct-map entry (its frame goes back), or point
+ * it at a new frame (frame: what populate_physmap wrote back), writable.
+ * Queued; pt_commit() applies them. pt_flush_all() flushes the TLB. */
+void pt_kmap_clear(struct page *p);
+void pt_kmap_set(struct page *p, uint32_t frame);
+void pt_flush_all(void);
 /* Load pt (both directories) with kstack_top as the stack for traps from
  * user mode. */
 void pt_load(struct pt *pt, uint32_t kstack_top);

@@ -90,6 +90,25 @@ static void set_kmap_writable(struct page *p, bool writable)
     queue_update(kmap_pte_maddr(page_va(p)), val);
 }
 
+void pt_kmap_clear(struct page *p)
+{
+    queue_update(kmap_pte_maddr(page_va(p)), 0);
+}
+
+void pt_kmap_set(struct page *p, uint32_t frame)
+{
+    queue_update(kmap_pte_maddr(page_va(p)),
+                 (frame << PAGE_SHIFT) | PTE_USER_FLAGS | _PAGE_RW |
+                     _PAGE_DIRTY);
+}
+
+void pt_flush_all(void)
+{
+    struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+    (void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
 void pt_commit(void)
 {
     unsigned int done = 0, i;
