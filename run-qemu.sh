@@ -27,6 +27,9 @@ options:
                    repeatable, the options add up
   --no-build       do not run make first
   --log FILE       also write the console to FILE
+  --ctl PORT       a control port on 127.0.0.1:PORT (the machine's second
+                   serial port): each line sent there is a console command,
+                   e.g. tools/hv-ctl.sh PORT "mem-set d2 16M"
   -h, --help       this text
 
 exit status:
@@ -36,7 +39,7 @@ exit status:
 EOF
 }
 
-scenario=demo iso=0 gdb=0 icount=0 mem=2048 timeout_s=600 hv_args="" build=1 log=""
+scenario=demo iso=0 gdb=0 icount=0 mem=2048 timeout_s=600 hv_args="" build=1 log="" ctl=""
 # value OPTION WHAT "$@": the option's value, or exit 4 naming what it needs.
 value() {
     [ $# -ge 3 ] || { echo "run-qemu.sh: $1 needs $2 (see --help)" >&2; exit 4; }
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     --hv-args) a=$(value "$1" "a string of options" "${@:2}"); hv_args="${hv_args:+$hv_args }$a"; shift ;;
     --no-build) build=0 ;;
     --log) log=$(value "$1" "a file name" "${@:2}"); shift ;;
+    --ctl) ctl=$(value "$1" "a TCP port" "${@:2}"); shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "run-qemu.sh: unknown option '$1' (see --help)" >&2; exit 4 ;;
     *) scenario=$1 ;;
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 done
 case "$mem" in ''|*[!0-9]*) echo "run-qemu.sh: --mem '$mem' is not a number of MiB" >&2; exit 4 ;; esac
 case "$timeout_s" in ''|*[!0-9]*) echo "run-qemu.sh: --timeout '$timeout_s' is not a number of seconds" >&2; exit 4 ;; esac
+case "$ctl" in *[!0-9]*) echo "run-qemu.sh: --ctl '$ctl' is not a port number" >&2; exit 4 ;; esac
 
 # --- Packages -----------------------------------------------------------------
 if [ $iso = 1 ]; then tools/install-deps.sh --iso; else tools/install-deps.sh; fi
@@ -90,6 +95,7 @@ hv_cmdline="timeout=$(( timeout_s > 2 * margin ? timeout_s - margin : timeout_s 
 qemu=(qemu-system-i386 -m "$mem" -display none -serial stdio -monitor none
       -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4)
 [ $icount = 1 ] && qemu+=(-icount shift=0,sleep=off)
+[ -n "$ctl" ] && qemu+=(-serial "tcp:127.0.0.1:$ctl,server=on,wait=off")
 [ $gdb = 1 ] && {
     qemu+=(-gdb tcp:127.0.0.1:1234 -S) # localhost only, as -s is not
     echo "run-qemu.sh: waiting for gdb: gdb build/hv/hv.elf -ex 'target remote :1234'" >&2

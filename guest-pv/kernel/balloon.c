@@ -148,10 +148,14 @@ static void follow_target(void)
     uint32_t have = populated();
 
     if (have > target) {
-        uint32_t spare = nr_free_pages > LOW_WATERMARK ? nr_free_pages -
-                                                             LOW_WATERMARK
-                                                       : 0;
+        uint32_t spare;
 
+        /* Below what it uses (a mem-set limit, a short machine): clean
+         * cache pages go first, as under any memory pressure. */
+        if (nr_free_pages < LOW_WATERMARK + min(have - target, BALLOON_BATCH))
+            pagecache_shrink(min(have - target, BALLOON_BATCH));
+        spare = nr_free_pages > LOW_WATERMARK ? nr_free_pages - LOW_WATERMARK
+                                              : 0;
         balloon_out(min(have - target, spare));
     } else if (have < target && nr_free_pages < reserve) {
         balloon_in(min(target - have, reserve - nr_free_pages));

@@ -204,10 +204,101 @@ static void dump_stats(unsigned char key)
     stats_print();
 }
 
+/* --- Console commands ------------------------------------------------- */
+
+#define CMD_LINE_MAX 80
+
+static struct {
+    const char *name;
+    console_cmd_fn_t fn;
+    const char *desc;
+} cmd_table[16];
+static unsigned int nr_cmds;
+
+void register_console_command(const char *name, console_cmd_fn_t fn,
+                              const char *desc)
+{
+    BUG_ON(nr_cmds == ARRAY_SIZE(cmd_table));
+    cmd_table[nr_cmds].name = name;
+    cmd_table[nr_cmds].fn = fn;
+    cmd_table[nr_cmds].desc = desc;
+    nr_cmds++;
+}
+
+static void run_command(const char *line)
+{
+    unsigned int i;
+    size_t n;
+
+    while (*line == ' ')
+        line++;
+    if (!*line)
+        return;
+    printk("command: %s", line);
+    for (i = 0; i < nr_cmds; i++) {
+        n = strlen(cmd_table[i].name);
+        if (!strncmp(line, cmd_table[i].name, n) &&
+            (line[n] == ' ' || !line[n])) {
+            line += n;
+            while (*line == ' ')
+                line++;
+            cmd_table[i].fn(line);
+            return;
+        }
+    }
+    printk("command: unknown: '%s' (try help)", line);
+}
+
+static void cmd_help(const char *args)
+{
+    unsigned int i;
+
+    (void)args;
+    for (i = 0; i < nr_cmds; i++)
+        printk("command %s: %s", cmd_table[i].name, cmd_table[i].desc);
+}
+
+static void set_refused(const char *word, const char *why)
+{
+    printk("set: '%s': %s", word, why);
+}
+
+static void cmd_set(const char *args)
+{
+    if (!cmdline_parse(args, __start_param, __stop_param, set_refused))
+        printk("set: done: %s", args);
+}
+
+/* A line being typed: on the console after ':', and on the control port. */
+struct line_in {
+    char buf[CMD_LINE_MAX + 1];
+    unsigned int len;
+    bool active;
+};
+static struct line_in console_line, ctl_line;
+
+/* c goes into l; a full line runs. */
+static void line_input(struct line_in *l, int c)
+{
+    if (c == '\r' || c == '\n') {
+        l->buf[l->len] = '\0';
+        l->active = false;
+        l->len = 0;
+        run_command(l->buf);
+        return;
+    }
+    if (c >= 0x20 && c < 0x7f && l->len < CMD_LINE_MAX)
+        l->buf[l->len++] = (char)c;
+}
+
 void console_keys_init(void)
 {
     register_keyhandler('h', show_help, "list the debug keys");
     register_keyhandler('s', dump_stats, "print the STATS counters");
+    register_console_command("help", cmd_help, "list the commands");
+    register_console_command("set", cmd_set,
+                             "set NAME=VALUE ...: hypervisor options, as on "
+                             "the command line");
 }
 
 void console_poll_keys(void)
@@ -215,11 +306,17 @@ void console_poll_keys(void)
     int c;
 
     while ((c = arch_serial_getc()) >= 0) {
-        if (c < (int)ARRAY_SIZE(key_table) && key_table[c].fn) {
+        if (console_line.active) {
+            line_input(&console_line, c);
+        } else if (c == ':') {
+            console_line.active = true;
+        } else if (c < (int)ARRAY_SIZE(key_table) && key_table[c].fn) {
             printk("debug key '%c'", c);
             key_table[c].fn((unsigned char)c);
         }
     }
+    while ((c = arch_ctl_getc()) >= 0)
+        line_input(&ctl_line, c);
 }
 
 /* --- console_io hypercall --------------------------------------------- */

@@ -239,7 +239,66 @@ static void mem_key(unsigned char key)
     mem_print("key");
 }
 
+/* A domain by id ("d2", "2") or by name. */
+static struct domain *domain_by_word(const char *w, size_t n)
+{
+    struct domain *d;
+    const char *end;
+    uint32_t id;
+
+    if (n > 1 && w[0] == 'd' && parse_u32(w + 1, &end, 10, &id) &&
+        end == w + n)
+        return get_domain_by_id((domid_t)id);
+    if (parse_u32(w, &end, 10, &id) && end == w + n)
+        return get_domain_by_id((domid_t)id);
+    for_each_domain (d)
+        if (strlen(d->name) == n && !strncmp(d->name, w, n))
+            return d;
+    return NULL;
+}
+
+/* "mem-set DOMAIN SIZE": SIZE in MiB, or with a K/M/G suffix; 0 or
+ * "none" lifts the limit. */
+static void cmd_mem_set(const char *args)
+{
+    const char *w = args, *end;
+    struct domain *d;
+    uint64_t kb;
+    uint32_t n;
+    size_t len = 0;
+
+    while (w[len] && w[len] != ' ')
+        len++;
+    d = len ? domain_by_word(w, len) : NULL;
+    if (!d || d->is_shutting_down) {
+        printk("mem-set: no running domain '%.*s'", (int)len, w);
+        return;
+    }
+    for (w += len; *w == ' '; w++)
+        ;
+    if (!strcmp(w, "none")) {
+        mem_sched_set_limit(d, 0);
+        return;
+    }
+    if (!parse_u32(w, &end, 10, &n)) {
+        printk("mem-set: '%s' is not a size (e.g. 16M)", w);
+        return;
+    }
+    kb = *end == 'K' || *end == 'k'   ? n
+         : *end == 'G' || *end == 'g' ? (uint64_t)n << 20
+                                      : (uint64_t)n << 10;
+    end += *end && strchr("KkMmGg", *end) ? 1 : 0;
+    if (*end) {
+        printk("mem-set: '%s' is not a size (e.g. 16M)", w);
+        return;
+    }
+    mem_sched_set_limit(d, (uint32_t)min(kb / 4, (uint64_t)d->p2m_size));
+}
+
 void mem_sched_init(void)
 {
     register_keyhandler('b', mem_key, "print the MEM lines (ballooning)");
+    register_console_command("mem-set", cmd_mem_set,
+                             "mem-set DOMAIN SIZE|none: limit a domain's "
+                             "memory, as xl mem-set (DOMAIN: dN or name)");
 }

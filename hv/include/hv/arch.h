@@ -18,6 +18,9 @@ void arch_serial_init(void);
 void arch_serial_putc(char c);
 /* Returns the next received byte, or -1 if none is waiting. */
 int arch_serial_getc(void);
+/* The control port (a second UART, if the machine has one): the next
+ * received byte, or -1. Its lines are console commands. */
+int arch_ctl_getc(void);
 
 /*
  * Machine exit codes written to the isa-debug-exit device. QEMU exits with

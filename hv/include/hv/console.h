@@ -31,6 +31,17 @@ void gprintk(struct domain *d, const char *fmt, ...) __printf(2, 3);
 /* Say how many of d's messages the rate limit dropped, if any. */
 void gprintk_flush(struct domain *d);
 
+/*
+ * Console commands, a line each: typed on the console after ':' (Enter
+ * ends it), or sent to the control port (run-qemu.sh --ctl,
+ * tools/hv-ctl.sh). "help" lists them; "set NAME=VALUE ..." changes
+ * hypervisor options at run time, as on the command line (an option read
+ * only at boot keeps its boot value). fn gets the words after the name.
+ */
+typedef void (*console_cmd_fn_t)(const char *args);
+void register_console_command(const char *name, console_cmd_fn_t fn,
+                              const char *desc);
+
 /* Debug keys: a key typed on the console runs its handler (Xen's
  * keyhandlers). 'h' lists them. */
 typedef void (*keyhandler_fn_t)(unsigned char key);
