@@ -20,7 +20,8 @@ options:
   --gdb            wait for gdb on localhost:1234 (see README: Debugging)
   --icount         deterministic time: -icount shift=0,sleep=off, so the
                    TSC counts instructions and figures repeat exactly
-  --mem N          machine memory in MiB (default 2048)
+  --mem N          machine memory in MiB (default: the scenario's
+                   "# machine-mem: N" line, else 2048)
   --timeout S      kill QEMU after S seconds of wall time (default 600); the
                    hypervisor's own watchdog is set a little below it
   --hv-args "..."  extra hypervisor command-line options (loglvl=debug ...);
@@ -39,7 +40,7 @@ exit status:
 EOF
 }
 
-scenario=demo iso=0 gdb=0 icount=0 mem=2048 timeout_s=600 hv_args="" build=1 log="" ctl=""
+scenario=demo iso=0 gdb=0 icount=0 mem="" timeout_s=600 hv_args="" build=1 log="" ctl=""
 # value OPTION WHAT "$@": the option's value, or exit 4 naming what it needs.
 value() {
     [ $# -ge 3 ] || { echo "run-qemu.sh: $1 needs $2 (see --help)" >&2; exit 4; }
@@ -62,7 +63,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$mem" in ''|*[!0-9]*) echo "run-qemu.sh: --mem '$mem' is not a number of MiB" >&2; exit 4 ;; esac
+case "$mem" in *[!0-9]*) echo "run-qemu.sh: --mem '$mem' is not a number of MiB" >&2; exit 4 ;; esac
 case "$timeout_s" in ''|*[!0-9]*) echo "run-qemu.sh: --timeout '$timeout_s' is not a number of seconds" >&2; exit 4 ;; esac
 case "$ctl" in *[!0-9]*) echo "run-qemu.sh: --ctl '$ctl' is not a port number" >&2; exit 4 ;; esac
 
@@ -85,6 +86,13 @@ else
 fi
 
 mapfile -t modules < <(tools/scenario-modules.sh "$scn")
+
+# The machine's memory: --mem, else the scenario's "# machine-mem: N" (an
+# overcommit demo sizes its machine), else 2048 MiB.
+if [ -z "$mem" ]; then
+    mem=$(sed -n 's/^# *machine-mem: *\([0-9][0-9]*\) *$/\1/p' "$scn" | tail -n 1)
+    mem=${mem:-2048}
+fi
 
 # The hypervisor's watchdog fires first (exit 3, with the DOMAIN lines),
 # a tenth of the time (at least 10 s) before QEMU is killed (exit 5): its

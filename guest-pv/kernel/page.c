@@ -185,6 +185,8 @@ uint32_t page_category(const struct page *p)
         return PVK_PAGE_ANON;
     case PG_CACHE:
         return p->mapcount ? PVK_PAGE_MAPPED : PVK_PAGE_CACHE;
+    case PG_BALLOONED:
+        return PVK_PAGE_BALLOONED;
     default:
         return PVK_PAGE_KERNEL;
     }

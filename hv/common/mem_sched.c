@@ -33,6 +33,9 @@ static struct {
     uint32_t held_min;      /* fewest frames the guests held while all
                                were alive, once any balloons (0: none) */
     uint32_t held_min_pages; /* their guest_pages then                  */
+    uint32_t machine_pages; /* frames the guests could have: free plus
+                               held, at the first tick                 */
+    uint32_t max_pages;     /* the guests' maxima then, summed         */
 } ms;
 
 uint32_t mem_populated(const struct domain *d)
@@ -206,6 +209,10 @@ void mem_sched_tick(void)
     if (!nr_domains)
         return;
     totals(&t);
+    if (!ms.machine_pages) {
+        ms.machine_pages = nr_free_domheap_pages() + t.held;
+        ms.max_pages = t.guest_pages;
+    }
     if (!t.balloon)
         return;
     if (t.alive == nr_domains && (!ms.held_min || t.held < ms.held_min)) {
@@ -225,6 +232,12 @@ void mem_sched_tick(void)
 void mem_sched_finish(void)
 {
     mem_print("shutdown");
+    if (ms.machine_pages)
+        printk("MEM-OVERCOMMIT guest_pages=%u machine_pages=%u "
+               "ratio_per_mille=%u (the guests' maxima over the frames the "
+               "machine had for them)",
+               ms.max_pages, ms.machine_pages,
+               (uint32_t)((uint64_t)ms.max_pages * 1000 / ms.machine_pages));
     if (ms.held_min)
         printk("MEM-SUMMARY held_min=%u guest_pages=%u held_min_per_mille=%u "
                "(the fewest machine frames the guests held, their own and "

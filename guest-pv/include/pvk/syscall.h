@@ -166,6 +166,7 @@ struct pvk_mmap_args {
 #define PVK_PAGE_ANON      2 /* anonymous: heap, stack, CoW copies         */
 #define PVK_PAGE_MAPPED    3 /* a page-cache page mapped by a process      */
 #define PVK_PAGE_CACHE     4 /* a page-cache page no process maps          */
+#define PVK_PAGE_BALLOONED 5 /* no frame: given back to the hypervisor     */
 
 struct pvk_pageinfo {
     uint32_t pfn;
@@ -208,6 +209,10 @@ struct pvk_meminfo {
     uint32_t block_reads; /* blocks read from disk */
     uint32_t cow_faults;  /* guest-internal copy-on-write copies */
     uint32_t page_faults;
+    uint32_t ballooned_pages; /* pfns with no frame (balloon.c)      */
+    uint32_t balloon_target;  /* the hypervisor's target, last report */
+    uint32_t balloon_grown;   /* pfns populated since boot            */
+    uint32_t balloon_shrunk;  /* pfns given back since boot           */
 };
 
 #endif /* !__ASSEMBLY__ */
