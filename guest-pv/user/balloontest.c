@@ -89,8 +89,8 @@ int main(int argc, char **argv)
     is(bad, 0, "every word reads back");
     munmap(p, (size_t)pages * PAGE);
     while (populated() > before + 128 && waited < LIMIT_MS) {
-        pvk_msleep(50);
-        waited += 50;
+        pvk_msleep(10);
+        waited += 10;
     }
     pvk_meminfo(&mi2);
     ok(populated() <= before + 128 && mi2.balloon_shrunk > mi.balloon_shrunk,
