@@ -25,6 +25,9 @@ integer_param("mem_reserve", opt_mem_reserve);
 /* How often guests still short of their need are told to ask again, ms. */
 static unsigned int opt_mem_poke_ms = 100;
 integer_param("mem_poke_ms", opt_mem_poke_ms);
+/* The MEM lines while guests balloon: at most one set this often, ms. */
+static unsigned int opt_mem_print_ms = 1000;
+integer_param("mem_print_ms", opt_mem_print_ms);
 
 static struct {
     s_time_t last_print, last_poke;
@@ -152,8 +155,9 @@ static void totals(struct mem_totals *t)
 }
 
 /*
- * MEM, key=value, at most once a second while guests balloon, at each
- * domain's exit and at shutdown:
+ * MEM, key=value, at most once a second (mem_print_ms=) while guests
+ * balloon and something moved, at each ballooning domain's exit and at
+ * shutdown:
  *   free         free machine frames (domheap)
  *   reserve      of them never granted to a guest (mem_reserve=)
  *   held         frames the guests hold: their own plus the shared frames
@@ -161,6 +165,7 @@ static void totals(struct mem_totals *t)
  *   populated    their pfns with a frame (private or shared), summed
  *   targets      their targets, summed
  *   ballooned    guest_pages - populated
+ *   time_ms      hypervisor time (the TSC; guest instructions under -icount)
  *   at           tick | exit-dN | shutdown | key
  * MEM-DOMAIN, one per live domain, the same moment:
  *   dN name      the domain
@@ -180,9 +185,10 @@ void mem_print(const char *why)
 
     totals(&t);
     printk("MEM free=%u reserve=%u held=%u guest_pages=%u populated=%u "
-           "targets=%u ballooned=%u at=%s",
+           "targets=%u ballooned=%u time_ms=%llu at=%s",
            nr_free_domheap_pages(), opt_mem_reserve, t.held, t.guest_pages,
-           t.populated, t.targets, t.guest_pages - t.populated, why);
+           t.populated, t.targets, t.guest_pages - t.populated,
+           (unsigned long long)(NOW() / 1000000), why);
     for_each_domain (d) {
         const struct mem_dom *m = &d->mem;
         uint32_t pop = mem_populated(d);
@@ -223,7 +229,8 @@ void mem_sched_tick(void)
         ms.last_poke = now;
         poke_short(NULL);
     }
-    if (ms.moved != ms.moved_printed && now - ms.last_print >= SECONDS(1)) {
+    if (ms.moved != ms.moved_printed &&
+        now - ms.last_print >= MILLISECS(opt_mem_print_ms)) {
         ms.last_print = now;
         mem_print("tick");
     }
