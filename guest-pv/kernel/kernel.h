@@ -163,7 +163,7 @@ int rmap_check(struct page *p);
 
 /* --- Page sharing (share.c) ------------------------------------------- */
 struct share_counts {
-    uint32_t offered, declined, refused, shared[4], breaks, discards,
+    uint32_t offered, declined, refused, shared[5], breaks, discards,
         internal_cow;
 };
 extern struct share_counts share_counts;

@@ -4,7 +4,9 @@
  *
  *  - It tells the hypervisor which pfns may be shared, with a bit per pfn
  *    in the eligibility bitmap: anonymous and page-cache pages (mapped or
- *    not), never kernel-only or free ones (page.c calls share_hint()).
+ *    not), and the kernel's own text and read-only data (never written,
+ *    the same in every guest booted from the same image); never other
+ *    kernel-only pages or free ones (page.c calls share_hint()).
  *  - When VIRQ_SHARING says the share ring has offered pfns, the bottom
  *    half (share_work(), run before the kernel idles and on the way back
  *    to user mode) checks each page is still eligible, finds every entry
@@ -34,13 +36,31 @@ static long sharing_op(unsigned int cmd, uint32_t arg, uint32_t count)
     return _hypercall3(sharing_op, cmd, arg, count);
 }
 
+/* The kernel's text and read-only data: pages of their own (guest.ld). */
+extern char __ro_start[], __ro_end[];
+
+static bool kernel_ro(const struct page *p)
+{
+    uint32_t pfn = page_to_pfn(p);
+
+    return p->use == PG_KERNEL && pfn >= virt_to_pfn(__ro_start) &&
+           pfn < virt_to_pfn(__ro_end);
+}
+
+/* What the driver offers to share: the paper's categories, and kernel
+ * text. */
+static bool shareable_use(const struct page *p)
+{
+    return p->use == PG_ANON || p->use == PG_CACHE || kernel_ro(p);
+}
+
 void share_hint(const struct page *p)
 {
     uint32_t pfn = page_to_pfn(p);
 
     if (!bitmap)
         return;
-    if (p->use == PG_ANON || p->use == PG_CACHE)
+    if (shareable_use(p))
         bitmap[pfn / 32] |= 1U << (pfn % 32);
     else
         bitmap[pfn / 32] &= ~(1U << (pfn % 32));
@@ -119,6 +139,8 @@ static int collect_ptes(struct page *p, struct share_req *rq, bool kmap_w)
 
 static uint8_t category(const struct page *p)
 {
+    if (p->use == PG_KERNEL)
+        return SHARE_CAT_KERNEL;
     if (p->use == PG_ANON)
         return SHARE_CAT_ANON;
     return p->mapcount ? SHARE_CAT_MAPPED : SHARE_CAT_CACHE;
@@ -165,10 +187,9 @@ void share_work(void)
         if (pfn >= nr_pages)
             continue;
         p = pfn_to_page(pfn);
-        /* Only what the paper shares: anonymous, mapped and cache-only
-         * pages; never kernel-only or free ones. */
-        if ((p->use != PG_ANON && p->use != PG_CACHE) ||
-            (p->flags & PGF_SHARED)) {
+        /* What the paper shares - anonymous, mapped and cache-only pages -
+         * and the kernel's text; never other kernel-only or free ones. */
+        if (!shareable_use(p) || (p->flags & PGF_SHARED)) {
             share_counts.declined++;
             continue;
         }

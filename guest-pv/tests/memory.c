@@ -2,7 +2,9 @@
  * memory - memory_op: give frames back (decrease_reservation) and take
  * fresh ones (populate_physmap), the basis of ballooning. Checks the P2M,
  * the M2P, the reservation counts, that returned frames come back zeroed,
- * and that frames still in use cannot be given back. Prints TAP.
+ * and that frames still in use cannot be given back. Then what a careless
+ * or hostile ballooning guest may try: bad balloon reports, populating
+ * past the maximum, a storm of out-and-in. Prints TAP.
  */
 #include <guest/test.h>
 
@@ -42,6 +44,48 @@ static long remap(void *va)
 }
 
 #define BATCH 64
+#define STORM 2000
+
+static long report(struct xen_balloon_report *r)
+{
+    return HYPERVISOR_memory_op(XENMEM_balloon_report, r);
+}
+
+/* What a careless or hostile ballooning guest may try. */
+static void test_balloon(uint32_t *page, long total)
+{
+    struct xen_balloon_report r = { .need_pages = 0xFFFFFFFFU };
+    xen_pfn_t pfn = virt_to_pfn(page);
+    unsigned int i, ok_rounds = 0;
+
+    is(report(&r), 0, "a balloon report asking for 2^32 pages");
+    is(r.target_pages, start_info->nr_pages,
+       "  its target is the maximum, no more");
+    is(r.max_pages, start_info->nr_pages, "  and says what the maximum is");
+    r.flags = 0x80;
+    is(report(&r), -XEN_EINVAL, "a report with an unknown flag: -EINVAL");
+    is(report((struct xen_balloon_report *)0xFE000000), -XEN_EFAULT,
+       "a report in hypervisor space: -EFAULT");
+    memset(&r, 0, sizeof(r));
+    is(report(&r), 0, "a report needing nothing");
+    is(r.target_pages, 0, "  its target is 0 (the guest gives back what "
+                          "it may)");
+    ok(current_pages() == total, "  and nothing is taken without the guest");
+    /* Past the maximum: every pfn is populated already. */
+    is(reservation(XENMEM_populate_physmap, &pfn, 1), 0,
+       "populating past the maximum fails");
+    /* A storm: one page out and in, many times, while the others run. */
+    for (i = 0; i < STORM; i++) {
+        pfn = virt_to_pfn(page);
+        (void)unmap(page);
+        ok_rounds += reservation(XENMEM_decrease_reservation, &pfn, 1) == 1 &&
+                     reservation(XENMEM_populate_physmap, &pfn, 1) == 1 &&
+                     remap(page) == 0;
+    }
+    is(ok_rounds, STORM, "%u rounds of out and in", STORM);
+    is(current_pages(), total, "the reservation is where it was");
+    is(HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0), 0, "audit agrees after it");
+}
 
 void test_main(void)
 {
@@ -111,4 +155,5 @@ void test_main(void)
     is(reservation(XENMEM_populate_physmap, list, 1), 1, "one in");
     (void)remap(page);
     is(HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0), 0, "audit agrees");
+    test_balloon(page, total);
 }

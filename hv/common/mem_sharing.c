@@ -280,7 +280,7 @@ static struct m2p_entry *new_entry(struct domain *d, uint32_t pfn,
     if (e) {
         e->domid = d->domain_id;
         e->pfn = pfn;
-        e->category = category < 4 ? category : 0;
+        e->category = category <= SHARE_CAT_KERNEL ? category : 0;
     }
     return e;
 }
@@ -1144,7 +1144,8 @@ void share_print(const char *why)
  * key), key=value like SHARE:
  *   d<id> name group   the domain and its share group
  *   shared_pfns zero   its pfns on shared frames now; of those, on the zero frame
- *   anon mapped cache  the same by the guest's category (SHARE_CAT_*; shadow: 0)
+ *   anon mapped cache kernel   the same by the guest's category
+ *                      (SHARE_CAT_*; shadow: 0)
  *   setups setup_failures cow_breaks discards cow_failures   since it was built
  *   mode               pv | shadow
  */
@@ -1153,11 +1154,12 @@ static void print_domain(struct domain *d)
     struct share_dom *sh = d->share;
 
     printk("SHARE-DOMAIN d%u name=%s group=%s shared_pfns=%u zero=%u anon=%u "
-           "mapped=%u cache=%u setups=%llu setup_failures=%llu "
+           "mapped=%u cache=%u kernel=%u setups=%llu setup_failures=%llu "
            "cow_breaks=%llu discards=%llu cow_failures=%llu mode=%s",
            d->domain_id, d->name, group_names[sh->group - 1], sh->shared_pfns,
            sh->zero_pfns, sh->by_cat[SHARE_CAT_ANON],
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
+           sh->by_cat[SHARE_CAT_KERNEL],
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
            (unsigned long long)sh->cow_breaks, (unsigned long long)sh->discards,

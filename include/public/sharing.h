@@ -321,6 +321,7 @@ XEN_ABI_SIZE(struct share_register, 12);
 #define SHARE_CAT_ANON      1 /* anonymous memory                          */
 #define SHARE_CAT_MAPPED    2 /* page-cache page mapped by a process       */
 #define SHARE_CAT_CACHE     3 /* page-cache page mapped by none            */
+#define SHARE_CAT_KERNEL    4 /* kernel text and read-only data: never written */
 struct share_req {
     xen_pfn_t pfn;    /* IN: a pfn of the caller                       */
     uint8_t nr_ptes;  /* IN: entries in pte[], at most SHARE_MAX_PTES  */

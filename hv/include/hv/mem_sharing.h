@@ -62,6 +62,7 @@
 #include <asm/page.h>
 #include <m2p_list.h>
 #include <objpool.h>
+#include <public/sharing.h>
 
 struct domain;
 struct share_req;
@@ -112,7 +113,7 @@ struct share_dom {
     uint32_t queued_unnotified;
     uint32_t scan_passes;  /* complete scanner passes over its pfns  */
     /* Figures, kept by share_join() / share_leave() and the hypercalls. */
-    uint32_t shared_pfns, zero_pfns, by_cat[4];
+    uint32_t shared_pfns, zero_pfns, by_cat[SHARE_CAT_KERNEL + 1];
     uint64_t setups, setup_failures, cow_breaks, cow_failures, discards;
 };
 
