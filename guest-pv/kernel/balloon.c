@@ -18,8 +18,16 @@
  * without (start= below mem=) as ballooned, and populates them when
  * memory runs short - but it never reports, so its target never moves.
  *
- * Owns PG_BALLOONED pages and their list. Never gives back a page that is
- * not free: kernel, anonymous and cache pages stay.
+ * The repayment FIFO (Milos): memory above the entitlement (start=) is
+ * lent, and the hypervisor raises the target above it only by as many
+ * pages as are volatile: clean page-cache pages no process uses, listed on
+ * the FIFO with their direct-map entries cleared, whose frames the
+ * hypervisor may take at any time. Before such a page is used it is
+ * rescued (an atomic exchange of its entry); if the hypervisor took it,
+ * the page cache reads the data again (nr_rereads).
+ *
+ * Owns PG_BALLOONED pages and their list, and the FIFO. Never gives back a
+ * page that is not free: kernel, anonymous and cache pages stay.
  */
 #include "kernel.h"
 #include <public/memory.h>
@@ -37,6 +45,14 @@ static uint32_t alloc_failures, grown, shrunk;
 static uint64_t next_report;
 static volatile bool target_moved;
 static uint32_t batch[BALLOON_BATCH];
+static uint32_t entitled;      /* populated at boot: start= */
+
+#define FIFO_PAGES   REPAY_FIFO_MAX_PAGES
+#define FIFO_MARGIN  32  /* volatile pages kept beyond what is lent      */
+static struct repay_fifo *fifo;
+uint32_t nr_volatile, nr_rereads, nr_repaid_seen;
+static struct page *pending[64]; /* added, entries not yet published */
+static unsigned int nr_pending;
 
 static uint32_t populated(void)
 {
@@ -78,11 +94,13 @@ static bool report(bool urgent)
         .evictions = nr_evictions,
         .alloc_failures = alloc_failures,
         .flags = urgent ? BALLOON_URGENT : 0,
+        .volatile_pages = nr_volatile,
     };
 
     if (HYPERVISOR_memory_op(XENMEM_balloon_report, &r))
         return false;
     target = r.target_pages;
+    entitled = r.entitled;
     next_report = monotonic_ns() + BALLOON_PERIOD_MS * 1000000ULL;
     return true;
 }
@@ -162,10 +180,101 @@ static void follow_target(void)
     }
 }
 
+/* --- The repayment FIFO ------------------------------------------------ */
+
+static uint32_t xchg32(volatile uint32_t *p, uint32_t v)
+{
+    asm volatile("xchgl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+    return v;
+}
+
+bool repay_add(struct page *p)
+{
+    if (!fifo || nr_pending == ARRAY_SIZE(pending) ||
+        fifo->tail + nr_pending - fifo->head >= fifo->size)
+        return false;
+    pt_kmap_clear(p); /* mapped nowhere while its frame is not ours */
+    p->flags |= PGF_VOLATILE;
+    share_hint(p);
+    pending[nr_pending++] = p;
+    return true;
+}
+
+/* The entries go out only once no entry maps their frames any more. */
+void repay_publish(void)
+{
+    unsigned int i;
+
+    if (!nr_pending)
+        return;
+    pt_commit();
+    pt_flush_all();
+    for (i = 0; i < nr_pending; i++) {
+        struct page *p = pending[i];
+
+        p->fifo_slot = fifo->tail;
+        fifo->pfn[fifo->tail % fifo->size] = page_to_pfn(p);
+        asm volatile("" ::: "memory"); /* the entry before the index */
+        fifo->tail++;
+        nr_volatile++;
+    }
+    nr_pending = 0;
+}
+
+bool repay_rescue(struct page *p)
+{
+    uint32_t pfn = page_to_pfn(p), old;
+
+    KASSERT(p->flags & PGF_VOLATILE);
+    old = xchg32((volatile uint32_t *)&fifo->pfn[p->fifo_slot % fifo->size],
+                 REPAY_RESCUED);
+    p->flags &= ~PGF_VOLATILE;
+    nr_volatile--;
+    if (old == REPAY_TAKEN || p2m[pfn] == INVALID_P2M_ENTRY) {
+        nr_repaid_seen++;
+        return false;
+    }
+    pt_kmap_set(p, pfn_to_mfn(pfn));
+    pt_commit();
+    share_hint(p);
+    return true;
+}
+
+/* Keep as many pages volatile as are lent, and a margin. */
+static void fifo_fill(void)
+{
+    uint32_t want, have = need();
+
+    if (!fifo)
+        return;
+    /* (Nothing lent, nothing promised: a volatile page cannot be shared.) */
+    want = have > entitled ? have - entitled + FIFO_MARGIN : 0;
+    if (nr_volatile < want)
+        pagecache_make_volatile(want - nr_volatile);
+}
+
+static void fifo_init(void)
+{
+    struct xen_repay_register r;
+    struct page *p = page_alloc_contig(FIFO_PAGES);
+    long rc;
+
+    if (!p)
+        kpanic("balloon: no memory for the repayment FIFO");
+    memset(page_va(p), 0, FIFO_PAGES * PAGE_SIZE);
+    r.fifo_pfn = page_to_pfn(p);
+    r.fifo_pages = FIFO_PAGES;
+    rc = HYPERVISOR_memory_op(XENMEM_repay_register, &r);
+    if (rc)
+        kpanic("balloon: repay_register refused (%ld)", rc);
+    fifo = page_va(p);
+}
+
 void balloon_work(void)
 {
     if (!balloon_self)
         return;
+    fifo_fill();
     if (target_moved || monotonic_ns() >= next_report) {
         target_moved = false;
         if (!report(false))
@@ -187,6 +296,8 @@ uint32_t balloon_grow_now(uint32_t n)
 
     if (!nr_ballooned)
         return 0;
+    if (balloon_self)
+        fifo_fill();
     if (balloon_self && !report(true))
         return 0;
     if (balloon_self && target <= populated())
@@ -223,6 +334,8 @@ void balloon_init(void)
     port = bind_virq(VIRQ_MEM_TARGET, on_target);
     if (port < 0)
         kpanic("balloon: cannot bind VIRQ_MEM_TARGET (%d)", port);
+    entitled = populated();
+    fifo_init();
     kprintf("balloon: self-ballooning, reserve %u pages; %u of %u pfns "
             "populated\n",
             reserve, populated(), nr_pages);

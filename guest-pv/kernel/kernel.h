@@ -106,10 +106,13 @@ struct page {
     struct rmap *rmap;  /* every (address space, va) that maps it        */
     struct page *next, *prev; /* free list or LRU                        */
     struct page *hnext; /* page-cache hash chain                         */
+    uint32_t fifo_slot; /* PGF_VOLATILE: its entry on the repayment FIFO  */
 };
 
 #define PGF_SHARED 0x01 /* backed by a shared frame (share.c)            */
 #define PGF_ZEROED 0x02 /* free, and known to hold zeroes                  */
+#define PGF_VOLATILE 0x04 /* a clean cache page on the repayment FIFO: not
+                             mapped, its frame the hypervisor's to take  */
 
 extern struct page *mem_map;
 extern uint32_t nr_pages, nr_free_pages;
@@ -198,6 +201,13 @@ bool balloon_work_due(void);
 /* An allocation is short: ask for up to n pages now. Returns pages got. */
 uint32_t balloon_grow_now(uint32_t n);
 void balloon_counts(uint32_t *grown, uint32_t *shrunk, uint32_t *target);
+/* The repayment FIFO: put p (a clean, unused cache page) on it, or take
+ * it back before it is used. repay_rescue() is false if the hypervisor
+ * took the frame: the pfn has none, and the data must be read again. */
+bool repay_add(struct page *p);
+void repay_publish(void);
+bool repay_rescue(struct page *p);
+extern uint32_t nr_volatile, nr_rereads, nr_repaid_seen;
 
 /* --- Address spaces (vm.c) ----------------------------------------------- */
 #define VM_READ   0x1
@@ -319,6 +329,9 @@ void pagecache_truncate(struct inode *ip, uint32_t index);
 /* Evict up to n clean cache pages, oldest first, unmapping mapped ones;
  * returns the number freed. */
 uint32_t pagecache_shrink(uint32_t n);
+/* Put up to n clean cache pages no one uses on the repayment FIFO, the
+ * least recently used first. Returns how many. */
+uint32_t pagecache_make_volatile(uint32_t n);
 void pagecache_touch(struct page *p);
 extern uint32_t nr_evictions;
 

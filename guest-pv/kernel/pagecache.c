@@ -5,6 +5,12 @@
  * before it goes. tmpfs pages hold the only copy of their data: they are
  * never evicted.
  *
+ * Clean pages no one uses may be volatile (balloon.c's repayment FIFO):
+ * unmapped, their frames the hypervisor's to take. Every use of a cached
+ * page comes through get() or the eviction below, which rescue it first;
+ * a page whose frame was taken leaves the cache (its pfn has no frame)
+ * and the data is read again.
+ *
  * Owns the hash table and the LRU list. The cache holds one reference on
  * each of its pages; every user of a page holds its own.
  */
@@ -80,12 +86,60 @@ static void remove_from_cache(struct page *p)
     page_put(p); /* the cache's reference */
 }
 
+/* A volatile page's frame was taken: it leaves the cache with no frame. */
+static void drop_taken(struct page *p)
+{
+    struct page **pp = &hash[bucket(p->inode, p->index)];
+
+    while (*pp != p)
+        pp = &(*pp)->hnext;
+    *pp = p->hnext;
+    p->hnext = NULL;
+    lru_del(p);
+    p->inode = NULL;
+    KASSERT(p->count == 1 && !p->mapcount);
+    balloon_add(p);
+}
+
+/* Before p is used: rescued from the FIFO, or gone (false). */
+static bool usable(struct page *p)
+{
+    if (!(p->flags & PGF_VOLATILE) || repay_rescue(p))
+        return true;
+    drop_taken(p);
+    return false;
+}
+
+uint32_t pagecache_make_volatile(uint32_t n)
+{
+    struct page *p;
+    uint32_t added = 0;
+
+    for (p = lru_tail; p && added < n; p = p->prev) {
+        if (p->dirty || p->count != 1 || p->mapcount ||
+            (p->flags & (PGF_SHARED | PGF_VOLATILE)))
+            continue;
+        if (!repay_add(p)) {
+            repay_publish(); /* a full batch: out, then go on */
+            if (!repay_add(p))
+                break; /* the FIFO is full */
+        }
+        added++;
+    }
+    repay_publish();
+    return added;
+}
+
 static struct page *get(struct inode *ip, uint32_t index, bool create)
 {
     struct page *p = lookup(ip, index);
     unsigned int b;
     int rc;
 
+    if (p && !usable(p)) {
+        nr_rereads++;
+        p = NULL;
+    }
     if (p) {
         page_get(p);
         pagecache_touch(p);
@@ -151,6 +205,10 @@ uint32_t pagecache_shrink(uint32_t n)
 
     while (p && freed < n && scanned++ < budget) {
         prev = p->prev;
+        if (!usable(p)) {
+            p = prev; /* its frame went to the hypervisor already */
+            continue;
+        }
         if (p->count > 1 + p->mapcount) {
             /* Someone (the kernel) is using it right now: keep it. */
             pagecache_touch(p);

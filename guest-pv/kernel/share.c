@@ -51,7 +51,8 @@ static bool kernel_ro(const struct page *p)
  * text. */
 static bool shareable_use(const struct page *p)
 {
-    return p->use == PG_ANON || p->use == PG_CACHE || kernel_ro(p);
+    return !(p->flags & PGF_VOLATILE) &&
+           (p->use == PG_ANON || p->use == PG_CACHE || kernel_ro(p));
 }
 
 void share_hint(const struct page *p)

@@ -431,6 +431,9 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
         case PVK_PAGE_BALLOONED: mi.ballooned_pages++; break;
         }
     balloon_counts(&mi.balloon_grown, &mi.balloon_shrunk, &mi.balloon_target);
+    mi.volatile_pages = nr_volatile;
+    mi.repay_taken = nr_repaid_seen;
+    mi.rereads = nr_rereads;
     mi.evictions = nr_evictions;
     mi.block_reads = nr_block_reads;
     mi.cow_faults = nr_cow_faults;

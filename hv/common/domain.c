@@ -210,6 +210,7 @@ static void domain_destroy(struct domain *d)
     evtchn_destroy(d); /* closing backend ports drops the ring references */
     arch_domain_relinquish(d);
     share_domain_destroy(d); /* its pfns leave the shared frames' lists */
+    mem_sched_domain_destroy(d); /* its repayment FIFO's frames */
 
     for_each_page_safe (pg, n, &d->page_list) {
         if (pg->count_info & PGC_allocated) {

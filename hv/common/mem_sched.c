@@ -16,6 +16,7 @@
 #include <hv/mem_sharing.h>
 #include <hv/mm.h>
 #include <hv/time.h>
+#include <asm/uaccess.h>
 #include <public/memory.h>
 
 /* Free frames the scheduler never grants: copy-on-write breaks, shadow
@@ -39,6 +40,8 @@ static struct {
     uint32_t machine_pages; /* frames the guests could have: free plus
                                held, at the first tick                 */
     uint32_t max_pages;     /* the guests' maxima then, summed         */
+    uint32_t reclaimed;     /* volatile pages taken from FIFOs, ever   */
+    unsigned int next_victim; /* mem_reclaim's turn: a domain_list index */
 } ms;
 
 uint32_t mem_populated(const struct domain *d)
@@ -51,14 +54,21 @@ void mem_sched_domain_init(struct domain *d)
     memset(&d->mem, 0, sizeof(d->mem));
     d->mem.target = d->cfg->start_pages;
     d->mem.need = d->cfg->start_pages;
+    d->mem.entitled = d->cfg->start_pages;
 }
 
-/* What d should have if memory were plentiful. */
+/* What d should have if memory were plentiful: its need, within its
+ * maximum, a user's limit, and - above its entitlement - the repayment it
+ * promised (none once it broke a promise). */
 static uint32_t want_of(const struct domain *d)
 {
-    uint32_t w = min(d->mem.need, d->p2m_size);
+    const struct mem_dom *m = &d->mem;
+    uint32_t w = min(m->need, d->p2m_size);
+    uint32_t lent = m->fifo_bad ? 0 : m->volatile_reported;
 
-    return d->mem.user_limit ? min(w, d->mem.user_limit) : w;
+    if (w > m->entitled)
+        w = max(m->entitled, min(w, m->entitled + lent));
+    return m->user_limit ? min(w, m->user_limit) : w;
 }
 
 /* want, or as much of it as the machine's spare frames allow. */
@@ -72,6 +82,176 @@ static uint32_t grant(const struct domain *d, uint32_t want)
     return have + min(want - have, spare);
 }
 
+/* --- The repayment FIFO -------------------------------------------------- */
+
+/* The word of d's FIFO that holds field (a byte offset in the FIFO). */
+static uint32_t *fifo_word(const struct domain *d, uint32_t off)
+{
+    uint32_t *page = map_domain_page(d->mem.fifo_mfn[off / PAGE_SIZE]);
+
+    return page + (off % PAGE_SIZE) / 4;
+}
+
+static uint32_t fifo_read(const struct domain *d, uint32_t off)
+{
+    uint32_t *w = fifo_word(d, off), v = *w;
+
+    unmap_domain_page(w);
+    return v;
+}
+
+static void fifo_write(const struct domain *d, uint32_t off, uint32_t v)
+{
+    uint32_t *w = fifo_word(d, off);
+
+    *w = v;
+    unmap_domain_page(w);
+}
+
+#define FIFO_HEAD  offsetof(struct repay_fifo, head)
+#define FIFO_TAIL  offsetof(struct repay_fifo, tail)
+#define FIFO_SIZE  offsetof(struct repay_fifo, size)
+#define FIFO_TAKEN offsetof(struct repay_fifo, taken)
+#define FIFO_ENTRY(d, i)                                                       \
+    (offsetof(struct repay_fifo, pfn) + ((i) % (d)->mem.fifo_size) * 4)
+
+/* Entries between head and the guest's tail: never more than size (a
+ * tail that says more is the guest's mistake: the ring is full). */
+static uint32_t fifo_waiting(const struct domain *d, uint32_t head)
+{
+    uint32_t n = fifo_read(d, FIFO_TAIL) - head;
+
+    return min(n, d->mem.fifo_size);
+}
+
+/* Leading entries the guest took back are skipped, so that its ring does
+ * not fill up with them while the hypervisor never needs a frame. */
+static void fifo_trim(struct domain *d)
+{
+    uint32_t head, n;
+
+    if (!d->mem.fifo_pages)
+        return;
+    head = fifo_read(d, FIFO_HEAD);
+    for (n = fifo_waiting(d, head); n; n--, head++)
+        if (fifo_read(d, FIFO_ENTRY(d, head)) != REPAY_RESCUED)
+            break;
+    fifo_write(d, FIFO_HEAD, head);
+}
+
+/* A volatile page of d's: its own private frame, held by nothing but its
+ * allocation (no mapping, no type, no pin), not under grant. */
+static bool volatile_page(const struct domain *d, uint32_t pfn)
+{
+    uint32_t mfn = p2m_lookup(d, pfn);
+    const struct page_info *pg;
+
+    if (mfn == INVALID_MFN || share_pfn_under_grant(d, pfn))
+        return false;
+    pg = mfn_to_page(mfn);
+    return page_get_owner(pg) == d && (pg->count_info & PGC_allocated) &&
+           (pg->count_info & PGC_count_mask) == 1 &&
+           !(pg->type_info & (PGT_count_mask | PGT_pinned));
+}
+
+/* Take d's oldest volatile page: 1 if a frame was freed, 0 if its FIFO
+ * holds none. Entries that are not volatile pages are marked and counted
+ * against d. */
+static uint32_t take_one(struct domain *d)
+{
+    uint32_t head = fifo_read(d, FIFO_HEAD), n, pfn;
+
+    for (n = fifo_waiting(d, head); n; n--) {
+        pfn = fifo_read(d, FIFO_ENTRY(d, head));
+        head++;
+        fifo_write(d, FIFO_HEAD, head);
+        if (pfn == REPAY_RESCUED || pfn == REPAY_TAKEN || pfn == REPAY_BAD)
+            continue;
+        if (!volatile_page(d, pfn) || mem_give_back(d, pfn)) {
+            fifo_write(d, FIFO_ENTRY(d, head - 1), REPAY_BAD);
+            d->mem.fifo_bad++;
+            gprintk(d, "repayment FIFO: pfn %#x is not a volatile page: no "
+                       "more memory above the entitlement",
+                    pfn);
+            continue;
+        }
+        fifo_write(d, FIFO_ENTRY(d, head - 1), REPAY_TAKEN);
+        fifo_write(d, FIFO_TAKEN, fifo_read(d, FIFO_TAKEN) + 1);
+        d->mem.repaid++;
+        mem_sched_changed(d, -1);
+        return 1;
+    }
+    return 0;
+}
+
+uint32_t mem_reclaim(uint32_t want)
+{
+    uint32_t freed = 0;
+    unsigned int dry = 0;
+
+    /* One page a domain in turn, until enough or a whole turn found none. */
+    while (freed < want && nr_domains && dry < nr_domains) {
+        struct domain *d = domain_list[ms.next_victim % nr_domains];
+        uint32_t got = 0;
+
+        ms.next_victim++;
+        if (d && d->mem.fifo_pages && !d->is_shutting_down)
+            got = take_one(d);
+        freed += got;
+        dry = got ? 0 : dry + 1;
+    }
+    ms.reclaimed += freed;
+    return freed;
+}
+
+long mem_repay_register(struct domain *d, uint32_t arg)
+{
+    struct xen_repay_register r;
+    struct mem_dom *m = &d->mem;
+    uint32_t i, mfn;
+    int rc;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (m->fifo_pages) {
+        gprintk(d, "repay_register: already registered");
+        return -EBUSY;
+    }
+    if (!r.fifo_pages || r.fifo_pages > REPAY_FIFO_MAX_PAGES) {
+        gprintk(d, "repay_register: %u pages (1 .. %u)", r.fifo_pages,
+                REPAY_FIFO_MAX_PAGES);
+        return -EINVAL;
+    }
+    for (i = 0; i < r.fifo_pages; i++) {
+        mfn = p2m_lookup(d, r.fifo_pfn + i);
+        rc = mfn == INVALID_MFN ? -EINVAL
+                                : get_page_and_type(mfn_to_page(mfn), d,
+                                                    PGT_writable_page);
+        if (rc) {
+            while (i--)
+                put_page_and_type(mfn_to_page(m->fifo_mfn[i]));
+            gprintk(d, "repay_register: pfn %#x unusable (%d)",
+                    r.fifo_pfn + i, rc);
+            return rc;
+        }
+        m->fifo_mfn[i] = mfn;
+    }
+    m->fifo_pages = r.fifo_pages;
+    m->fifo_size = (r.fifo_pages * PAGE_SIZE - sizeof(struct repay_fifo)) / 4;
+    fifo_write(d, FIFO_HEAD, fifo_read(d, FIFO_TAIL));
+    fifo_write(d, FIFO_SIZE, m->fifo_size);
+    return 0;
+}
+
+void mem_sched_domain_destroy(struct domain *d)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->mem.fifo_pages; i++)
+        put_page_and_type(mfn_to_page(d->mem.fifo_mfn[i]));
+    d->mem.fifo_pages = 0;
+}
+
 long mem_sched_report(struct domain *d, struct xen_balloon_report *r)
 {
     struct mem_dom *m = &d->mem;
@@ -80,7 +260,9 @@ long mem_sched_report(struct domain *d, struct xen_balloon_report *r)
         gprintk(d, "balloon_report: unknown flags %#x", r->flags);
         return -EINVAL;
     }
+    fifo_trim(d);
     m->need = r->need_pages;
+    m->volatile_reported = m->fifo_pages ? r->volatile_pages : 0;
     m->free_reported = r->free_pages;
     m->evictions = r->evictions;
     m->alloc_failures = r->alloc_failures;
@@ -92,6 +274,7 @@ long mem_sched_report(struct domain *d, struct xen_balloon_report *r)
     r->target_pages = m->target;
     r->populated = mem_populated(d);
     r->max_pages = d->p2m_size;
+    r->entitled = m->entitled;
     return 0;
 }
 
@@ -165,6 +348,7 @@ static void totals(struct mem_totals *t)
  *   populated    their pfns with a frame (private or shared), summed
  *   targets      their targets, summed
  *   ballooned    guest_pages - populated
+ *   reclaimed    volatile pages taken from the guests' FIFOs, ever
  *   time_ms      hypervisor time (the TSC; guest instructions under -icount)
  *   at           tick | exit-dN | shutdown | key
  * MEM-DOMAIN, one per live domain, the same moment:
@@ -177,6 +361,8 @@ static void totals(struct mem_totals *t)
  *   reports urgent   its balloon reports; those under pressure
  *   grown shrunk pfns it populated / gave back since it was built
  *   evictions alloc_failures   its own counts, as last reported
+ *   entitled volatile   its start=; the volatile pages it last reported
+ *   repaid fifo_bad     volatile pages taken from it; entries that were not
  */
 void mem_print(const char *why)
 {
@@ -185,9 +371,9 @@ void mem_print(const char *why)
 
     totals(&t);
     printk("MEM free=%u reserve=%u held=%u guest_pages=%u populated=%u "
-           "targets=%u ballooned=%u time_ms=%llu at=%s",
+           "targets=%u ballooned=%u reclaimed=%u time_ms=%llu at=%s",
            nr_free_domheap_pages(), opt_mem_reserve, t.held, t.guest_pages,
-           t.populated, t.targets, t.guest_pages - t.populated,
+           t.populated, t.targets, t.guest_pages - t.populated, ms.reclaimed,
            (unsigned long long)(NOW() / 1000000), why);
     for_each_domain (d) {
         const struct mem_dom *m = &d->mem;
@@ -198,11 +384,13 @@ void mem_print(const char *why)
         printk("MEM-DOMAIN d%u name=%s target=%u need=%u populated=%u "
                "private=%u shared=%u ballooned=%u max=%u limit=%u "
                "reports=%u urgent=%u grown=%u shrunk=%u evictions=%u "
-               "alloc_failures=%u at=%s",
+               "alloc_failures=%u entitled=%u volatile=%u repaid=%u "
+               "fifo_bad=%u at=%s",
                d->domain_id, d->name, m->target, m->need, pop, d->tot_pages,
                pop - d->tot_pages, d->p2m_size - pop, d->p2m_size,
                m->user_limit, m->reports, m->urgent, m->grown, m->shrunk,
-               m->evictions, m->alloc_failures, why);
+               m->evictions, m->alloc_failures, m->entitled,
+               m->volatile_reported, m->repaid, m->fifo_bad, why);
     }
     ms.moved_printed = ms.moved;
 }
@@ -315,9 +503,26 @@ static void cmd_mem_set(const char *args)
     mem_sched_set_limit(d, (uint32_t)min(kb / 4, (uint64_t)d->p2m_size));
 }
 
+/* "reclaim N": take N volatile pages from the FIFOs now, as an empty
+ * heap would (tests, and to watch the FIFOs work). */
+static void cmd_reclaim(const char *args)
+{
+    const char *end;
+    uint32_t n;
+
+    if (!parse_u32(args, &end, 10, &n) || *end) {
+        printk("reclaim: '%s' is not a number of pages", args);
+        return;
+    }
+    printk("reclaim: %u of %u volatile pages taken", mem_reclaim(n), n);
+}
+
 void mem_sched_init(void)
 {
     register_keyhandler('b', mem_key, "print the MEM lines (ballooning)");
+    register_console_command("reclaim", cmd_reclaim,
+                             "reclaim N: take N volatile pages from the "
+                             "repayment FIFOs now");
     register_console_command("mem-set", cmd_mem_set,
                              "mem-set DOMAIN SIZE|none: limit a domain's "
                              "memory, as xl mem-set (DOMAIN: dN or name)");

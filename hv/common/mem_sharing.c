@@ -258,6 +258,11 @@ bool share_pfn_granted(const struct domain *d, uint32_t pfn)
     return pfn < d->p2m_size && pfn_granted(d->share, pfn);
 }
 
+bool share_pfn_under_grant(const struct domain *d, uint32_t pfn)
+{
+    return d->share && pfn < d->p2m_size && pfn_granted(d->share, pfn);
+}
+
 /* --- Joining and leaving a shared frame ---------------------------------- */
 
 static unsigned int group_of(const char *name)
@@ -717,6 +722,9 @@ static struct page_info *break_frame(struct domain *d,
     npg = induced ? NULL
                   : alloc_domheap_page(d, !discard && !sf->zero ? MEMF_no_scrub
                                                                  : 0);
+    /* The heap is empty: volatile pages on the FIFOs repay first. */
+    if (!npg && !induced && !nr_free_domheap_pages() && mem_reclaim(1))
+        npg = alloc_domheap_page(d, !discard && !sf->zero ? MEMF_no_scrub : 0);
     if (!npg) {
         d->share->cow_failures++;
         gprintk(d,

@@ -36,6 +36,10 @@ static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
         return -EEXIST;
     }
     pg = alloc_domheap_page(d, 0);
+    /* The heap is empty: volatile pages on the FIFOs repay first. */
+    if (!pg && !nr_free_domheap_pages() && d->tot_pages < d->max_pages &&
+        mem_reclaim(1))
+        pg = alloc_domheap_page(d, 0);
     if (!pg) {
         gprintk(d, "populate_physmap: no frame (%u of %u pages in use)",
                 d->tot_pages, d->max_pages);
@@ -47,7 +51,7 @@ static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
     return 0;
 }
 
-static int decrease_one(struct domain *d, uint32_t pfn)
+int mem_give_back(struct domain *d, uint32_t pfn)
 {
     uint32_t mfn;
     struct page_info *pg;
@@ -125,7 +129,7 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
             break;
         }
         if (op == XENMEM_decrease_reservation) {
-            rc = decrease_one(d, pfn);
+            rc = mem_give_back(d, pfn);
         } else {
             rc = populate_one(d, pfn, &mfn);
             /* As Xen: the frame chosen goes back in the list (a
@@ -133,7 +137,7 @@ static long reservation_op(struct domain *d, uint32_t op, uint32_t start,
             if (is_translated(d))
                 mfn = pfn;
             if (!rc && copy_to_guest(slot, &mfn, sizeof(mfn))) {
-                decrease_one(d, pfn);
+                mem_give_back(d, pfn);
                 rc = -EFAULT;
             }
         }
@@ -168,6 +172,8 @@ long do_memory_op(uint32_t cmd, uint32_t arg)
             return -EFAULT;
         return rc;
     }
+    case XENMEM_repay_register:
+        return mem_repay_register(d, arg);
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
         if (copy_from_guest(&domid, arg, sizeof(domid)))

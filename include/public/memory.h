@@ -11,7 +11,7 @@
  *        bits 31..6; the others ignore them, so they take any cmd as
  *        cmd & 63.
  *   ecx  VA of the command's argument.
- * Errors: -XEN_ENOSYS for a command not defined here (5, 7 .. 47, 49 .. 63).
+ * Errors: -XEN_ENOSYS for a command not defined here (5, 7 .. 47, 50 .. 63).
  *
  * Difference from Xen's PV guests: the P2M belongs to the hypervisor (a
  * guest sees it read-only at start_info.mfn_list, and only this hypercall
@@ -120,7 +120,11 @@
  * The target never exceeds the domain's maximum (mem=) nor a limit a user
  * set (mem-set); it follows need_pages while the machine has frames to
  * spare, and gets less than it asks when it does not (docs/architecture.md,
- * Memory as a renewable resource).
+ * Memory as a renewable resource). Above what the domain is entitled to
+ * (start=) memory is lent: the target rises above `entitled` only by as
+ * many pages as the guest keeps volatile on its repayment FIFO
+ * (XENMEM_repay_register), and not at all once it listed a page there
+ * that was not volatile.
  *
  * Errors: -XEN_EFAULT the structure cannot be read or written; -XEN_EINVAL
  * flags has an unknown bit, or pad is not zero.
@@ -135,12 +139,63 @@ struct xen_balloon_report {
     uint32_t alloc_failures; /* IN: allocations that found no free page
                                 since boot                               */
     uint32_t flags;          /* IN: BALLOON_*; other bits must be zero    */
+    uint32_t volatile_pages; /* IN: pages on the repayment FIFO now      */
     uint32_t target_pages;   /* OUT: populated pfns to balloon to         */
     uint32_t populated;      /* OUT: populated pfns now, as the hypervisor
                                 counts them                              */
     uint32_t max_pages;      /* OUT: the maximum (mem=), in pages         */
+    uint32_t entitled;       /* OUT: populated pfns the domain may have
+                                with no repayment promised (start=)    */
 };
-XEN_ABI_SIZE(struct xen_balloon_report, 32);
+XEN_ABI_SIZE(struct xen_balloon_report, 40);
+
+/*
+ * XENMEM_repay_register(struct xen_repay_register *): the repayment FIFO
+ * (Milos, "Memory CoW in Xen"). What a domain holds above its entitlement
+ * (start=) is lent. For each page lent the guest promises one back, ahead
+ * of time: a volatile page, whose contents it can find again (a clean
+ * page-cache page), which it lists on the FIFO and maps nowhere. Whenever
+ * the hypervisor needs a frame and has none (a CoW break, a populate) it
+ * takes volatile pages, oldest first and one domain after another: it
+ * gives each back as decrease_reservation would and writes REPAY_TAKEN
+ * over its entry. The guest takes a page back before it uses it by
+ * exchanging REPAY_RESCUED into its entry (an atomic xchg): if the old
+ * value was the pfn, the page is its own again; if REPAY_TAKEN, the pfn
+ * has no frame and the guest reads the data again.
+ *
+ * The FIFO is fifo_pages pages from fifo_pfn on, as a struct repay_fifo:
+ * the guest appends at tail, the hypervisor takes from head; tail - head
+ * never exceeds size. The frames stay the guest's, referenced by the
+ * hypervisor until the domain dies (as a share ring is).
+ *
+ * An entry that is not a volatile page of the caller's when its turn
+ * comes (not populated, not the caller's, shared, mapped, a page table,
+ * pinned, under grant) is skipped as REPAY_BAD, logged and counted; such a
+ * domain gets nothing above its entitlement any more.
+ *
+ * Errors: -XEN_EFAULT the structure cannot be read; -XEN_EINVAL fifo_pages
+ * is 0 or more than REPAY_FIFO_MAX_PAGES, or a page is beyond the domain
+ * or not populated; -XEN_EBUSY already registered; the errors of taking a
+ * writable reference to a page (a page table, a shared frame, ...).
+ */
+#define XENMEM_repay_register      49
+#define REPAY_FIFO_MAX_PAGES       4
+#define REPAY_RESCUED              0xFFFFFFFEU /* the guest took it back   */
+#define REPAY_TAKEN                0xFFFFFFFDU /* the hypervisor took it   */
+#define REPAY_BAD                  0xFFFFFFFCU /* it was not volatile      */
+struct xen_repay_register {
+    xen_pfn_t fifo_pfn;  /* IN: the first page of the FIFO              */
+    uint32_t fifo_pages; /* IN: 1 .. REPAY_FIFO_MAX_PAGES                */
+};
+XEN_ABI_SIZE(struct xen_repay_register, 8);
+struct repay_fifo {
+    uint32_t head;  /* OUT (the hypervisor's): the next entry it takes */
+    uint32_t tail;  /* IN (the guest's): the next entry it fills      */
+    uint32_t size;  /* OUT: entries, set at registration              */
+    uint32_t taken; /* OUT: pages the hypervisor took, ever           */
+    uint32_t pfn[]; /* IN/OUT: entry i is pfn[i % size]: a pfn, or a
+                       REPAY_* the hypervisor or the guest wrote       */
+};
 
 /*
  * The argument of the reservation commands. Differences from Xen: only

@@ -213,6 +213,9 @@ struct pvk_meminfo {
     uint32_t balloon_target;  /* the hypervisor's target, last report */
     uint32_t balloon_grown;   /* pfns populated since boot            */
     uint32_t balloon_shrunk;  /* pfns given back since boot           */
+    uint32_t volatile_pages;  /* on the repayment FIFO now            */
+    uint32_t repay_taken;     /* FIFO pages the hypervisor took, seen */
+    uint32_t rereads;         /* cache pages read again because of it */
 };
 
 #endif /* !__ASSEMBLY__ */

@@ -189,6 +189,15 @@ static long audit_domain(struct domain *d)
             a.type[idx]++;
         }
     }
+    /* The repayment FIFO's frames: the same. */
+    for (i = 0; i < d->mem.fifo_pages; i++) {
+        int idx = audit_index(&a, d->mem.fifo_mfn[i]);
+
+        if (idx >= 0) {
+            a.count[idx]++;
+            a.type[idx]++;
+        }
+    }
     share_audit_begin();
 
     for (i = 0; i < d->p2m_size; i++) {

@@ -15,6 +15,14 @@
  * A guest that never reports keeps its initial reservation and is never
  * asked to shrink. The console's MEM and MEM-DOMAIN lines (mem_sched.c has
  * their spec) say where the machine's frames are.
+ *
+ * The repayment FIFO (Milos): what a domain holds above its entitlement
+ * (start=) is lent, and the target rises above the entitlement only by as
+ * many pages as the guest keeps volatile on its FIFO - clean page-cache
+ * pages it maps nowhere. When a frame is needed and the heap is empty, the
+ * hypervisor takes volatile pages, oldest first and in turn across domains
+ * (mem_reclaim()), before it answers -ENOMEM. A domain that listed a page
+ * that was not volatile gets nothing above its entitlement any more.
  */
 #ifndef __HV_MEM_SCHED_H__
 #define __HV_MEM_SCHED_H__
@@ -36,6 +44,14 @@ struct mem_dom {
     uint32_t urgent;         /* ... of them with BALLOON_URGENT           */
     uint32_t grown, shrunk;  /* pfns populated / given back since boot    */
     bool balloons;           /* it has reported at least once             */
+    /* The repayment FIFO. */
+    uint32_t entitled;       /* populated pfns with no repayment (start=) */
+    uint32_t volatile_reported; /* its last report's volatile_pages       */
+    uint32_t fifo_mfn[4];    /* the FIFO's frames (REPAY_FIFO_MAX_PAGES)  */
+    uint32_t fifo_pages;     /* 0: no FIFO registered                     */
+    uint32_t fifo_size;      /* entries                                   */
+    uint32_t repaid;         /* volatile pages the hypervisor took        */
+    uint32_t fifo_bad;       /* entries that were not volatile pages      */
 };
 
 /* Boot: the options, the debug key. */
@@ -46,6 +62,15 @@ void mem_sched_domain_init(struct domain *d);
 uint32_t mem_populated(const struct domain *d);
 /* XENMEM_balloon_report. */
 long mem_sched_report(struct domain *d, struct xen_balloon_report *r);
+/* XENMEM_repay_register (guest pointer arg). */
+long mem_repay_register(struct domain *d, uint32_t arg);
+/* The heap is empty: take up to want volatile pages from the FIFOs, oldest
+ * first, a domain at a time. Returns the frames freed. */
+uint32_t mem_reclaim(uint32_t want);
+/* At a domain's end: its FIFO frames' references go. */
+void mem_sched_domain_destroy(struct domain *d);
+/* memory.c: give d's pfn back (decrease_reservation of one). 0/-errno. */
+int mem_give_back(struct domain *d, uint32_t pfn);
 /* d populated (delta > 0) or gave back (delta < 0) pfns: when frames came
  * back, guests short of their need are told to ask again. */
 void mem_sched_changed(struct domain *d, int delta);

@@ -170,6 +170,8 @@ int share_break_pfn(struct domain *d, uint32_t pfn);
 int share_drop_pfn(struct domain *d, uint32_t pfn);
 /* A pfn the block backend may write into: under grant if d shares. */
 bool share_pfn_granted(const struct domain *d, uint32_t pfn);
+/* d's pfn is under grant now (a PV sharing domain's I/O page). */
+bool share_pfn_under_grant(const struct domain *d, uint32_t pfn);
 
 long do_sharing_op(uint32_t cmd, uint32_t arg, uint32_t count);
 
