@@ -98,7 +98,10 @@ fi
 # a tenth of the time (at least 10 s) before QEMU is killed (exit 5): its
 # clock is the TSC calibrated at boot, which a loaded host can skew.
 margin=$(( timeout_s / 10 > 10 ? timeout_s / 10 : 10 ))
-hv_cmdline="timeout=$(( timeout_s > 2 * margin ? timeout_s - margin : timeout_s )) $hv_args"
+# Hypervisor options the scenario asks for ("# hv-args: ..."), before the
+# command line's (a later option wins).
+scn_hv_args=$(sed -n 's/^# *hv-args: *//p' "$scn" | tr '\n' ' ')
+hv_cmdline="timeout=$(( timeout_s > 2 * margin ? timeout_s - margin : timeout_s )) $scn_hv_args$hv_args"
 
 qemu=(qemu-system-i386 -m "$mem" -display none -serial stdio -monitor none
       -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4)
