@@ -139,6 +139,19 @@ static void fifo_trim(struct domain *d)
     fifo_write(d, FIFO_HEAD, head);
 }
 
+/* The entries on d's FIFO that still name a page (from head to tail). */
+static uint32_t fifo_count(const struct domain *d)
+{
+    uint32_t head = fifo_read(d, FIFO_HEAD), n = fifo_waiting(d, head), c = 0;
+    uint32_t v;
+
+    for (; n; n--, head++) {
+        v = fifo_read(d, FIFO_ENTRY(d, head));
+        c += v != REPAY_RESCUED && v != REPAY_TAKEN && v != REPAY_BAD;
+    }
+    return c;
+}
+
 /* A volatile page of d's: its own private frame, held by nothing but its
  * allocation (no mapping, no type, no pin), not under grant. */
 static bool volatile_page(const struct domain *d, uint32_t pfn)
@@ -263,6 +276,14 @@ long mem_sched_report(struct domain *d, struct xen_balloon_report *r)
     fifo_trim(d);
     m->need = r->need_pages;
     m->volatile_reported = m->fifo_pages ? r->volatile_pages : 0;
+    /* A promise is only what the FIFO holds: a guest that claims more has
+     * broken it. */
+    if (m->volatile_reported > (m->fifo_pages ? fifo_count(d) : 0)) {
+        m->fifo_bad++;
+        gprintk(d, "balloon_report: %u volatile pages claimed, its FIFO "
+                   "holds %u: no more memory above the entitlement",
+                m->volatile_reported, m->fifo_pages ? fifo_count(d) : 0);
+    }
     m->free_reported = r->free_pages;
     m->evictions = r->evictions;
     m->alloc_failures = r->alloc_failures;

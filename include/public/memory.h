@@ -171,7 +171,8 @@ XEN_ABI_SIZE(struct xen_balloon_report, 40);
  * An entry that is not a volatile page of the caller's when its turn
  * comes (not populated, not the caller's, shared, mapped, a page table,
  * pinned, under grant) is skipped as REPAY_BAD, logged and counted; such a
- * domain gets nothing above its entitlement any more.
+ * domain gets nothing above its entitlement any more. So does one whose
+ * report claims more volatile pages than its FIFO holds.
  *
  * Errors: -XEN_EFAULT the structure cannot be read; -XEN_EINVAL fifo_pages
  * is 0 or more than REPAY_FIFO_MAX_PAGES, or a page is beyond the domain
