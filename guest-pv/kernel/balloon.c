@@ -85,6 +85,16 @@ static long reservation(unsigned int cmd, uint32_t n)
     return HYPERVISOR_memory_op(cmd, &r);
 }
 
+/* Pages on the FIFO the hypervisor has not taken: those it took and this
+ * kernel has not come across yet are no promise any more. */
+static uint32_t volatile_now(void)
+{
+    uint32_t unseen =
+        fifo ? *(volatile uint32_t *)&fifo->taken - nr_repaid_seen : 0;
+
+    return nr_volatile > unseen ? nr_volatile - unseen : 0;
+}
+
 /* Ask the scheduler; true if it answered. */
 static bool report(bool urgent)
 {
@@ -94,7 +104,7 @@ static bool report(bool urgent)
         .evictions = nr_evictions,
         .alloc_failures = alloc_failures,
         .flags = urgent ? BALLOON_URGENT : 0,
-        .volatile_pages = nr_volatile,
+        .volatile_pages = volatile_now(),
     };
 
     if (HYPERVISOR_memory_op(XENMEM_balloon_report, &r))
@@ -249,8 +259,8 @@ static void fifo_fill(void)
         return;
     /* (Nothing lent, nothing promised: a volatile page cannot be shared.) */
     want = have > entitled ? have - entitled + FIFO_MARGIN : 0;
-    if (nr_volatile < want)
-        pagecache_make_volatile(want - nr_volatile);
+    if (volatile_now() < want)
+        pagecache_make_volatile(want - volatile_now());
 }
 
 static void fifo_init(void)
