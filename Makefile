@@ -25,7 +25,7 @@ HV_COMMON := blkback boot_domains cmdline console domain event_channel kernel \
 	stats timer
 KLIB      := arith elf32 m2p_list objpool string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \
-             shadow share_pte \
+             pci shadow share_pte virtio_blk \
 	multiboot ns16550 paging pv_traps setup shutdown time traps usercopy
 HV_ARCH_S := head entry
 

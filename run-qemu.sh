@@ -12,8 +12,11 @@ usage() {
 usage: ./run-qemu.sh [scenario] [options]
 
 Boots the hypervisor under qemu-system-i386 (software emulation) with the
-scenario test-images/<scenario>.scn (or a path to a .scn file) and the
-modules it names, serial console on stdout. Default scenario: demo.
+scenario test-images/<scenario>.scn (or a path to a .scn file), the
+modules it names, and its disks as virtio-blk drives (disk= images
+read-only; cowdisk= overlays and wdisk= blank disks made afresh for the
+run in build/disks/, removed after), serial console on stdout. Default
+scenario: demo.
 
 options:
   --iso            boot through GRUB from a rescue ISO instead of -kernel
@@ -86,6 +89,15 @@ else
 fi
 
 mapfile -t modules < <(tools/scenario-modules.sh "$scn")
+# The disks: QEMU drives; the writable ones in a folder of this run's.
+disk_dir=build/disks/$(basename "$scn" .scn).$$
+trap 'rm -rf "$disk_dir"' EXIT
+mapfile -t disks < <(tools/scenario-disks.sh "$scn" "$disk_dir")
+# virtio-blk-pci devices take PCI slots of bus 0: 32, less QEMU's own.
+if [ $(( ${#disks[@]} / 4 )) -gt 24 ]; then
+    echo "run-qemu.sh: scenario $scn attaches $(( ${#disks[@]} / 4 )) drives; at most 24 fit on the PCI bus" >&2
+    exit 4
+fi
 
 # The machine's memory: --mem, else the scenario's "# machine-mem: N" (an
 # overcommit demo sizes its machine), else 2048 MiB.
@@ -104,7 +116,8 @@ scn_hv_args=$(sed -n 's/^# *hv-args: *//p' "$scn" | tr '\n' ' ')
 hv_cmdline="timeout=$(( timeout_s > 2 * margin ? timeout_s - margin : timeout_s )) $scn_hv_args$hv_args"
 
 qemu=(qemu-system-i386 -m "$mem" -display none -serial stdio -monitor none
-      -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4)
+      -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
+      ${disks[@]+"${disks[@]}"})
 [ $icount = 1 ] && qemu+=(-icount shift=0,sleep=off)
 [ -n "$ctl" ] && qemu+=(-serial "tcp:127.0.0.1:$ctl,server=on,wait=off")
 [ $gdb = 1 ] && {

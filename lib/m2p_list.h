@@ -20,6 +20,8 @@ struct m2p_entry {
     uint16_t orig_wmaps; /* ... of which writable                       */
 };
 #define M2P_ORIG_WRITABLE 1 /* the frame had the writable type when shared */
+#define M2P_READ          2 /* joined at read time (a block read), not by
+                               the scanner */
 
 struct m2p_list {
     struct m2p_entry *head;

@@ -1,18 +1,39 @@
 /*
  * blkfront.c - the block device front end: one ring (public/io/blkif.h)
  * to the hypervisor's backend for disk 0, the root file system's image.
- * The backend answers when notified, so a read is: queue the request,
- * send the event, take the response.
  *
- * Owns the ring page and its event channel.
+ * A read names up to BLKIF_MAX_SEGMENTS_PER_REQUEST consecutive sectors
+ * and their pages. It goes on the ring, the backend is notified, and the
+ * caller sleeps (a process) or blocks the domain (at boot, before any
+ * process runs) until the response's event: other processes run while
+ * the device works, and several requests may be in flight. The event's
+ * handler takes the responses and wakes their readers.
+ *
+ * In a share group, each page's kernel mapping is named in the request,
+ * so that the page may arrive shared (read-time sharing): the hypervisor
+ * then marks it in the response and the page is PGF_SHARED from then on,
+ * as if the sharing driver had shared it.
+ *
+ * Owns the ring page, its event channel and the table of requests in
+ * flight.
  */
 #include "kernel.h"
 #include <public/io/blkif.h>
 
+struct blk_slot {
+    bool busy, done;
+    int16_t status;
+    uint16_t shared;
+};
+
 static struct blkif_sring *ring;
 static evtchn_port_t port;
 static uint32_t disk_sectors;
-uint32_t nr_block_reads;
+static bool read_share;
+static struct blk_slot slots[BLKIF_RING_SIZE];
+static uint32_t req_prod, rsp_cons, nr_in_flight;
+static char slot_wait; /* sleep channel: a slot came free */
+uint32_t nr_block_reads, nr_block_requests, nr_read_shared;
 
 static long blkif_op(int cmd, unsigned int disk, unsigned long arg)
 {
@@ -25,6 +46,31 @@ static long blkif_op(int cmd, unsigned int disk, unsigned long arg)
     return rc;
 }
 
+/* The event: take every response, wake its reader. */
+static void on_blk_event(evtchn_port_t p, struct guest_regs *regs)
+{
+    uint32_t prod = ring->rsp_prod;
+
+    (void)p;
+    (void)regs;
+    asm volatile("" ::: "memory");
+    while (rsp_cons != prod) {
+        const struct blkif_response *rsp =
+            &ring->ring[rsp_cons % BLKIF_RING_SIZE].rsp;
+        struct blk_slot *s;
+
+        rsp_cons++;
+        if (rsp->id >= BLKIF_RING_SIZE || !slots[rsp->id].busy)
+            kpanic("blkfront: response for unknown request %llu",
+                   (unsigned long long)rsp->id);
+        s = &slots[rsp->id];
+        s->status = rsp->status;
+        s->shared = rsp->shared;
+        s->done = true;
+        wakeup(s);
+    }
+}
+
 void blkfront_init(void)
 {
     struct blkif_info info;
@@ -34,6 +80,7 @@ void blkfront_init(void)
     if ((rc = blkif_op(BLKIFOP_info, 0, (unsigned long)&info)))
         kpanic("no disk 0 (%ld): the scenario line needs disk=IMAGE", rc);
     disk_sectors = info.sectors;
+    read_share = info.read_share && share_active && !xen_translated();
     p = page_alloc(PG_KERNEL, true);
     if (!p)
         kpanic("blkfront: no memory for the ring");
@@ -42,42 +89,99 @@ void blkfront_init(void)
     if (rc <= 0)
         kpanic("blkfront: connect refused (%ld)", rc);
     port = (evtchn_port_t)rc;
-    /* Responses are collected right after the notification: no upcall. */
-    mask_evtchn(port);
-    kprintf("disk 0: %u sectors (%u KiB), ring port %u\n", disk_sectors,
-            disk_sectors * 4, port);
+    bind_evtchn_handler(port, on_blk_event);
+    kprintf("disk 0: %u sectors (%u KiB), ring port %u%s\n", disk_sectors,
+            disk_sectors * 4, port,
+            read_share ? ", reads may arrive shared" : "");
 }
 
-int blk_read(uint32_t sector, struct page *p)
+/* Wait for *done (a process sleeps; at boot the domain blocks). */
+static void wait_for(volatile bool *done, void *chan)
+{
+    while (!*done) {
+        if (current) {
+            sleep_on(chan);
+        } else {
+            block_domain(); /* events on: the handler runs */
+            local_events_disable();
+        }
+    }
+}
+
+static struct blk_slot *slot_get(uint32_t *id)
+{
+    uint32_t i;
+
+    for (;;) {
+        for (i = 0; i < BLKIF_RING_SIZE; i++)
+            if (!slots[i].busy) {
+                memset(&slots[i], 0, sizeof(slots[i]));
+                slots[i].busy = true;
+                *id = i;
+                return &slots[i];
+            }
+        KASSERT(current); /* at boot only one request is ever in flight */
+        sleep_on(&slot_wait);
+    }
+}
+
+/* Queue the request for n pages from sector, and tell the backend. */
+static void submit(uint32_t id, uint32_t sector, struct page **pages,
+                   unsigned int n)
 {
     struct blkif_request *req;
     struct evtchn_send send = { .port = port };
-    uint32_t rsp_idx = ring->rsp_prod;
+    unsigned int i;
+
+    pt_commit(); /* the mappings named below must be the ones in force */
+    req = &ring->ring[req_prod % BLKIF_RING_SIZE].req;
+    memset(req, 0, sizeof(*req));
+    req->id = id;
+    req->operation = BLKIF_OP_READ;
+    req->nr_segments = (uint8_t)n;
+    req->sector = sector;
+    for (i = 0; i < n; i++) {
+        req->seg[i].pfn = page_to_pfn(pages[i]);
+        if (read_share)
+            req->seg[i].pte = pt_kmap_pte_maddr(pages[i]);
+        share_grant(pages[i], true); /* the scanner keeps off it */
+    }
+    asm volatile("" ::: "memory");
+    ring->req_prod = ++req_prod;
+    nr_in_flight++;
+    nr_block_requests++;
+    (void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+}
+
+int blk_read_pages(uint32_t sector, struct page **pages, unsigned int n)
+{
+    struct blk_slot *s;
+    uint32_t id;
+    unsigned int i;
     int16_t status;
 
-    if (sector >= disk_sectors)
+    KASSERT(n >= 1 && n <= BLKIF_MAX_SEGMENTS_PER_REQUEST);
+    if (sector >= disk_sectors || disk_sectors - sector < n)
         return -EIO;
-    req = &ring->ring[ring->req_prod % BLKIF_RING_SIZE].req;
-    memset(req, 0, sizeof(*req));
-    req->id = sector;
-    req->operation = BLKIF_OP_READ;
-    req->nr_segments = 1;
-    req->sector = sector;
-    req->pfn[0] = page_to_pfn(p);
-    share_grant(p, true); /* never shared while the backend writes it */
-    asm volatile("" ::: "memory");
-    ring->req_prod++;
-    (void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
-    if (ring->rsp_prod == rsp_idx)
-        kpanic("blkfront: no response to the read of sector %u", sector);
-    status = ring->ring[rsp_idx % BLKIF_RING_SIZE].rsp.status;
-    share_grant(p, false);
-    /* Clear the event: nobody waits for it. */
-    shared_info->evtchn_pending[port / 32] &= ~(1U << (port % 32));
+    s = slot_get(&id);
+    submit(id, sector, pages, n);
+    wait_for(&s->done, s);
+    status = s->status;
+    for (i = 0; i < n; i++) {
+        if (s->shared & (1U << i)) {
+            pages[i]->flags |= PGF_SHARED;
+            nr_read_shared++;
+        }
+        share_grant(pages[i], false);
+    }
+    s->busy = false;
+    nr_in_flight--;
+    wakeup(&slot_wait);
     if (status != BLKIF_RSP_OKAY) {
-        kprintf("disk 0: read of sector %u failed (%d)\n", sector, status);
+        kprintf("disk 0: read of sectors %u..%u failed (%d)\n", sector,
+                sector + n - 1, status);
         return -EIO;
     }
-    nr_block_reads++;
+    nr_block_reads += n;
     return 0;
 }

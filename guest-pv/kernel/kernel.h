@@ -113,6 +113,7 @@ struct page {
 #define PGF_ZEROED 0x02 /* free, and known to hold zeroes                  */
 #define PGF_VOLATILE 0x04 /* a clean cache page on the repayment FIFO: not
                              mapped, its frame the hypervisor's to take  */
+#define PGF_LOCKED 0x08 /* in the page cache, being read in: wait for it */
 
 extern struct page *mem_map;
 extern uint32_t nr_pages, nr_free_pages;
@@ -271,8 +272,12 @@ struct inode {
 struct inode_ops {
     const char *name;
     bool evictable;           /* cache pages can be read back            */
-    /* Fill page (index of the file) with the file's data. */
-    int (*readpage)(struct inode *ip, uint32_t index, struct page *p);
+    /* Fill pages[0 .. n-1] with pages index .. index+n-1 of the file
+     * (n at most what readahead() said, 1 without it). May sleep. */
+    int (*readpages)(struct inode *ip, uint32_t index, struct page **pages,
+                     unsigned int n);
+    /* How many pages from index one read should bring in (>= 1); NULL: 1. */
+    uint32_t (*readahead)(struct inode *ip, uint32_t index);
     /* Directory operations; NULL if the file system is read-only. */
     int (*lookup)(struct inode *dir, const char *name, struct inode **out);
     int (*readdir)(struct inode *dir, uint32_t pos, struct pvk_dirent *de);
@@ -335,10 +340,13 @@ uint32_t pagecache_make_volatile(uint32_t n);
 void pagecache_touch(struct page *p);
 extern uint32_t nr_evictions;
 
-/* Block device (blkfront.c): read sectors into pages. */
+/* Block device (blkfront.c): read n consecutive sectors into pages, in one
+ * request (n <= BLK_MAX_PAGES); the caller sleeps until it completes. A
+ * page may arrive shared (PGF_SHARED). 0 or -EIO. */
+#define BLK_MAX_PAGES 11
 void blkfront_init(void);
-int blk_read(uint32_t sector, struct page *p);
-extern uint32_t nr_block_reads;
+int blk_read_pages(uint32_t sector, struct page **pages, unsigned int n);
+extern uint32_t nr_block_reads, nr_block_requests, nr_read_shared;
 
 /* File systems. */
 struct inode *pvfs_mount(void);

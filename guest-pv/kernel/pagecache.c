@@ -11,6 +11,12 @@
  * a page whose frame was taken leaves the cache (its pfn has no frame)
  * and the data is read again.
  *
+ * A miss reads ahead: the page and those after it that the file system
+ * can read in the same request (readahead()), up to a request's eleven.
+ * The pages are in the cache, PGF_LOCKED, while the read is in flight (the
+ * reader sleeps); anyone else who wants one of them waits for the read,
+ * and eviction and the repayment FIFO leave them alone.
+ *
  * Owns the hash table and the LRU list. The cache holds one reference on
  * each of its pages; every user of a page holds its own.
  */
@@ -117,7 +123,7 @@ uint32_t pagecache_make_volatile(uint32_t n)
 
     for (p = lru_tail; p && added < n; p = p->prev) {
         if (p->dirty || p->count != 1 || p->mapcount ||
-            (p->flags & (PGF_SHARED | PGF_VOLATILE)))
+            (p->flags & (PGF_SHARED | PGF_VOLATILE | PGF_LOCKED)))
             continue;
         if (!repay_add(p)) {
             repay_publish(); /* a full batch: out, then go on */
@@ -130,12 +136,81 @@ uint32_t pagecache_make_volatile(uint32_t n)
     return added;
 }
 
+static void insert(struct page *p, struct inode *ip, uint32_t index)
+{
+    unsigned int b = bucket(ip, index);
+
+    p->inode = ip;
+    p->index = index;
+    p->hnext = hash[b];
+    hash[b] = p;
+    if (ip->ops->evictable)
+        lru_add_head(p);
+    else
+        p->dirty = 1; /* the only copy: keep it */
+}
+
+/* A page someone else is reading in: wait for it. The caller's reference,
+ * or NULL if the read failed (the page then left the cache). */
+static struct page *wait_read(struct page *p, struct inode *ip,
+                              uint32_t index)
+{
+    page_get(p);
+    while (p->flags & PGF_LOCKED)
+        sleep_on(p);
+    if (p->inode != ip || p->index != index) {
+        page_put(p);
+        return NULL;
+    }
+    pagecache_touch(p);
+    return p;
+}
+
+/* Read index of ip into p, and the pages after it that one request can
+ * carry and the cache lacks. p and the others go into the cache locked
+ * for the read. Returns p with the caller's reference, or NULL. */
+static struct page *read_in(struct inode *ip, uint32_t index, struct page *p)
+{
+    struct page *pages[BLK_MAX_PAGES];
+    unsigned int n = 1, want = 1, i;
+    int rc;
+
+    if (ip->ops->readahead)
+        want = min(ip->ops->readahead(ip, index), (uint32_t)BLK_MAX_PAGES);
+    pages[0] = p;
+    insert(p, ip, index);
+    p->flags |= PGF_LOCKED; /* locked at once: page_alloc may evict */
+    while (n < want && !lookup(ip, index + n)) {
+        struct page *q = page_alloc(PG_CACHE, false);
+
+        if (!q)
+            break;
+        pages[n] = q;
+        insert(q, ip, index + n);
+        q->flags |= PGF_LOCKED;
+        n++;
+    }
+    page_get(p); /* the caller's; each allocation's is the cache's */
+    rc = ip->ops->readpages(ip, index, pages, n);
+    for (i = 0; i < n; i++) {
+        pages[i]->flags &= ~PGF_LOCKED;
+        wakeup(pages[i]);
+        if (rc)
+            remove_from_cache(pages[i]);
+    }
+    if (rc) {
+        page_put(p);
+        return NULL;
+    }
+    return p;
+}
+
 static struct page *get(struct inode *ip, uint32_t index, bool create)
 {
     struct page *p = lookup(ip, index);
-    unsigned int b;
-    int rc;
 
+    if (p && (p->flags & PGF_LOCKED))
+        return wait_read(p, ip, index);
     if (p && !usable(p)) {
         nr_rereads++;
         p = NULL;
@@ -148,23 +223,10 @@ static struct page *get(struct inode *ip, uint32_t index, bool create)
     p = page_alloc(PG_CACHE, create);
     if (!p)
         return NULL;
-    if (!create) {
-        rc = ip->ops->readpage(ip, index, p);
-        if (rc) {
-            page_put(p);
-            return NULL;
-        }
-    }
     /* page_alloc may have evicted, but no one else added this page. */
-    p->inode = ip;
-    p->index = index;
-    b = bucket(ip, index);
-    p->hnext = hash[b];
-    hash[b] = p;
-    if (ip->ops->evictable)
-        lru_add_head(p);
-    else
-        p->dirty = 1; /* the only copy: keep it */
+    if (!create)
+        return read_in(ip, index, p);
+    insert(p, ip, index);
     page_get(p); /* the caller's; the allocation's is the cache's */
     return p;
 }
@@ -209,7 +271,7 @@ uint32_t pagecache_shrink(uint32_t n)
             p = prev; /* its frame went to the hypervisor already */
             continue;
         }
-        if (p->count > 1 + p->mapcount) {
+        if (p->count > 1 + p->mapcount || (p->flags & PGF_LOCKED)) {
             /* Someone (the kernel) is using it right now: keep it. */
             pagecache_touch(p);
         } else {

@@ -22,25 +22,37 @@ static struct inode bdev; /* the whole disk, for metadata */
 static struct pvfs_node *inode_hash[INODE_HASH];
 static const struct inode_ops pvfs_ops;
 
-static int bdev_readpage(struct inode *ip, uint32_t index, struct page *p)
+static int bdev_readpages(struct inode *ip, uint32_t index,
+                          struct page **pages, unsigned int n)
 {
     (void)ip;
-    return blk_read(index, p);
+    return blk_read_pages(index, pages, n);
 }
 
 static const struct inode_ops bdev_ops = {
     .name = "disk",
     .evictable = true,
-    .readpage = bdev_readpage,
+    .readpages = bdev_readpages, /* metadata: no read-ahead */
 };
 
-static int pvfs_readpage(struct inode *ip, uint32_t index, struct page *p)
+/* Pages of ip from index on that lie within the file (files are
+ * contiguous on the disk: one request reads them). */
+static uint32_t pvfs_readahead(struct inode *ip, uint32_t index)
+{
+    uint32_t pages = ROUNDUP(ip->size, PAGE_SIZE) / PAGE_SIZE;
+
+    return index < pages ? pages - index : 1;
+}
+
+static int pvfs_readpages(struct inode *ip, uint32_t index,
+                          struct page **pages, unsigned int n)
 {
     if ((uint64_t)index * PAGE_SIZE >= ip->size) {
-        memset(page_va(p), 0, PAGE_SIZE); /* past the end: zeroes */
+        while (n--) /* past the end: zeroes */
+            memset(page_va(pages[n]), 0, PAGE_SIZE);
         return 0;
     }
-    return blk_read(ip->start_block + index, p);
+    return blk_read_pages(ip->start_block + index, pages, n);
 }
 
 static int pvfs_iget(uint32_t ino, struct inode **out)
@@ -135,7 +147,8 @@ static int pvfs_readdir(struct inode *dir, uint32_t pos, struct pvk_dirent *out)
 static const struct inode_ops pvfs_ops = {
     .name = "pvfs",
     .evictable = true,
-    .readpage = pvfs_readpage,
+    .readpages = pvfs_readpages,
+    .readahead = pvfs_readahead,
     .lookup = pvfs_lookup,
     .readdir = pvfs_readdir,
 };

@@ -436,6 +436,8 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     mi.rereads = nr_rereads;
     mi.evictions = nr_evictions;
     mi.block_reads = nr_block_reads;
+    mi.block_requests = nr_block_requests;
+    mi.read_shared = nr_read_shared;
     mi.cow_faults = nr_cow_faults;
     mi.page_faults = nr_page_faults;
     return copy_to_user(uout, &mi, sizeof(mi));

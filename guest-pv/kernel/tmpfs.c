@@ -32,11 +32,13 @@ static struct inode *tmpfs_new(uint32_t mode, struct inode *parent)
     return ip;
 }
 
-static int tmpfs_readpage(struct inode *ip, uint32_t index, struct page *p)
+static int tmpfs_readpages(struct inode *ip, uint32_t index,
+                           struct page **pages, unsigned int n)
 {
     (void)ip;
     (void)index;
-    memset(page_va(p), 0, PAGE_SIZE); /* a hole */
+    while (n--)
+        memset(page_va(pages[n]), 0, PAGE_SIZE); /* a hole */
     return 0;
 }
 
@@ -125,7 +127,7 @@ static void tmpfs_release(struct inode *ip)
 static const struct inode_ops tmpfs_ops = {
     .name = "tmpfs",
     .evictable = false,
-    .readpage = tmpfs_readpage,
+    .readpages = tmpfs_readpages,
     .lookup = tmpfs_lookup,
     .readdir = tmpfs_readdir,
     .create = tmpfs_create,

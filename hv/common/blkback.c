@@ -1,17 +1,31 @@
 /*
- * blkback.c - the block backend: serves each domain's disk images (the
- * multiboot modules its scenario line names with disk=) over a shared ring
- * and an event channel (public/io/blkif.h). Disks are read-only; a sector
- * is 4 KiB, one page.
+ * blkback.c - the block backend: serves each domain's disks (disk=,
+ * cowdisk=, wdisk= on its scenario line) over a shared ring and an event
+ * channel (public/io/blkif.h), from the machine's disks (hv/blkdev.h).
  *
- * Owns each domain's disks[] state. Everything in the ring is guest data:
- * every request is copied out, checked (operation, sector range, number
- * of segments, every pfn) and answered with an error rather than acted on
- * when wrong. It writes only into frames the guest owns and that can take
- * a writable type reference at that moment, so never into a page table;
- * it reads only from the disk's own module, never past its end.
+ * A request is taken off the ring, checked in full, and split into runs
+ * of consecutive sectors that go to one device: the image, or for a
+ * cowdisk the domain's overlay where it wrote. Reads of a block another
+ * domain of the group has read already are served at once by joining its
+ * shared frame (read-time sharing, mem_sharing.c's share_read_*), with no
+ * device I/O; the rest go to the device, and a block read from an image
+ * becomes a shared frame that later readers join. The response is written
+ * and the event sent when the last run completes, from the device's
+ * interrupt (its softirq).
+ *
+ * Owns each domain's disks[] state and its records of requests in flight.
+ * Everything in the ring is guest data: every request is copied out,
+ * checked (operation, sector range, number of segments, every pfn) and
+ * answered with an error rather than acted on when wrong. It holds a
+ * reference on every frame the device reads or writes until the device is
+ * done, and a writable type reference on every frame it reads into (so
+ * never a page table nor a shared frame); a domain with requests in
+ * flight is not torn down. It never writes to an image: a cowdisk's
+ * writes go to the domain's own overlay.
  */
 #include <hv/blkback.h>
+#include <hv/blkdev.h>
+#include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -19,204 +33,606 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mem_sharing.h>
-#include <hv/shadow.h>
 #include <hv/mm.h>
+#include <hv/setup.h>
+#include <hv/shadow.h>
 #include <hv/stats.h>
 #include <asm/uaccess.h>
 
-void blkback_attach(struct domain *d, unsigned int disk, uint32_t start,
-                    uint32_t size)
+#define SEGS BLKIF_MAX_SEGMENTS_PER_REQUEST
+
+/* Read-time sharing; off for the benchmarks' baseline. */
+static bool opt_share_reads = true;
+boolean_param("share_reads", opt_share_reads);
+
+/* What the backend does with one segment. */
+enum seg_state {
+    SEG_NONE,   /* nothing held (not started, or served by a join)     */
+    SEG_READ,   /* a device read into the frame: general + writable ref */
+    SEG_WRITE,  /* a device write from the frame: general ref          */
+};
+
+struct blk_seg {
+    uint32_t pfn, pte, mfn;
+    uint8_t state;     /* SEG_*                                        */
+    bool publish;      /* read from an image: make it a shared frame   */
+    bool overlay;      /* cowdisk: the block lives on the overlay      */
+};
+
+struct blk_pending {
+    struct domain *d;
+    struct blkif_dev *bd;
+    struct blkif_request req;           /* the guest's, copied          */
+    struct blk_seg seg[SEGS];
+    uint32_t mfn[SEGS];                 /* for the device's runs        */
+    struct blkdev_req run[SEGS];
+    uint8_t nr_runs, outstanding;
+    bool used, failed;
+    uint16_t shared;                    /* segments that arrived shared */
+};
+
+static uint32_t image_block(const struct blk_pending *p, unsigned int i)
 {
-    struct blkif_dev *dev = &d->disks[disk];
+    return p->req.sector + i;
+}
+
+/* --- Attach and connect -------------------------------------------------- */
+
+static struct blkdev *need_disk(const char *serial, const struct domain *d,
+                                unsigned int line)
+{
+    struct blkdev *b = blkdev_find(serial);
+
+    if (!b)
+        config_error("scenario line %u: domain %s: disk '%s' is not attached "
+                     "(no QEMU drive has that serial; run-qemu.sh attaches "
+                     "the images a scenario names: is the file missing?)",
+                     line, d->name, serial);
+    return b;
+}
+
+void blkback_attach(struct domain *d, unsigned int disk,
+                    const struct scn_disk *sd, unsigned int line)
+{
+    struct blkif_dev *bd = &d->disks[disk];
+    char serial[SCN_NAME_MAX + 8];
 
     BUG_ON(disk >= SCN_MAX_DISKS);
-    memset(dev, 0, sizeof(*dev));
-    dev->start = start;
-    dev->size = size;
-    dev->sectors = ROUNDUP(size, BLKIF_SECTOR_SIZE) / BLKIF_SECTOR_SIZE;
+    memset(bd, 0, sizeof(*bd));
+    bd->kind = sd->kind == SCN_DISK_RO    ? BLKIF_DISK_IMAGE
+               : sd->kind == SCN_DISK_COW ? BLKIF_DISK_COW
+                                          : BLKIF_DISK_SCRATCH;
+    if (bd->kind == BLKIF_DISK_SCRATCH) {
+        snprintf(serial, sizeof(serial), "w:%s:%u", d->name, disk);
+        bd->dev = need_disk(serial, d, line);
+    } else
+        bd->dev = need_disk(sd->name, d, line);
+    if (bd->kind == BLKIF_DISK_COW) {
+        snprintf(serial, sizeof(serial), "o:%s:%u", d->name, disk);
+        bd->ovl = need_disk(serial, d, line);
+        if (blkdev_blocks(bd->ovl) < blkdev_blocks(bd->dev))
+            config_error("scenario line %u: domain %s: overlay '%s' is "
+                         "smaller than its image '%s'",
+                         line, d->name, serial, sd->name);
+        bd->written_pages = ROUNDUP(ROUNDUP(blkdev_blocks(bd->dev), 32) / 8,
+                                    PAGE_SIZE) / PAGE_SIZE;
+        bd->written = alloc_xenheap_pages(bd->written_pages);
+        if (!bd->written)
+            config_error("scenario line %u: no memory for the overlay map of "
+                         "'%s'", line, sd->name);
+    }
+    if (bd->kind == BLKIF_DISK_SCRATCH && blkdev_readonly(bd->dev))
+        config_error("scenario line %u: scratch disk '%s' is read-only",
+                     line, serial);
+    bd->sectors = blkdev_blocks(bd->dev);
     if (disk >= d->nr_disks)
         d->nr_disks = disk + 1;
 }
 
-/* Copy sector s of the image into mfn; the tail past the image is zeroed. */
-static void read_sector(const struct blkif_dev *dev, uint32_t s, uint32_t mfn)
-{
-    uint32_t off = s * BLKIF_SECTOR_SIZE;
-    uint32_t n = min(dev->size - off, (uint32_t)BLKIF_SECTOR_SIZE);
-    char *dst = map_domain_page(mfn);
-    const char *src;
-
-    /* Modules are page-aligned (multiboot header flag 0): one page each. */
-    src = map_domain_page((dev->start + off) >> PAGE_SHIFT);
-    memcpy(dst, src, n);
-    memset(dst + n, 0, BLKIF_SECTOR_SIZE - n);
-    unmap_domain_page(src);
-    unmap_domain_page(dst);
-    perfc_incr(page_copies);
-}
-
-static int16_t do_request(struct domain *d, struct blkif_dev *dev,
-                          const struct blkif_request *req)
+void blkback_domain_destroy(struct domain *d)
 {
     unsigned int i;
 
+    for (i = 0; i < d->nr_disks; i++)
+        if (d->disks[i].written) {
+            free_xenheap_pages(d->disks[i].written,
+                               d->disks[i].written_pages);
+            d->disks[i].written = NULL;
+        }
+}
+
+static bool readonly(const struct blkif_dev *bd)
+{
+    return bd->kind == BLKIF_DISK_IMAGE;
+}
+
+/* Reads of this disk may be shared at read time (for d). */
+static bool read_shareable(const struct domain *d, const struct blkif_dev *bd)
+{
+    return opt_share_reads && d->share && bd->kind != BLKIF_DISK_SCRATCH;
+}
+
+static bool block_written(const struct blkif_dev *bd, uint32_t blk)
+{
+    return bd->written && ((bd->written[blk / 32] >> (blk % 32)) & 1);
+}
+
+/* --- Responses ----------------------------------------------------------- */
+
+static void respond(struct blk_pending *p)
+{
+    struct blkif_dev *bd = p->bd;
+    struct domain *d = p->d;
+    struct blkif_sring *ring;
+    struct blkif_response *rsp;
+
+    if (p->failed)
+        bd->errors++;
+    p->used = false;
+    bd->in_flight--;
+    bd->requests++;
+    if (bd->closing) {
+        if (!bd->in_flight)
+            blkback_disconnect(d, (unsigned int)(bd - d->disks));
+        return;
+    }
+    ring = map_domain_page(bd->ring_mfn);
+    rsp = &ring->ring[bd->rsp_prod % BLKIF_RING_SIZE].rsp;
+    memset(rsp, 0, sizeof(*rsp));
+    rsp->id = p->req.id;
+    rsp->status = p->failed ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+    rsp->shared = p->shared;
+    bd->rsp_prod++;
+    wmb();
+    ring->rsp_prod = bd->rsp_prod;
+    unmap_domain_page(ring);
+    evtchn_set_pending(d->vcpu, bd->port);
+}
+
+/* --- Segments ------------------------------------------------------------ */
+
+/* Let go of what the backend holds on segment s. */
+static void seg_release(struct blk_seg *s)
+{
+    struct page_info *pg = mfn_to_page(s->mfn);
+
+    if (s->state == SEG_READ)
+        put_page_and_type(pg);
+    else if (s->state == SEG_WRITE)
+        put_page(pg);
+    s->state = SEG_NONE;
+}
+
+/*
+ * Hold the frame behind segment i for the device: for a read, a general
+ * and a writable type reference on a frame of d's (a shadow-mode domain's
+ * shared pfn is unshared first); for a write, a general reference on d's
+ * frame or on the shared frame its pfn is on. 0 or BLKIF_RSP_ERROR.
+ */
+static int seg_hold(struct domain *d, struct blk_pending *p, unsigned int i)
+{
+    struct blk_seg *s = &p->seg[i];
+    struct page_info *pg;
+    int rc;
+
+    if (p2m_lookup(d, s->pfn) == INVALID_MFN) {
+        gprintk(d, "blkif: pfn %#x is not populated", s->pfn);
+        return BLKIF_RSP_ERROR;
+    }
+    if (p->req.operation == BLKIF_OP_READ) {
+        if (!share_pfn_granted(d, s->pfn)) {
+            gprintk(d, "blkif: pfn %#x is not under grant "
+                       "(SHAREOP_set_gnttab_bit)", s->pfn);
+            return BLKIF_RSP_ERROR;
+        }
+        if (sh_unshare(d, s->pfn)) {
+            gprintk(d, "blkif: no memory to unshare pfn %#x", s->pfn);
+            return BLKIF_RSP_ERROR;
+        }
+        s->mfn = d->p2m[s->pfn];
+        rc = get_page_and_type(mfn_to_page(s->mfn), d, PGT_writable_page);
+        if (rc) {
+            gprintk(d, "blkif: pfn %#x cannot be written (%d)", s->pfn, rc);
+            return BLKIF_RSP_ERROR;
+        }
+        s->state = SEG_READ;
+        return 0;
+    }
+    s->mfn = d->p2m[s->pfn];
+    pg = mfn_to_page(s->mfn);
+    if (!get_page(pg, page_get_owner(pg) == dom_cow ? dom_cow : d)) {
+        gprintk(d, "blkif: pfn %#x cannot be read (mfn %#x)", s->pfn, s->mfn);
+        return BLKIF_RSP_ERROR;
+    }
+    s->state = SEG_WRITE;
+    return 0;
+}
+
+/* The request as a whole: operation, range, segment count. */
+static bool request_ok(struct domain *d, const struct blkif_dev *bd,
+                       const struct blkif_request *req)
+{
     if (req->pad) {
         gprintk(d, "blkif: request pad must be 0");
-        return BLKIF_RSP_ERROR;
+        return false;
     }
-    if (req->operation != BLKIF_OP_READ) {
-        gprintk(d, "blkif: operation %u refused (disks are read-only)",
-                req->operation);
-        return BLKIF_RSP_ERROR;
+    if (req->operation != BLKIF_OP_READ && req->operation != BLKIF_OP_WRITE) {
+        gprintk(d, "blkif: unknown operation %u", req->operation);
+        return false;
     }
-    if (!req->nr_segments || req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQ ||
-        req->sector >= dev->sectors ||
-        dev->sectors - req->sector < req->nr_segments) {
+    if (req->operation == BLKIF_OP_WRITE && readonly(bd)) {
+        gprintk(d, "blkif: write refused: disk=%s is read-only",
+                blkdev_name(bd->dev));
+        return false;
+    }
+    if (!req->nr_segments || req->nr_segments > SEGS ||
+        req->sector >= bd->sectors ||
+        bd->sectors - req->sector < req->nr_segments) {
         gprintk(d, "blkif: bad request: sector %u, %u segments, disk of %u",
-                req->sector, req->nr_segments, dev->sectors);
-        return BLKIF_RSP_ERROR;
+                req->sector, req->nr_segments, bd->sectors);
+        return false;
     }
-    for (i = 0; i < req->nr_segments; i++) {
-        uint32_t pfn = req->pfn[i], mfn;
-        struct page_info *pg;
-        int rc;
+    return true;
+}
 
-        if (pfn >= d->p2m_size || (mfn = d->p2m[pfn]) == INVALID_MFN) {
-            gprintk(d, "blkif: pfn %#x is not populated", pfn);
-            return BLKIF_RSP_ERROR;
+/* --- Completion ---------------------------------------------------------- */
+
+/* Every run is done: release the frames, publish the reads that may be
+ * shared, answer. The record is free once this returns (and, if the disk
+ * was disconnected meanwhile, gone): callers touch p no more. */
+static void finish(struct blk_pending *p)
+{
+    struct domain *d = p->d;
+    unsigned int i;
+
+    for (i = 0; i < p->req.nr_segments; i++) {
+        struct blk_seg *s = &p->seg[i];
+        bool publish = s->publish && s->state == SEG_READ && !p->failed &&
+                       !d->is_shutting_down;
+
+        seg_release(s);
+        if (publish && share_read_publish(d, s->pfn, s->pte,
+                                          blkdev_index(p->bd->dev),
+                                          image_block(p, i)) == 0) {
+            p->shared |= (uint16_t)(1U << i);
+            p->bd->read_published++;
         }
-        if (!share_pfn_granted(d, pfn)) {
-            gprintk(d, "blkif: pfn %#x is not under grant "
-                       "(SHAREOP_set_gnttab_bit)", pfn);
-            return BLKIF_RSP_ERROR;
-        }
-        /* Shadow mode: a shared page is copied before the disk writes it. */
-        if (sh_unshare(d, pfn)) {
-            gprintk(d, "blkif: no memory to unshare pfn %#x", pfn);
-            return BLKIF_RSP_ERROR;
-        }
-        mfn = d->p2m[pfn];
-        pg = mfn_to_page(mfn);
-        rc = get_page_and_type(pg, d, PGT_writable_page);
-        if (rc) {
-            gprintk(d, "blkif: pfn %#x cannot be written (%d)", pfn, rc);
-            return BLKIF_RSP_ERROR;
-        }
-        read_sector(dev, req->sector + i, mfn);
-        put_page_and_type(pg);
-        dev->sectors_read++;
     }
-    return BLKIF_RSP_OKAY;
+    respond(p);
+}
+
+static void run_done(struct blkdev_req *r, int status)
+{
+    struct blk_pending *p = r->priv;
+
+    if (status) {
+        gprintk(p->d, "blkif: %s of sectors %u..%u failed on disk '%s' (%d)",
+                r->write ? "write" : "read", r->block,
+                r->block + r->nr_frames - 1,
+                blkdev_name(p->bd->dev), status);
+        p->failed = true;
+    } else if (r->write && p->bd->written) {
+        unsigned int i;
+
+        /* cowdisk: the blocks live on the overlay from now on. */
+        for (i = 0; i < r->nr_frames; i++)
+            p->bd->written[(r->block + i) / 32] |= 1U << ((r->block + i) % 32);
+    }
+    if (!--p->outstanding)
+        finish(p);
+}
+
+/* --- Starting a request -------------------------------------------------- */
+
+/* Segment i of a read: served at once by joining the group's shared frame
+ * of its block? */
+static bool seg_read_hit(struct domain *d, struct blk_pending *p,
+                         unsigned int i)
+{
+    struct blk_seg *s = &p->seg[i];
+
+    if (!s->publish ||
+        share_read_join(d, s->pfn, s->pte, blkdev_index(p->bd->dev),
+                        image_block(p, i)))
+        return false;
+    p->shared |= (uint16_t)(1U << i);
+    p->bd->read_hits++;
+    return true;
+}
+
+/* The device run of segments [first, last) (one device, consecutive). */
+static void add_run(struct blk_pending *p, unsigned int first,
+                    unsigned int last)
+{
+    struct blkdev_req *r = &p->run[p->nr_runs++];
+    unsigned int i;
+
+    for (i = first; i < last; i++)
+        p->mfn[i] = p->seg[i].mfn;
+    memset(r, 0, sizeof(*r));
+    r->block = image_block(p, first);
+    r->write = p->req.operation == BLKIF_OP_WRITE;
+    r->nr_frames = (uint8_t)(last - first);
+    r->mfn = &p->mfn[first];
+    r->done = run_done;
+    r->priv = p;
+}
+
+/* Which device segment i goes to. */
+static struct blkdev *seg_device(const struct blk_pending *p, unsigned int i)
+{
+    return p->seg[i].overlay ? p->bd->ovl : p->bd->dev;
+}
+
+/* Check and hold every segment, serve the read hits, and cut the rest into
+ * runs. BLKIF_RSP_ERROR if any segment is bad (nothing is then held). */
+static int plan(struct domain *d, struct blk_pending *p)
+{
+    bool reading = p->req.operation == BLKIF_OP_READ;
+    bool shareable = reading && read_shareable(d, p->bd);
+    unsigned int i, j;
+
+    for (i = 0; i < p->req.nr_segments; i++) {
+        struct blk_seg *s = &p->seg[i];
+
+        memset(s, 0, sizeof(*s));
+        s->pfn = p->req.seg[i].pfn;
+        s->pte = is_translated(d) ? 0 : p->req.seg[i].pte;
+        s->overlay = p->bd->ovl && (!reading ||
+                                    block_written(p->bd, image_block(p, i)));
+        s->publish = shareable && !s->overlay &&
+                     (is_translated(d) || s->pte);
+    }
+    for (i = 0; i < p->req.nr_segments; i++) {
+        if (reading && seg_read_hit(d, p, i))
+            continue;
+        if (seg_hold(d, p, i)) {
+            while (i--)
+                seg_release(&p->seg[i]);
+            return BLKIF_RSP_ERROR;
+        }
+    }
+    /* Runs: maximal stretches of held segments on one device. */
+    for (i = 0; i < p->req.nr_segments; i = j) {
+        j = i + 1;
+        if (p->seg[i].state == SEG_NONE)
+            continue;
+        while (j < p->req.nr_segments && p->seg[j].state != SEG_NONE &&
+               seg_device(p, j) == seg_device(p, i))
+            j++;
+        add_run(p, i, j);
+    }
+    return 0;
+}
+
+static void start_request(struct domain *d, struct blk_pending *p)
+{
+    unsigned int i;
+
+    p->nr_runs = 0;
+    p->shared = 0;
+    p->failed = false;
+    if (!request_ok(d, p->bd, &p->req) || plan(d, p)) {
+        p->failed = true;
+        p->req.nr_segments = 0; /* nothing held */
+        finish(p);
+        return;
+    }
+    if (!p->nr_runs) {
+        finish(p); /* every segment was a read hit */
+        return;
+    }
+    /* One more than the runs, so that no run's completion finishes the
+     * request before every run is under way. */
+    p->outstanding = (uint8_t)(p->nr_runs + 1);
+    for (i = 0; i < p->nr_runs; i++) {
+        struct blkdev_req *r = &p->run[i];
+        unsigned int first = (unsigned int)(r->mfn - p->mfn);
+
+        if (blkdev_submit(seg_device(p, first), r))
+            run_done(r, -EINVAL);
+        else if (r->write)
+            p->bd->sectors_written += r->nr_frames;
+        else
+            p->bd->sectors_read += r->nr_frames;
+    }
+    if (!--p->outstanding)
+        finish(p);
+}
+
+static struct blk_pending *pending_alloc(struct blkif_dev *bd)
+{
+    unsigned int i;
+
+    for (i = 0; i < BLKIF_RING_SIZE; i++)
+        if (!bd->pend[i].used) {
+            bd->pend[i].used = true;
+            return &bd->pend[i];
+        }
+    panic("blkif: %u requests in flight and no free record", bd->in_flight);
 }
 
 void blkback_notify(struct domain *d, unsigned int disk)
 {
-    struct blkif_dev *dev = &d->disks[disk];
+    struct blkif_dev *bd = &d->disks[disk];
     struct blkif_sring *ring;
-    uint32_t prod, done = 0;
+    uint32_t prod;
 
-    if (!dev->ring_mfn)
+    if (!bd->ring_mfn || bd->closing)
         return;
-    ring = map_domain_page(dev->ring_mfn);
+    ring = map_domain_page(bd->ring_mfn);
     prod = ring->req_prod;
-    if (prod - dev->req_cons > BLKIF_RING_SIZE) {
+    rmb();
+    if (prod - bd->req_cons > BLKIF_RING_SIZE) {
         gprintk(d, "blkif: disk %u: bogus req_prod %u (consumed %u); ignored",
-                disk, prod, dev->req_cons);
+                disk, prod, bd->req_cons);
         unmap_domain_page(ring);
         return;
     }
-    while (dev->req_cons != prod) {
-        struct blkif_request req;
-        struct blkif_response *rsp;
-        int16_t status;
+    /* Take requests while there is room for their responses. */
+    while (bd->req_cons != prod && bd->in_flight < BLKIF_RING_SIZE) {
+        struct blk_pending *p = pending_alloc(bd);
 
         /* Copy first: the guest owns the ring and could change it. */
-        req = ring->ring[dev->req_cons % BLKIF_RING_SIZE].req;
-        dev->req_cons++;
-        status = do_request(d, dev, &req);
-        rsp = &ring->ring[dev->rsp_prod % BLKIF_RING_SIZE].rsp;
-        memset(rsp, 0, sizeof(*rsp));
-        rsp->id = req.id;
-        rsp->status = status;
-        dev->rsp_prod++;
-        dev->requests++;
-        done++;
+        p->req = ring->ring[bd->req_cons % BLKIF_RING_SIZE].req;
+        p->d = d;
+        p->bd = bd;
+        bd->req_cons++;
+        bd->in_flight++;
+        unmap_domain_page(ring);
+        start_request(d, p); /* may answer at once, mapping the ring */
+        ring = map_domain_page(bd->ring_mfn);
     }
-    ring->rsp_prod = dev->rsp_prod;
     unmap_domain_page(ring);
-    if (done)
-        evtchn_set_pending(d->vcpu, dev->port);
+}
+
+bool blkback_busy(const struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < d->nr_disks; i++)
+        if (d->disks[i].in_flight)
+            return true;
+    return false;
 }
 
 void blkback_disconnect(struct domain *d, unsigned int disk)
 {
-    struct blkif_dev *dev = &d->disks[disk];
+    struct blkif_dev *bd = &d->disks[disk];
 
-    if (!dev->ring_mfn)
+    if (!bd->ring_mfn)
         return;
-    put_page_and_type(mfn_to_page(dev->ring_mfn));
-    dev->ring_mfn = 0;
-    dev->port = 0;
+    bd->port = 0;
+    if (bd->in_flight) {
+        bd->closing = true; /* the last completion comes back here */
+        return;
+    }
+    put_page_and_type(mfn_to_page(bd->ring_mfn));
+    bd->ring_mfn = 0;
+    bd->closing = false;
+    free_xenheap_pages(bd->pend, bd->pend_pages);
+    bd->pend = NULL;
 }
 
 static long blkif_connect(struct domain *d, unsigned int disk, uint32_t pfn)
 {
-    struct blkif_dev *dev = &d->disks[disk];
+    struct blkif_dev *bd = &d->disks[disk];
+    struct blkif_sring *ring;
     uint32_t mfn;
     int port, rc;
 
-    if (dev->ring_mfn) {
+    if (bd->ring_mfn) {
         gprintk(d, "blkif: disk %u is already connected", disk);
         return -EBUSY;
     }
-    if (pfn >= d->p2m_size || (mfn = d->p2m[pfn]) == INVALID_MFN) {
+    if (p2m_lookup(d, pfn) == INVALID_MFN) {
         gprintk(d, "blkif: ring pfn %#x is not populated", pfn);
         return -EINVAL;
     }
     if ((rc = sh_unshare(d, pfn)) != 0)
         return rc;
     mfn = d->p2m[pfn];
+    bd->pend_pages = ROUNDUP(sizeof(struct blk_pending) * BLKIF_RING_SIZE,
+                             PAGE_SIZE) / PAGE_SIZE;
+    bd->pend = alloc_xenheap_pages(bd->pend_pages);
+    if (!bd->pend)
+        return -ENOMEM;
     /* Held while connected: the ring can never become a page table (nor
      * shared). */
     rc = get_page_and_type(mfn_to_page(mfn), d, PGT_writable_page);
     if (rc) {
         gprintk(d, "blkif: ring pfn %#x cannot be written (%d)", pfn, rc);
+        free_xenheap_pages(bd->pend, bd->pend_pages);
+        bd->pend = NULL;
         return rc;
     }
     port = evtchn_alloc_backend(d, disk);
     if (port < 0) {
         put_page_and_type(mfn_to_page(mfn));
+        free_xenheap_pages(bd->pend, bd->pend_pages);
+        bd->pend = NULL;
         return port;
     }
-    dev->ring_mfn = mfn;
-    dev->port = (evtchn_port_t)port;
-    dev->req_cons = dev->rsp_prod = 0;
+    bd->ring_mfn = mfn;
+    bd->port = (evtchn_port_t)port;
+    bd->req_cons = bd->rsp_prod = 0;
     /* The backend's view of the ring starts empty, whatever the page holds. */
-    {
-        struct blkif_sring *ring = map_domain_page(mfn);
-
-        ring->req_prod = ring->rsp_prod = 0;
-        unmap_domain_page(ring);
-    }
+    ring = map_domain_page(mfn);
+    ring->req_prod = ring->rsp_prod = 0;
+    unmap_domain_page(ring);
     return port;
+}
+
+void blkback_for_each_ref(struct domain *d,
+                          void (*fn)(void *arg, uint32_t mfn, bool writable),
+                          void *arg)
+{
+    unsigned int i, j, k;
+
+    for (i = 0; i < d->nr_disks; i++) {
+        const struct blkif_dev *bd = &d->disks[i];
+
+        if (!bd->ring_mfn)
+            continue;
+        fn(arg, bd->ring_mfn, true);
+        for (j = 0; j < BLKIF_RING_SIZE; j++)
+            for (k = 0; bd->pend[j].used && k < bd->pend[j].req.nr_segments;
+                 k++)
+                if (bd->pend[j].seg[k].state != SEG_NONE)
+                    fn(arg, bd->pend[j].seg[k].mfn,
+                       bd->pend[j].seg[k].state == SEG_READ);
+    }
+}
+
+/*
+ * BLKIF d=N disk=I name=NAME kind=image|cow|scratch requests=N
+ *       sectors_read=N sectors_written=N read_hits=N read_published=N
+ *       errors=N
+ *   sectors_read     sectors read from the device (images and overlays)
+ *   read_hits        sectors served by joining a shared frame: no I/O
+ *   read_published   sectors read that became shared frames
+ */
+void blkback_print(struct domain *d)
+{
+    static const char *const kinds[] = { "image", "cow", "scratch" };
+    unsigned int i;
+
+    for (i = 0; i < d->nr_disks; i++) {
+        const struct blkif_dev *bd = &d->disks[i];
+
+        printk("BLKIF d=%u disk=%u name=%s kind=%s requests=%llu "
+               "sectors_read=%llu sectors_written=%llu read_hits=%llu "
+               "read_published=%llu errors=%llu",
+               d->domain_id, i, blkdev_name(bd->dev), kinds[bd->kind],
+               bd->requests, bd->sectors_read, bd->sectors_written,
+               bd->read_hits, bd->read_published, bd->errors);
+    }
 }
 
 long do_blkif_op(uint32_t cmd, uint32_t disk, uint32_t arg)
 {
     struct domain *d = current->domain;
     struct blkif_info info;
+    const struct blkif_dev *bd;
 
     if (disk >= d->nr_disks) {
         gprintk(d, "blkif_op: no disk %u (the domain has %u)", disk,
                 d->nr_disks);
         return -ENODEV;
     }
+    bd = &d->disks[disk];
     switch (cmd) {
     case BLKIFOP_info:
-        info.sectors = d->disks[disk].sectors;
-        info.readonly = 1;
+        info.sectors = bd->sectors;
+        info.readonly = readonly(bd);
+        info.kind = bd->kind;
+        info.read_share = read_shareable(d, bd);
         return copy_to_guest(arg, &info, sizeof(info));
     case BLKIFOP_connect:
+        if (bd->closing) {
+            gprintk(d, "blkif: disk %u still has requests in flight", disk);
+            return -EBUSY;
+        }
         return blkif_connect(d, disk, arg);
     default:
         gprintk(d, "blkif_op %u not supported", cmd);

@@ -103,8 +103,6 @@ void build_domains_from_scenario(void)
         need_module(sd, "kernel", sd->kernel);
         if (sd->module[0])
             need_module(sd, "module", sd->module);
-        for (j = 0; j < sd->nr_disks; j++)
-            need_module(sd, "disk", sd->disk[j]);
     }
 
     for (i = 0; i < scenario.nr_domains; i++) {
@@ -114,11 +112,8 @@ void build_domains_from_scenario(void)
         if (!d)
             config_error("scenario line %u: cannot create domain '%s'",
                          sd->line, sd->name);
-        for (j = 0; j < sd->nr_disks; j++) {
-            const struct boot_module *m = need_module(sd, "disk", sd->disk[j]);
-
-            blkback_attach(d, j, m->start, m->end - m->start);
-        }
+        for (j = 0; j < sd->nr_disks; j++)
+            blkback_attach(d, j, &sd->disks[j], sd->line);
         if (construct_pv_domain(
                 d, need_module(sd, "kernel", sd->kernel),
                 sd->module[0] ? need_module(sd, "module", sd->module) : NULL))

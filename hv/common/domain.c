@@ -8,6 +8,7 @@
  * and panics. A dead domain's record stays for the verdict.
  */
 #include <hv/arch.h>
+#include <hv/blkdev.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -201,6 +202,7 @@ static void domain_destroy(struct domain *d)
 
     d->is_dying = true;
     share_domain_report(d);
+    blkback_print(d);
     if (d->mem.balloons) {
         char why[16];
 
@@ -211,6 +213,7 @@ static void domain_destroy(struct domain *d)
     arch_domain_relinquish(d);
     share_domain_destroy(d); /* its pfns leave the shared frames' lists */
     mem_sched_domain_destroy(d); /* its repayment FIFO's frames */
+    blkback_domain_destroy(d);   /* its overlays' maps */
 
     for_each_page_safe (pg, n, &d->page_list) {
         if (pg->count_info & PGC_allocated) {
@@ -246,8 +249,10 @@ void domain_reap(void)
 {
     struct domain *d;
 
+    /* Not while a disk still reads into or writes from its frames. */
     for_each_domain (d)
-        if (d->is_shutting_down && !d->is_dead && d->vcpu != current)
+        if (d->is_shutting_down && !d->is_dead && d->vcpu != current &&
+            !blkback_busy(d))
             domain_destroy(d);
 }
 
@@ -319,6 +324,7 @@ void hv_finish(void)
     }
     share_finish();
     mem_sched_finish();
+    blkdev_print();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {

@@ -304,6 +304,8 @@ static void account(struct domain *d, const struct share_frame *sf,
         sh->shared_bits[e->pfn / 32] &= ~bit;
     sh->shared_pfns += (uint32_t)delta;
     sh->by_cat[e->category] += (uint32_t)delta;
+    if (e->flags & M2P_READ)
+        sh->read_pfns += (uint32_t)delta;
     if (sf->zero)
         sh->zero_pfns += (uint32_t)delta;
 }
@@ -339,10 +341,14 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
     return e;
 }
 
+static void read_map_remove(struct share_frame *sf);
+
 /* sf's list is empty: it leaves the tables and its record goes. */
 static void frame_forget(struct share_frame *sf)
 {
     stable_remove(sf);
+    if (sf->read)
+        read_map_remove(sf);
     if (sf->zero)
         zero_sf[sf->group] = NULL;
     mfn_to_page(sf->mfn)->u.sharing.frame = NULL;
@@ -436,8 +442,8 @@ static int setup_check_frame(struct domain *d, uint32_t pfn, uint32_t *mfn)
 
 /* The request's entries are every reference the frame has: the allocation
  * and the listed entries, and every writable one among them. */
-static int setup_check_refs(struct domain *d, const struct share_req *req,
-                            uint32_t mfn, unsigned int *nw)
+static int check_refs(struct domain *d, const struct share_req *req,
+                      uint32_t mfn, unsigned int *nw)
 {
     const struct page_info *pg = mfn_to_page(mfn);
     uint32_t ncount;
@@ -455,9 +461,18 @@ static int setup_check_refs(struct domain *d, const struct share_req *req,
                 *nw);
         return -EBUSY;
     }
-    if (nr_free_domheap_pages() < opt_share_reserve)
-        return -ENOMEM; /* keep the CoW reserve */
     return 0;
+}
+
+/* ... and a new share leaves the CoW reserve free. */
+static int setup_check_refs(struct domain *d, const struct share_req *req,
+                            uint32_t mfn, unsigned int *nw)
+{
+    int rc = check_refs(d, req, mfn, nw);
+
+    if (!rc && nr_free_domheap_pages() < opt_share_reserve)
+        rc = -ENOMEM; /* keep the CoW reserve */
+    return rc;
 }
 
 /*
@@ -795,6 +810,147 @@ static long cow_break(struct domain *d, uint32_t ureqs, uint32_t count)
     return rc;
 }
 
+/* --- Read-time sharing (blkback.c) ---------------------------------------- */
+
+#define READ_BUCKETS 4096
+static struct share_frame **read_map;
+
+static struct share_frame **read_bucket(uint8_t group, unsigned int disk,
+                                        uint32_t block)
+{
+    return &read_map[(block * 2654435761U ^ disk * 40503U ^ group) &
+                     (READ_BUCKETS - 1)];
+}
+
+static struct share_frame *read_map_lookup(uint8_t group, unsigned int disk,
+                                           uint32_t block)
+{
+    struct share_frame *sf;
+
+    for (sf = *read_bucket(group, disk, block); sf; sf = sf->rnext)
+        if (sf->group == group && sf->rdisk == disk && sf->rblock == block)
+            return sf;
+    return NULL;
+}
+
+static void read_map_insert(struct share_frame *sf, unsigned int disk,
+                            uint32_t block)
+{
+    struct share_frame **b = read_bucket(sf->group, disk, block);
+
+    sf->read = true;
+    sf->rdisk = (uint8_t)disk;
+    sf->rblock = block;
+    sf->rnext = *b;
+    *b = sf;
+}
+
+static void read_map_remove(struct share_frame *sf)
+{
+    struct share_frame **pp;
+
+    for (pp = read_bucket(sf->group, sf->rdisk, sf->rblock); *pp;
+         pp = &(*pp)->rnext)
+        if (*pp == sf) {
+            *pp = sf->rnext;
+            sf->read = false;
+            return;
+        }
+    panic("share: frame %#x missing from the read map", sf->mfn);
+}
+
+struct read_share {
+    struct share_req req; /* the pfn and its one PTE (PV), or none      */
+    unsigned int disk;
+    uint32_t block;
+    bool publish;         /* the pfn holds the block: it may become it  */
+};
+
+/* d's pfn (the block's data, or about to be overwritten by it) goes onto
+ * the block's shared frame: joined, or - publishing - made of the pfn's
+ * own frame. No contents compare: the image does not change. */
+static int read_share_pfn(struct domain *d, uint32_t pfn, void *arg)
+{
+    struct read_share *rs = arg;
+    struct share_frame *sf =
+        read_map_lookup(d->share->group, rs->disk, rs->block);
+    struct m2p_entry *e;
+    unsigned int nw;
+    uint32_t mfn, h;
+    const void *p;
+    int rc;
+
+    if (!sf && !rs->publish)
+        return -ENOENT;
+    rc = share_check_pfn(d, pfn, &mfn);
+    if (rc != SHARE_OK && rc != SHARE_GRANTED) /* granted: for this I/O */
+        return -EBUSY;
+    rs->req.pfn = pfn;
+    if ((rc = check_refs(d, &rs->req, mfn, &nw)) != 0)
+        return rc;
+    e = new_entry(d, pfn, SHARE_CAT_CACHE);
+    if (!e)
+        return -ENOMEM;
+    e->orig_maps = rs->req.nr_ptes;
+    e->orig_wmaps = (uint16_t)nw;
+    e->flags = (nw ? M2P_ORIG_WRITABLE : 0) | M2P_READ;
+    if (sf)
+        rc = setup_join(d, &rs->req, sf, mfn);
+    else {
+        p = map_domain_page(mfn);
+        h = share_hash_page(p);
+        unmap_domain_page(p);
+        rc = setup_convert(d, &rs->req, h, false, &sf);
+        if (!rc)
+            read_map_insert(sf, rs->disk, rs->block);
+    }
+    if (rc) {
+        objpool_free(&m2p_entry_pool, e);
+        return rc;
+    }
+    share_join(sf, d, e);
+    flush_tlb_local();
+    if (sf->list.len == 1)
+        d->share->read_publishes++; /* a new frame of the block */
+    else
+        d->share->read_joins++;
+    return 0;
+}
+
+static int read_share(struct domain *d, uint32_t pfn, uint32_t pte,
+                      struct read_share *rs)
+{
+    memset(&rs->req, 0, sizeof(rs->req));
+    if (!d->share || pfn >= d->p2m_size)
+        return -EINVAL;
+    if (is_translated(d))
+        return sh_share_by(d, pfn, read_share_pfn, rs);
+    if (!pte)
+        return -EINVAL;
+    rs->req.nr_ptes = 1;
+    rs->req.pte[0] = pte;
+    return read_share_pfn(d, pfn, rs);
+}
+
+int share_read_join(struct domain *d, uint32_t pfn, uint32_t pte,
+                    unsigned int disk, uint32_t block)
+{
+    struct read_share rs = { .disk = disk, .block = block, .publish = false };
+
+    /* The cheap test first: most misses end here. */
+    if (!d->share || !read_map_lookup(d->share->group, disk, block))
+        return -ENOENT;
+    return read_share(d, pfn, pte, &rs);
+}
+
+int share_read_publish(struct domain *d, uint32_t pfn, uint32_t pte,
+                       unsigned int disk, uint32_t block)
+{
+    struct read_share rs = { .disk = disk, .block = block, .publish = true };
+
+    return read_share(d, pfn, pte, &rs);
+}
+
 /* --- Transparent sharing (shadow.c) -------------------------------------- */
 
 /* A translated domain's pfn, offered by the scanner: the same set-up with
@@ -1091,14 +1247,18 @@ void share_totals(struct share_totals *t)
         t->cow_breaks += d->share->cow_breaks;
         t->cow_failures += d->share->cow_failures;
         t->metadata_bytes += d->share->meta_pages * PAGE_SIZE;
+        t->read_pfns += d->share->read_pfns;
+        t->read_joins += d->share->read_joins;
+        t->read_publishes += d->share->read_publishes;
     }
     share_scan_stats(&ss);
     t->metadata_bytes += objpool_bytes(&share_frame_pool) +
                          objpool_bytes(&m2p_entry_pool) + ss.meta_bytes +
-                         STABLE_BUCKETS * sizeof(void *);
+                         (STABLE_BUCKETS + READ_BUCKETS) * sizeof(void *);
 }
 
-static uint64_t cow_breaks_gone, cow_failures_gone;
+static uint64_t cow_breaks_gone, cow_failures_gone, read_joins_gone,
+    read_publishes_gone;
 
 /*
  * The SHARE line: key=value pairs, one line, keys never renamed or
@@ -1115,6 +1275,11 @@ static uint64_t cow_breaks_gone, cow_failures_gone;
  *   profit_bytes   saved * 4096 - metadata_bytes
  *   scan_cycles_per_page   TSC cycles of scanning per page hashed
  *   hash_cycles_per_page   one XXH32 of a page, measured at boot
+ *   read_shares    of sharing_pfns, those that arrived shared with a block
+ *                  read (read-time sharing), not by the scanner
+ *   read_joins     block reads whose page joined a shared frame of the
+ *                  block (since boot, domains gone included)
+ *   read_frames    block reads whose page became the block's shared frame
  *   at             round | scan (mid-round) | exit-dN | shutdown | key
  * SHARE-DOMAIN (print_domain) and SHARE-AUDIT (share_scan.c) follow the
  * same style.
@@ -1129,13 +1294,16 @@ void share_print(const char *why)
     share_scan_stats(&ss);
     t.cow_breaks += cow_breaks_gone;
     t.cow_failures += cow_failures_gone;
+    t.read_joins += read_joins_gone;
+    t.read_publishes += read_publishes_gone;
     saved = (int64_t)t.sharing_pfns - t.shared_mfns;
     printk(
         "SHARE round=%llu shared_mfns=%u sharing_pfns=%u saved=%lld "
         "guest_pages=%u zero_pfns=%u volatile=%llu unshared=%llu "
         "skipped=%llu full_scans=%llu pages_scanned=%llu cow_breaks=%llu "
         "cow_failures=%llu metadata_bytes=%u profit_bytes=%lld "
-        "scan_cycles_per_page=%llu hash_cycles_per_page=%llu at=%s",
+        "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
+        "read_joins=%llu read_frames=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
@@ -1144,7 +1312,9 @@ void share_print(const char *why)
         (unsigned long long)t.cow_failures, t.metadata_bytes,
         (long long)saved * PAGE_SIZE - t.metadata_bytes,
         (unsigned long long)(ss.pages ? ss.cycles / ss.pages : 0),
-        (unsigned long long)ss.hash_cycles, why);
+        (unsigned long long)ss.hash_cycles, t.read_pfns,
+        (unsigned long long)t.read_joins,
+        (unsigned long long)t.read_publishes, why);
 }
 
 /*
@@ -1155,6 +1325,9 @@ void share_print(const char *why)
  *   anon mapped cache kernel   the same by the guest's category
  *                      (SHARE_CAT_*; shadow: 0)
  *   setups setup_failures cow_breaks discards cow_failures   since it was built
+ *   read read_joins read_frames   its pfns that arrived shared with a block
+ *                      read, now; its reads that joined / became a shared
+ *                      frame, since it was built
  *   mode               pv | shadow
  */
 static void print_domain(struct domain *d)
@@ -1163,7 +1336,8 @@ static void print_domain(struct domain *d)
 
     printk("SHARE-DOMAIN d%u name=%s group=%s shared_pfns=%u zero=%u anon=%u "
            "mapped=%u cache=%u kernel=%u setups=%llu setup_failures=%llu "
-           "cow_breaks=%llu discards=%llu cow_failures=%llu mode=%s",
+           "cow_breaks=%llu discards=%llu cow_failures=%llu read=%u "
+           "read_joins=%llu read_frames=%llu mode=%s",
            d->domain_id, d->name, group_names[sh->group - 1], sh->shared_pfns,
            sh->zero_pfns, sh->by_cat[SHARE_CAT_ANON],
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
@@ -1171,7 +1345,9 @@ static void print_domain(struct domain *d)
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
            (unsigned long long)sh->cow_breaks, (unsigned long long)sh->discards,
-           (unsigned long long)sh->cow_failures,
+           (unsigned long long)sh->cow_failures, sh->read_pfns,
+           (unsigned long long)sh->read_joins,
+           (unsigned long long)sh->read_publishes,
            is_translated(d) ? "shadow" : "pv");
 }
 
@@ -1187,6 +1363,8 @@ void share_domain_report(struct domain *d)
     print_domain(d);
     cow_breaks_gone += d->share->cow_breaks;
     cow_failures_gone += d->share->cow_failures;
+    read_joins_gone += d->share->read_joins;
+    read_publishes_gone += d->share->read_publishes;
 }
 
 void share_print_domains(void)
@@ -1216,8 +1394,9 @@ void mem_sharing_init(void)
     objpool_init(&m2p_entry_pool, "m2p_entry", sizeof(struct m2p_entry),
                  share_pool_get, 0);
     stable = alloc_xenheap_pages(STABLE_BUCKETS * sizeof(void *) / PAGE_SIZE);
+    read_map = alloc_xenheap_pages(READ_BUCKETS * sizeof(void *) / PAGE_SIZE);
     z = alloc_xenheap_pages(1); /* zeroed: for the zero page's hash */
-    if (!stable || !z)
+    if (!stable || !read_map || !z)
         panic("mem_sharing_init: out of memory");
     /* The seed: hashes are hints, and a guest must not be able to
      * predict collisions from one boot to the next. */

@@ -83,37 +83,31 @@ static int next_pair(struct parser *ps, char *key, size_t klen, char *val,
     return 1;
 }
 
-/* Memory size for key (mem, start): number with optional K/M/G suffix;
- * bare = MiB. In pages. */
-static int parse_mem(struct parser *ps, const char *key, const char *val,
-                     uint32_t *pages)
+/* A size for key: a number with an optional K/M/G suffix (and an
+ * optional "iB"/"B"), bare = MiB; a multiple of 4K. In KiB. */
+static int parse_size(struct parser *ps, const char *kv, const char *val,
+                      uint64_t *kb)
 {
     const char *end;
     uint32_t n;
-    uint64_t kb;
-    char kv[48];
 
-    snprintf(kv, sizeof(kv), "%s=%s", key, val);
-
-    if (*val < '0' || *val > '9')
+    if (*val < '0' || *val > '9' || !parse_u32(val, &end, 10, &n))
         return fail(ps, "%s is not a size (e.g. 32M)", kv);
-    if (!parse_u32(val, &end, 10, &n))
-        return fail(ps, "%s out of range (1M to 512M)", kv);
     switch (*end) {
     case 'K':
     case 'k':
-        kb = n;
+        *kb = n;
         end++;
         break;
     case 'M':
     case 'm':
     case '\0':
-        kb = (uint64_t)n << 10;
+        *kb = (uint64_t)n << 10;
         end += *end ? 1 : 0;
         break;
     case 'G':
     case 'g':
-        kb = (uint64_t)n << 20;
+        *kb = (uint64_t)n << 20;
         end++;
         break;
     default:
@@ -123,11 +117,69 @@ static int parse_mem(struct parser *ps, const char *key, const char *val,
         end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
     if (*end)
         return fail(ps, "%s is not a size (e.g. 32M)", kv);
-    if (kb % PAGE_KB)
+    if (*kb % PAGE_KB)
         return fail(ps, "%s is not a multiple of 4K", kv);
+    return 0;
+}
+
+/* Memory size for key (mem, start), in pages. */
+static int parse_mem(struct parser *ps, const char *key, const char *val,
+                     uint32_t *pages)
+{
+    uint64_t kb;
+    char kv[48];
+
+    snprintf(kv, sizeof(kv), "%s=%s", key, val);
+    if (*val >= '0' && *val <= '9') {
+        const char *end;
+        uint32_t n;
+
+        if (!parse_u32(val, &end, 10, &n))
+            return fail(ps, "%s out of range (1M to 512M)", kv);
+    }
+    if (parse_size(ps, kv, val, &kb))
+        return -1;
     if (kb / PAGE_KB < MIN_DOMAIN_PAGES || kb / PAGE_KB > MAX_DOMAIN_PAGES)
         return fail(ps, "%s out of range (1M to 512M)", kv);
     *pages = (uint32_t)(kb / PAGE_KB);
+    return 0;
+}
+
+/* One more disk of the line: disk=IMAGE (read-only), cowdisk=IMAGE (the
+ * image under a copy-on-write overlay of the domain's own) or
+ * wdisk=SIZE (a blank writable disk). */
+static int parse_disk(struct parser *ps, struct scenario_domain *sd,
+                      const char *key, const char *val)
+{
+    struct scn_disk *dk = &sd->disks[sd->nr_disks];
+    uint64_t kb;
+    char kv[48];
+
+    if (sd->nr_disks == SCN_MAX_DISKS)
+        return fail(ps, "too many disks (at most 4)%s", "");
+    memset(dk, 0, sizeof(*dk));
+    if (!strcmp(key, "wdisk")) {
+        snprintf(kv, sizeof(kv), "%s=%s", key, val);
+        if (parse_size(ps, kv, val, &kb))
+            return -1;
+        if (kb < 1024 || kb > (64ULL << 20))
+            return fail(ps, "%s out of range (1M to 64G)", kv);
+        dk->kind = SCN_DISK_SCRATCH;
+        dk->size_kb = kb;
+    } else {
+        if (!*val)
+            return fail(ps, "empty value for '%s'", key);
+        if (strlen(val) > SCN_DISK_NAME_MAX) {
+            snprintf(kv, sizeof(kv), "%s=%.30s", key, val);
+            return fail(ps,
+                        "%s: an image name has at most 20 characters "
+                        "(the disk's serial number)",
+                        kv);
+        }
+        strlcpy(dk->name, val, sizeof(dk->name));
+        dk->kind = strcmp(key, "cowdisk") ? SCN_DISK_RO : SCN_DISK_COW;
+    }
+    sd->nr_disks++;
     return 0;
 }
 
@@ -142,7 +194,6 @@ static int set_string(struct parser *ps, char *dst, size_t size,
     return 0;
 }
 
-/* Keys that may appear once per line (disk may repeat). */
 /* Names of domains and share groups: [A-Za-z0-9_-]. */
 static bool valid_name(const char *c)
 {
@@ -153,6 +204,7 @@ static bool valid_name(const char *c)
     return true;
 }
 
+/* Keys that may appear once per line (the disk keys may repeat). */
 static const char *const single_keys[] = {
     "name", "kernel", "module", "mem", "mode", "cmdline", "expect", "share",
     "start",
@@ -190,13 +242,10 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
         } else if (!strcmp(key, "module")) {
             if (set_string(ps, sd->module, sizeof(sd->module), key, val))
                 return -1;
-        } else if (!strcmp(key, "disk")) {
-            if (sd->nr_disks == SCN_MAX_DISKS)
-                return fail(ps, "too many disks (at most 4)%s", "");
-            if (set_string(ps, sd->disk[sd->nr_disks], SCN_MODNAME_MAX, key,
-                           val))
+        } else if (!strcmp(key, "disk") || !strcmp(key, "cowdisk") ||
+                   !strcmp(key, "wdisk")) {
+            if (parse_disk(ps, sd, key, val))
                 return -1;
-            sd->nr_disks++;
         } else if (!strcmp(key, "mem")) {
             if (parse_mem(ps, key, val, &sd->nr_pages))
                 return -1;
@@ -233,7 +282,7 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
         } else {
             return fail(ps,
                         "unknown key '%s' (known: name kernel mem start "
-                        "mode module disk cmdline expect share)",
+                        "mode module disk cowdisk wdisk cmdline expect share)",
                         key);
         }
     }

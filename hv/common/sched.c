@@ -8,6 +8,7 @@
  * Runs with interrupts off everywhere except the halt in the idle loop.
  */
 #include <hv/arch.h>
+#include <hv/blkdev.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -60,6 +61,10 @@ void do_softirq(void)
         if (softirq_bits & (1UL << TIMER_SOFTIRQ)) {
             softirq_bits &= ~(1UL << TIMER_SOFTIRQ);
             timer_softirq();
+        }
+        if (softirq_bits & (1UL << BLKDEV_SOFTIRQ)) {
+            softirq_bits &= ~(1UL << BLKDEV_SOFTIRQ);
+            blkdev_poll();
         }
         if (softirq_bits & (1UL << SCHEDULE_SOFTIRQ)) {
             softirq_bits &= ~(1UL << SCHEDULE_SOFTIRQ);

@@ -4,6 +4,7 @@
  * information guests read. The arch code calibrates the TSC and raises
  * the tick; nothing here touches hardware.
  */
+#include <hv/blkdev.h>
 #include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -69,6 +70,7 @@ void timer_softirq(void)
             send_guest_vcpu_virq(v, VIRQ_TIMER);
         }
     }
+    blkdev_poll(); /* in case a disk's interrupt was lost */
     sched_tick(now);
     console_poll_keys();
     mem_sched_tick();

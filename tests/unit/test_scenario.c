@@ -197,7 +197,8 @@ static void test_one_domain(void)
     tap_is_uint(d->mode, PT_MODE_SHADOW, "  mode=shadow");
     tap_is_str(d->module, "initrd", "  module");
     tap_is_uint(d->nr_disks, 1, "  one disk");
-    tap_is_str(d->disk[0], "d0", "  disk");
+    tap_is_str(d->disks[0].name, "d0", "  disk");
+    tap_is_uint(d->disks[0].kind, SCN_DISK_RO, "  read-only");
     tap_is_str(d->cmdline, "test=all", "  unquoted cmdline keeps its '='");
     tap_is_uint(d->expect, SHUTDOWN_crash, "  expect=crash");
 
@@ -304,9 +305,33 @@ static void test_disks(void)
     o = accepts("domain name=a kernel=k disk=d0 disk=d1 disk=d2 disk=d3",
                 "four disk= keys");
     tap_is_uint(o->s.dom[0].nr_disks, 4, "  four disks");
-    tap_is_str(o->s.dom[0].disk[0], "d0", "  disk 0");
-    tap_is_str(o->s.dom[0].disk[1], "d1", "  disk 1");
-    tap_is_str(o->s.dom[0].disk[3], "d3", "  disk 3");
+    tap_is_str(o->s.dom[0].disks[0].name, "d0", "  disk 0");
+    tap_is_str(o->s.dom[0].disks[1].name, "d1", "  disk 1");
+    tap_is_str(o->s.dom[0].disks[3].name, "d3", "  disk 3");
+
+    o = accepts("domain name=a kernel=k cowdisk=base.img wdisk=64M disk=r",
+                "cowdisk=, wdisk= and disk= in one line");
+    tap_is_uint(o->s.dom[0].nr_disks, 3, "  three disks, in order");
+    tap_is_uint(o->s.dom[0].disks[0].kind, SCN_DISK_COW, "  disk 0: cow");
+    tap_is_str(o->s.dom[0].disks[0].name, "base.img", "  over base.img");
+    tap_is_uint(o->s.dom[0].disks[1].kind, SCN_DISK_SCRATCH,
+                "  disk 1: scratch");
+    tap_is_uint((unsigned int)o->s.dom[0].disks[1].size_kb, 65536,
+                "  of 64M");
+    tap_is_uint(o->s.dom[0].disks[2].kind, SCN_DISK_RO, "  disk 2: ro");
+
+    rejects("domain name=a kernel=k disk=a disk=b disk=c disk=d wdisk=1M", 1,
+            "too many disks (at most 4)", "a fifth disk");
+    rejects("domain name=a kernel=k disk=a-name-of-21-chars-xy", 1,
+            "disk=a-name-of-21-chars-xy: an image name has at most 20 "
+            "characters",
+            "an image name longer than a serial number");
+    rejects("domain name=a kernel=k wdisk=lots", 1,
+            "wdisk=lots is not a size", "wdisk= that is not a size");
+    rejects("domain name=a kernel=k wdisk=512K", 1,
+            "wdisk=512K out of range (1M to 64G)", "wdisk= below 1M");
+    rejects("domain name=a kernel=k cowdisk=", 1, "empty value for 'cowdisk'",
+            "an empty cowdisk=");
 }
 
 static void test_bad_lines(void)
@@ -452,7 +477,8 @@ static void test_bad_values(void)
     rejects(text, 1, "value of 'module' too long", "a 64-character module");
     snprintf(text, sizeof(text), "domain name=a kernel=k disk=%s",
              repeat('d', 64));
-    rejects(text, 1, "value of 'disk' too long", "a 64-character disk");
+    rejects(text, 1, "an image name has at most 20 characters",
+            "a 64-character disk");
     snprintf(text, sizeof(text), "domain name=a kernel=k cmdline=\"%s\"",
              repeat('c', 511));
     o = accepts(text, "a 511-character cmdline");

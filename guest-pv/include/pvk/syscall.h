@@ -216,6 +216,10 @@ struct pvk_meminfo {
     uint32_t volatile_pages;  /* on the repayment FIFO now            */
     uint32_t repay_taken;     /* FIFO pages the hypervisor took, seen */
     uint32_t rereads;         /* cache pages read again because of it */
+    uint32_t block_requests;  /* read requests to the disk (a request
+                                 carries up to 11 blocks)             */
+    uint32_t read_shared;     /* blocks that arrived on a shared frame
+                                 (read-time sharing)                  */
 };
 
 #endif /* !__ASSEMBLY__ */

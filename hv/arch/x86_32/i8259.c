@@ -1,7 +1,8 @@
 /*
  * i8259.c - the legacy PIC pair: remapped to vectors 0x20-0x2f, every line
- * masked but those the hypervisor uses (the timer). Owns ports 0x20/0x21
- * and 0xa0/0xa1. Guests never see hardware interrupts.
+ * masked but those the hypervisor uses (the timer, the disks). Owns ports
+ * 0x20/0x21 and 0xa0/0xa1 and the table of device handlers. Guests never
+ * see hardware interrupts.
  */
 #include <hv/lib.h>
 #include <hv/time.h>
@@ -18,6 +19,9 @@
 #define OCW3_READ_ISR 0x0b
 
 static uint16_t irq_mask = 0xffff;
+
+#define HANDLERS_PER_IRQ 4
+static void (*handlers[16][HANDLERS_PER_IRQ])(unsigned int irq);
 
 void i8259_init(void)
 {
@@ -63,23 +67,42 @@ static bool is_spurious(unsigned int irq)
     return !(inb(port) & 0x80);
 }
 
+void arch_irq_register(unsigned int irq, void (*fn)(unsigned int irq))
+{
+    unsigned int i;
+
+    BUG_ON(irq >= 16 || irq == IRQ_TIMER);
+    for (i = 0; i < HANDLERS_PER_IRQ; i++) {
+        if (handlers[irq][i] == fn)
+            return;
+        if (!handlers[irq][i]) {
+            handlers[irq][i] = fn;
+            i8259_unmask(irq);
+            return;
+        }
+    }
+    panic("IRQ %u: more than %u handlers", irq, HANDLERS_PER_IRQ);
+}
+
 void do_irq(unsigned int irq)
 {
+    unsigned int i;
+
     if (is_spurious(irq)) {
         if (irq == 15)
             outb(PIC1_CMD, PIC_EOI); /* the master saw a real cascade IRQ */
         return;
     }
+    /* Handlers first: a level-triggered device lowers its line before the
+     * EOI, so the line does not fire again at once. */
+    if (irq == IRQ_TIMER)
+        timer_tick();
+    else if (handlers[irq][0])
+        for (i = 0; i < HANDLERS_PER_IRQ && handlers[irq][i]; i++)
+            handlers[irq][i](irq);
+    else
+        printk(XENLOG_WARNING "unexpected IRQ %u", irq);
     if (irq >= 8)
         outb(PIC2_CMD, PIC_EOI);
     outb(PIC1_CMD, PIC_EOI);
-
-    switch (irq) {
-    case IRQ_TIMER:
-        timer_tick();
-        break;
-    default:
-        printk(XENLOG_WARNING "unexpected IRQ %u", irq);
-        break;
-    }
 }

@@ -143,6 +143,24 @@ static void expect_cr3(struct audit *a, uint32_t mfn)
     a->type[idx]++;
 }
 
+/* A reference the block backend holds on one of d's frames (a shared
+ * frame a write reads from is share_audit.c's business). */
+static void expect_backend_ref(void *arg, uint32_t mfn, bool writable)
+{
+    struct audit *a = arg;
+    int idx;
+
+    if (page_get_owner(mfn_to_page(mfn)) == dom_cow)
+        return;
+    idx = audit_index(a, mfn);
+    if (idx < 0) {
+        audit_error(a, "block backend frame not the domain's", mfn, 0, 0);
+        return;
+    }
+    a->count[idx]++;
+    a->type[idx] += writable;
+}
+
 static long audit_domain(struct domain *d)
 {
     struct audit a = { .d = d };
@@ -165,19 +183,8 @@ static long audit_domain(struct domain *d)
     }
     expect_cr3(&a, v->arch.guest_table);
     expect_cr3(&a, v->arch.guest_table_user);
-    /* A connected block ring: the backend's writable reference. */
-    for (i = 0; i < d->nr_disks; i++)
-        if (d->disks[i].ring_mfn) {
-            int idx = audit_index(&a, d->disks[i].ring_mfn);
-
-            if (idx < 0) {
-                audit_error(&a, "block ring not the domain's",
-                            d->disks[i].ring_mfn, i, 0);
-                continue;
-            }
-            a.count[idx]++;
-            a.type[idx]++;
-        }
+    /* The block backend's references: rings, frames of I/O in flight. */
+    blkback_for_each_ref(d, expect_backend_ref, &a);
     /* Registered share ring and bitmap: the same. */
     for (i = 0; d->share && i <= d->share->bitmap_pages; i++) {
         uint32_t mfn = i < d->share->bitmap_pages ? d->share->bitmap_mfn[i]

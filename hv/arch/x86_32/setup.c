@@ -5,6 +5,7 @@
  * hv_finish() or a panic.
  */
 #include <hv/arch.h>
+#include <hv/blkdev.h>
 #include <hv/bootinfo.h>
 #include <hv/cmdline.h>
 #include <hv/mem_sharing.h>
@@ -107,6 +108,7 @@ void start_hv(uint32_t mbi_pa)
     domain_keys_init();
     mem_sharing_init(); /* the scanner becomes idle work */
     mem_sched_init();
+    blkdev_init(); /* the disks QEMU attached */
 
     /* Domains from the scenario file, all unpaused. */
     build_domains_from_scenario();

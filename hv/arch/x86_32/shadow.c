@@ -765,7 +765,9 @@ bool sh_shareable(struct domain *d, uint32_t pfn)
     return (pg->count_info & PGC_count_mask) == 1 + maps;
 }
 
-int sh_share(struct domain *d, uint32_t pfn)
+int sh_share_by(struct domain *d, uint32_t pfn,
+                int (*setup)(struct domain *d, uint32_t pfn, void *arg),
+                void *arg)
 {
     struct sh_rmap *list;
     int rc;
@@ -775,7 +777,7 @@ int sh_share(struct domain *d, uint32_t pfn)
         return -EBUSY;
     }
     list = detach_pfn(d, pfn);
-    rc = share_setup_pfn(d, pfn);
+    rc = setup(d, pfn, arg);
 
     restore_pfn(d, pfn, list);
     if (rc)
@@ -783,6 +785,17 @@ int sh_share(struct domain *d, uint32_t pfn)
     else
         d->shadow->shares++;
     return rc;
+}
+
+static int setup_offer(struct domain *d, uint32_t pfn, void *arg)
+{
+    (void)arg;
+    return share_setup_pfn(d, pfn);
+}
+
+int sh_share(struct domain *d, uint32_t pfn)
+{
+    return sh_share_by(d, pfn, setup_offer, NULL);
 }
 
 void sh_zap_pfn(struct domain *d, uint32_t pfn)

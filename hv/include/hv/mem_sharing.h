@@ -79,6 +79,10 @@ struct share_frame {
     uint32_t audit_maps;            /* share_audit.c's scratch count        */
     uint8_t group;
     bool zero; /* its group's zero frame               */
+    bool read; /* in the read map: it holds block rblock of disk rdisk */
+    uint8_t rdisk;                  /* blkdev_index() of the image          */
+    uint32_t rblock;
+    struct share_frame *rnext;      /* read-map chain                       */
 };
 
 /* Per pfn of a sharing domain: what the scanner knows of it. */
@@ -114,6 +118,8 @@ struct share_dom {
     uint32_t scan_passes;  /* complete scanner passes over its pfns  */
     /* Figures, kept by share_join() / share_leave() and the hypercalls. */
     uint32_t shared_pfns, zero_pfns, by_cat[SHARE_CAT_KERNEL + 1];
+    uint32_t read_pfns;     /* of shared_pfns, those joined at read time */
+    uint64_t read_joins, read_publishes; /* share_read_join / _publish  */
     uint64_t setups, setup_failures, cow_breaks, cow_failures, discards;
 };
 
@@ -168,6 +174,30 @@ int share_break_pfn(struct domain *d, uint32_t pfn);
  * P2M slot becomes invalid. -EBUSY if d (PV) would keep mapping the frame
  * with no pfn on its list. */
 int share_drop_pfn(struct domain *d, uint32_t pfn);
+/*
+ * Read-time sharing (blkback.c): the read map keeps, per share group, the
+ * shared frame that holds block `block` of image `disk` (blkdev_index()),
+ * for images no domain writes. It forgets a frame when the frame stops
+ * being shared.
+ *
+ * share_read_join - d is about to read that block into pfn (PV: pte, the
+ * machine address of the pfn's one mapping; 0 in shadow mode): if the map
+ * has the block, the pfn joins its frame instead (pte pointed at it
+ * read-only, the pfn's own frame freed): no I/O, no copy, no hash. 0, or
+ * -ENOENT (not in the map) or the refusal (the page has other references,
+ * ...): then the caller reads from the device.
+ *
+ * share_read_publish - d's pfn was just filled with that block from the
+ * device: its frame becomes the group's shared frame of the block (hashed
+ * once, so that the scanner's copies of the same data can join it), or
+ * joins the one another domain's read published meanwhile. 0 or a
+ * refusal (the page then stays private).
+ */
+int share_read_join(struct domain *d, uint32_t pfn, uint32_t pte,
+                    unsigned int disk, uint32_t block);
+int share_read_publish(struct domain *d, uint32_t pfn, uint32_t pte,
+                       unsigned int disk, uint32_t block);
+
 /* A pfn the block backend may write into: under grant if d shares. */
 bool share_pfn_granted(const struct domain *d, uint32_t pfn);
 /* d's pfn is under grant now (a PV sharing domain's I/O page). */
@@ -190,6 +220,8 @@ struct share_totals {
     uint32_t shared_mfns, sharing_pfns, zero_pfns, guest_pages;
     uint64_t cow_breaks, cow_failures;
     uint32_t metadata_bytes;
+    uint32_t read_pfns;        /* pfns joined at read time, now        */
+    uint64_t read_joins, read_publishes; /* since boot, live domains   */
 };
 void share_totals(struct share_totals *t);
 /* Print the SHARE line now (why: "round", "shutdown", "key"...). */

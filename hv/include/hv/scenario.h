@@ -11,13 +11,18 @@
  * as xl's maxmem=), start (the initial reservation, populated at build,
  * at most mem; default mem, as xl's memory=),
  * mode (pv; shadow is parsed but not built yet), module (a module copied
- * into guest memory, start_info.mod_start), disk (a module served as a
- * block device; may repeat), cmdline (the guest's command line, quoted if
+ * into guest memory, start_info.mod_start), disk (a disk image, read-only,
+ * which run-qemu.sh attaches as a QEMU drive), cowdisk (an image the
+ * domain may write: its writes go to an overlay of its own, and the image
+ * stays the same for every domain), wdisk (a blank writable disk of the
+ * size given, e.g. wdisk=64M), cmdline (the guest's command line, quoted if
  * it has spaces), expect (the shutdown reason that counts as a pass:
  * poweroff or crash; default poweroff), share (the share group: pages are
  * shared only among domains of the same group; no share key, no sharing).
  *
- * Each key but disk may appear at most once on a line.
+ * The disk keys may repeat (at most SCN_MAX_DISKS disks, numbered in the
+ * order they appear: the guest's disk 0, 1, ...); every other key may
+ * appear at most once on a line.
  *
  * The parser is pure (no hypervisor state) and unit-tested on the host.
  */
@@ -31,6 +36,15 @@
 #define SCN_MODNAME_MAX 64
 #define SCN_CMDLINE_MAX 512
 #define SCN_MAX_DISKS   4
+#define SCN_DISK_NAME_MAX 20 /* a virtio-blk serial number */
+
+enum scn_disk_kind { SCN_DISK_RO, SCN_DISK_COW, SCN_DISK_SCRATCH };
+
+struct scn_disk {
+    enum scn_disk_kind kind;
+    char name[SCN_DISK_NAME_MAX + 1]; /* the image (RO, COW)            */
+    uint64_t size_kb;                 /* SCRATCH: its size              */
+};
 
 enum pt_mode { PT_MODE_PV, PT_MODE_SHADOW };
 
@@ -38,7 +52,7 @@ struct scenario_domain {
     char name[SCN_NAME_MAX];
     char kernel[SCN_MODNAME_MAX];
     char module[SCN_MODNAME_MAX]; /* "" = none */
-    char disk[SCN_MAX_DISKS][SCN_MODNAME_MAX];
+    struct scn_disk disks[SCN_MAX_DISKS];
     unsigned int nr_disks;
     uint32_t nr_pages;    /* maximum reservation, in 4 KiB pages   */
     uint32_t start_pages; /* initial reservation (<= nr_pages)      */

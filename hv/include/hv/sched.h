@@ -11,7 +11,8 @@ struct vcpu;
 
 #define TIMER_SOFTIRQ    0 /* a tick happened: timers, slices, watchdog */
 #define SCHEDULE_SOFTIRQ 1 /* pick the next vcpu                       */
-#define NR_SOFTIRQS      2
+#define BLKDEV_SOFTIRQ   2 /* a disk interrupted: reap completions     */
+#define NR_SOFTIRQS      3
 
 void raise_softirq(unsigned int nr);
 bool softirq_pending(void);

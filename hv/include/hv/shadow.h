@@ -97,6 +97,13 @@ int sh_unshare(struct domain *d, uint32_t pfn);
 bool sh_shareable(struct domain *d, uint32_t pfn);
 /* The scanner's offer of pfn, set up transparently. */
 int sh_share(struct domain *d, uint32_t pfn);
+/* The same with another set-up (read-time sharing): every shadow mapping
+ * of pfn is taken away around setup(d, pfn, arg) and put back after,
+ * to whatever frame the pfn then has. -EBUSY if the pfn has references
+ * besides its allocation and its shadows. */
+int sh_share_by(struct domain *d, uint32_t pfn,
+                int (*setup)(struct domain *d, uint32_t pfn, void *arg),
+                void *arg);
 /* Remove every shadow mapping of pfn (its frame is being taken away). */
 void sh_zap_pfn(struct domain *d, uint32_t pfn);
 

@@ -137,6 +137,28 @@ static inline void outl(uint16_t port, uint32_t v)
 {
     asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* Ordering of memory a device reads and writes (a virtqueue): x86 keeps
+ * stores in order and loads in order, so a compiler barrier is enough. */
+#define wmb() asm volatile("" ::: "memory")
+#define rmb() asm volatile("" ::: "memory")
+
+static inline void cpu_relax(void)
+{
+    asm volatile("pause" ::: "memory");
+}
 
 /* 512-byte FPU/SSE state, 16-byte aligned. */
 struct fxsave_area {
