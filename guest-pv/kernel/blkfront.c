@@ -168,7 +168,7 @@ int blk_read_pages(uint32_t sector, struct page **pages, unsigned int n)
     wait_for(&s->done, s);
     status = s->status;
     for (i = 0; i < n; i++) {
-        if (s->shared & (1U << i)) {
+        if (read_share && (s->shared & (1U << i))) {
             pages[i]->flags |= PGF_SHARED;
             nr_read_shared++;
         }

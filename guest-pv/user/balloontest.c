@@ -71,9 +71,13 @@ int main(int argc, char **argv)
     if (!pages)
         return limited(argc > 2 ? (unsigned int)atoi(argv[2]) : 1024);
     pvk_meminfo(&mi);
-    before = mi.total_pages - mi.ballooned_pages;
-    printf("# balloontest: %u of %u pfns populated, target %u\n", before,
-           mi.total_pages, mi.balloon_target);
+    /* What the guest had at boot (it may have given pages back already,
+     * while it waited for its disk). */
+    before = mi.total_pages - mi.ballooned_pages + mi.balloon_shrunk -
+             mi.balloon_grown;
+    printf("# balloontest: %u of %u pfns populated (%u at boot), target %u\n",
+           mi.total_pages - mi.ballooned_pages, mi.total_pages, before,
+           mi.balloon_target);
     /* Idle first: the guest gives back what it does not use, so that the
      * pages below come back within its entitlement (start=). */
     while (populated() > before / 2 && waited < LIMIT_MS) {

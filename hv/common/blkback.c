@@ -277,6 +277,15 @@ static bool request_ok(struct domain *d, const struct blkif_dev *bd,
 
 /* --- Completion ---------------------------------------------------------- */
 
+/* Segment i's page is on a shared frame now: a PV guest learns it from the
+ * response (in shadow mode it is transparent). */
+static void seg_arrived_shared(struct domain *d, struct blk_pending *p,
+                               unsigned int i)
+{
+    if (!is_translated(d))
+        p->shared |= (uint16_t)(1U << i);
+}
+
 /* Every run is done: release the frames, publish the reads that may be
  * shared, answer. The record is free once this returns (and, if the disk
  * was disconnected meanwhile, gone): callers touch p no more. */
@@ -294,7 +303,7 @@ static void finish(struct blk_pending *p)
         if (publish && share_read_publish(d, s->pfn, s->pte,
                                           blkdev_index(p->bd->dev),
                                           image_block(p, i)) == 0) {
-            p->shared |= (uint16_t)(1U << i);
+            seg_arrived_shared(d, p, i);
             p->bd->read_published++;
         }
     }
@@ -335,7 +344,7 @@ static bool seg_read_hit(struct domain *d, struct blk_pending *p,
         share_read_join(d, s->pfn, s->pte, blkdev_index(p->bd->dev),
                         image_block(p, i)))
         return false;
-    p->shared |= (uint16_t)(1U << i);
+    seg_arrived_shared(d, p, i);
     p->bd->read_hits++;
     return true;
 }

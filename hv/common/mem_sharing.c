@@ -1325,10 +1325,10 @@ void share_print(const char *why)
  *   anon mapped cache kernel   the same by the guest's category
  *                      (SHARE_CAT_*; shadow: 0)
  *   setups setup_failures cow_breaks discards cow_failures   since it was built
+ *   mode               pv | shadow
  *   read read_joins read_frames   its pfns that arrived shared with a block
  *                      read, now; its reads that joined / became a shared
  *                      frame, since it was built
- *   mode               pv | shadow
  */
 static void print_domain(struct domain *d)
 {
@@ -1336,8 +1336,8 @@ static void print_domain(struct domain *d)
 
     printk("SHARE-DOMAIN d%u name=%s group=%s shared_pfns=%u zero=%u anon=%u "
            "mapped=%u cache=%u kernel=%u setups=%llu setup_failures=%llu "
-           "cow_breaks=%llu discards=%llu cow_failures=%llu read=%u "
-           "read_joins=%llu read_frames=%llu mode=%s",
+           "cow_breaks=%llu discards=%llu cow_failures=%llu mode=%s read=%u "
+           "read_joins=%llu read_frames=%llu",
            d->domain_id, d->name, group_names[sh->group - 1], sh->shared_pfns,
            sh->zero_pfns, sh->by_cat[SHARE_CAT_ANON],
            sh->by_cat[SHARE_CAT_MAPPED], sh->by_cat[SHARE_CAT_CACHE],
@@ -1345,10 +1345,10 @@ static void print_domain(struct domain *d)
            (unsigned long long)sh->setups,
            (unsigned long long)sh->setup_failures,
            (unsigned long long)sh->cow_breaks, (unsigned long long)sh->discards,
-           (unsigned long long)sh->cow_failures, sh->read_pfns,
+           (unsigned long long)sh->cow_failures,
+           is_translated(d) ? "shadow" : "pv", sh->read_pfns,
            (unsigned long long)sh->read_joins,
-           (unsigned long long)sh->read_publishes,
-           is_translated(d) ? "shadow" : "pv");
+           (unsigned long long)sh->read_publishes);
 }
 
 /* At a domain's shutdown: its line, and its breaks kept for the totals. */

@@ -46,6 +46,8 @@ static void relocate_modules(struct bootinfo *bi)
     }
 }
 
+#define MIN_DOMHEAP_FRAMES (16U << 8)
+
 void arch_init_memory(struct bootinfo *bi)
 {
     uint64_t top = 0, ram = 0;
@@ -72,9 +74,11 @@ void arch_init_memory(struct bootinfo *bi)
     }
     if (max_page > M2P_MAX_FRAMES)
         max_page = M2P_MAX_FRAMES;
-    if (max_page < DIRECTMAP_NR_FRAMES * 2)
+    /* The direct map is the xenheap; domain memory is what lies above it:
+     * at least 16 MiB of that. */
+    if (max_page < DIRECTMAP_NR_FRAMES + MIN_DOMHEAP_FRAMES)
         panic("arch_init_memory: only %u MiB of RAM; at least %u MiB needed",
-              max_page >> 8, (DIRECTMAP_NR_FRAMES * 2) >> 8);
+              max_page >> 8, (DIRECTMAP_NR_FRAMES + MIN_DOMHEAP_FRAMES) >> 8);
 
     relocate_modules(bi);
     nr_ft =

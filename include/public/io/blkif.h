@@ -147,7 +147,9 @@ struct blkif_response {
     uint64_t id;     /* OUT: the request's id                      */
     int16_t status;  /* OUT: BLKIF_RSP_*                           */
     uint16_t shared; /* OUT: bit i set: seg[i]'s page arrived on a
-                        shared frame (read-time sharing)           */
+                        shared frame (read-time sharing; PV only,
+                        0 in shadow mode). Valid with an error too:
+                        a segment before the bad one may have.     */
     uint32_t pad;    /* OUT: always 0                              */
 };
 XEN_ABI_SIZE(struct blkif_response, 16);
