@@ -208,6 +208,24 @@ static void test_image(uint32_t nsect)
         bad += bad_words(buf[i], nsect, i % nsect);
     is(bad, 0, "and each page holds its sector");
 
+    /* A full ring: as many requests as it holds, one notification. */
+    {
+        static void *many[BLKIF_RING_SIZE];
+
+        at = dk->ring->rsp_prod;
+        for (i = 0; i < BLKIF_RING_SIZE; i++) {
+            many[i] = buf[i % 16];
+            queue(dk, BLKIF_OP_READ, (i * 7) % nsect, 1, &many[i], NULL);
+        }
+        notify(dk);
+        ok(wait_rsp(dk, at + BLKIF_RING_SIZE, 30000),
+           "a full ring of %u requests: all answered", BLKIF_RING_SIZE);
+        for (bad = 0, i = 0; i < BLKIF_RING_SIZE; i++)
+            bad += dk->ring->ring[(at + i) % BLKIF_RING_SIZE].rsp.status !=
+                   BLKIF_RSP_OKAY;
+        is(bad, 0, "all succeeded");
+    }
+
     is(read1(dk, nsect, buf[0]), BLKIF_RSP_ERROR,
        "reading past the end: error");
     is(request(dk, BLKIF_OP_READ, nsect - 1, 2, buf, NULL), BLKIF_RSP_ERROR,

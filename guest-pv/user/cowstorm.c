@@ -70,6 +70,9 @@ int main(int argc, char **argv)
     for (i = 0; i < pages; i++)
         for (w = 0; w < WORDS; w++)
             p[i * WORDS + w] = (i + 1) * 0x9E3779B9U ^ w;
+    /* A scenario may hold the scanner off until every guest got here (a
+     * barrier: the waits below are for its passes). */
+    printf("# cowstorm: seed %u: filled %u pages\n", seed, pages);
     pvk_scaninfo(&si0);
     /* Until the shares are made: scanner passes, not time. */
     for (passes = 0; passes < 20; passes++) {

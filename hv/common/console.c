@@ -258,6 +258,12 @@ static void cmd_help(const char *args)
         printk("command %s: %s", cmd_table[i].name, cmd_table[i].desc);
 }
 
+/* "echo TEXT": TEXT on the console (a mark in a log; a test's no-op). */
+static void cmd_echo(const char *args)
+{
+    printk("echo: %s", args);
+}
+
 static void set_refused(const char *word, const char *why)
 {
     printk("set: '%s': %s", word, why);
@@ -296,6 +302,7 @@ void console_keys_init(void)
     register_keyhandler('h', show_help, "list the debug keys");
     register_keyhandler('s', dump_stats, "print the STATS counters");
     register_console_command("help", cmd_help, "list the commands");
+    register_console_command("echo", cmd_echo, "echo TEXT: print TEXT");
     register_console_command("set", cmd_set,
                              "set NAME=VALUE ...: hypervisor options, as on "
                              "the command line");

@@ -1237,6 +1237,7 @@ void share_totals(struct share_totals *t)
         if (sf && sf->list.len) {
             t->shared_mfns++;
             t->sharing_pfns += sf->list.len;
+            t->read_mfns += sf->read;
         }
     }
     for_each_domain (d) {

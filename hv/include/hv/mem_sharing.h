@@ -221,6 +221,7 @@ struct share_totals {
     uint64_t cow_breaks, cow_failures;
     uint32_t metadata_bytes;
     uint32_t read_pfns;        /* pfns joined at read time, now        */
+    uint32_t read_mfns;        /* shared frames in the read map, now   */
     uint64_t read_joins, read_publishes; /* since boot, live domains   */
 };
 void share_totals(struct share_totals *t);
