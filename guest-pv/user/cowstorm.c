@@ -62,6 +62,10 @@ int main(int argc, char **argv)
         dsum = read_dir(dir, &files);
         ok(files > 0, "read %u files of %s into the cache", files, dir);
     }
+    /* A barrier: the scenario holds the scanner off until every guest got
+     * here, so that their fills, shares and storms run side by side. */
+    printf("# cowstorm: seed %u: ready\n", seed);
+    ok(pvk_wait_scan(1, 300000) >= 1, "the scanner passed: go");
 
     p = mmap(NULL, (size_t)pages * PAGE, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANON, -1, 0);
@@ -70,9 +74,6 @@ int main(int argc, char **argv)
     for (i = 0; i < pages; i++)
         for (w = 0; w < WORDS; w++)
             p[i * WORDS + w] = (i + 1) * 0x9E3779B9U ^ w;
-    /* A scenario may hold the scanner off until every guest got here (a
-     * barrier: the waits below are for its passes). */
-    printf("# cowstorm: seed %u: filled %u pages\n", seed, pages);
     pvk_scaninfo(&si0);
     /* Until the shares are made: scanner passes, not time. */
     for (passes = 0; passes < 20; passes++) {

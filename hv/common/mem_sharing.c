@@ -55,6 +55,13 @@ integer_param("share_seed", opt_share_seed);
 static unsigned int opt_share_debug_cow_fail;
 integer_param("share_debug_cow_fail", opt_share_debug_cow_fail);
 
+/* Debug option, for tests: N > 0 makes every Nth cow_break that needs a new
+ * frame first take one volatile page from the repayment FIFOs, as an empty
+ * heap would (mem_reclaim), so that the repayment path runs whatever the
+ * timing of a storm. */
+static unsigned int opt_share_debug_reclaim;
+integer_param("share_debug_reclaim", opt_share_debug_reclaim);
+
 struct objpool share_frame_pool, m2p_entry_pool;
 uint32_t share_seed;
 uint32_t zero_page_hash;
@@ -718,7 +725,7 @@ static struct page_info *break_frame(struct domain *d,
                                      const struct share_req *req,
                                      struct share_frame **psf)
 {
-    static unsigned int debug_copies;
+    static unsigned int debug_copies, debug_reclaims;
     struct share_frame *sf = *psf;
     bool discard = req->flags & SHARE_BREAK_DISCARD, induced;
     struct page_info *npg;
@@ -733,6 +740,9 @@ static struct page_info *break_frame(struct domain *d,
     }
     induced = opt_share_debug_cow_fail &&
               ++debug_copies % opt_share_debug_cow_fail == 0;
+    if (opt_share_debug_reclaim &&
+        ++debug_reclaims % opt_share_debug_reclaim == 0)
+        mem_reclaim(1); /* as if the heap were empty (debug) */
     /* A copy overwrites the whole frame: no need to clear it first. */
     npg = induced ? NULL
                   : alloc_domheap_page(d, !discard && !sf->zero ? MEMF_no_scrub

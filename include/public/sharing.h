@@ -179,7 +179,10 @@
  * default) makes every Nth cow_break request that needs a new frame (a
  * copy or a discard, not the last user getting the frame back), counted
  * over all domains, fail with -XEN_ENOMEM as if no frame were free, with
- * the same log line (marked "induced") and count.
+ * the same log line (marked "induced") and count. share_debug_reclaim=N
+ * (0, off) makes every Nth cow_break request that needs a new frame first
+ * take one volatile page from the repayment FIFOs (memory.h), as a break
+ * that finds the heap empty does.
  * Returns the number of pfns broken.
  */
 #define SHAREOP_cow_break      2
