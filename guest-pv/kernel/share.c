@@ -285,10 +285,10 @@ void share_report(void)
         return;
     kprintf("sharing: offered=%u declined=%u refused=%u shared_anon=%u "
             "shared_mapped=%u shared_cache=%u breaks=%u discards=%u "
-            "internal_cow=%u\n",
+            "internal_cow=%u read_shared=%u\n",
             share_counts.offered, share_counts.declined, share_counts.refused,
             share_counts.shared[SHARE_CAT_ANON],
             share_counts.shared[SHARE_CAT_MAPPED],
             share_counts.shared[SHARE_CAT_CACHE], share_counts.breaks,
-            share_counts.discards, share_counts.internal_cow);
+            share_counts.discards, share_counts.internal_cow, nr_read_shared);
 }
