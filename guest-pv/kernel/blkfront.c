@@ -15,7 +15,7 @@
  * as if the sharing driver had shared it.
  *
  * Owns the ring page, its event channel and the table of requests in
- * flight.
+ * flight. blk_segs=N on the command line caps a request at N sectors.
  */
 #include "kernel.h"
 #include <public/io/blkif.h>
@@ -34,6 +34,7 @@ static struct blk_slot slots[BLKIF_RING_SIZE];
 static uint32_t req_prod, rsp_cons, nr_in_flight;
 static char slot_wait; /* sleep channel: a slot came free */
 uint32_t nr_block_reads, nr_block_requests, nr_read_shared;
+unsigned int blk_max_pages = BLK_MAX_PAGES;
 
 static long blkif_op(int cmd, unsigned int disk, unsigned long arg)
 {
@@ -81,6 +82,11 @@ void blkfront_init(void)
         kpanic("no disk 0 (%ld): the scenario line needs disk=IMAGE", rc);
     disk_sectors = info.sectors;
     read_share = info.read_share && share_active && !xen_translated();
+    /* blk_segs=N: at most N sectors a request (1: no read-ahead, one
+     * sector a request, as the protocol once was; for benchmarks). */
+    blk_max_pages = (unsigned int)cmdline_get_ulong("blk_segs", BLK_MAX_PAGES);
+    if (!blk_max_pages || blk_max_pages > BLK_MAX_PAGES)
+        blk_max_pages = BLK_MAX_PAGES;
     p = page_alloc(PG_KERNEL, true);
     if (!p)
         kpanic("blkfront: no memory for the ring");
@@ -90,9 +96,10 @@ void blkfront_init(void)
         kpanic("blkfront: connect refused (%ld)", rc);
     port = (evtchn_port_t)rc;
     bind_evtchn_handler(port, on_blk_event);
-    kprintf("disk 0: %u sectors (%u KiB), ring port %u%s\n", disk_sectors,
+    kprintf("disk 0: %u sectors (%u KiB), ring port %u%s%s\n", disk_sectors,
             disk_sectors * 4, port,
-            read_share ? ", reads may arrive shared" : "");
+            read_share ? ", reads may arrive shared" : "",
+            blk_max_pages == 1 ? ", one sector a request" : "");
 }
 
 /* Wait for *done (a process sleeps; at boot the domain blocks). */

@@ -176,7 +176,7 @@ static struct page *read_in(struct inode *ip, uint32_t index, struct page *p)
     int rc;
 
     if (ip->ops->readahead)
-        want = min(ip->ops->readahead(ip, index), (uint32_t)BLK_MAX_PAGES);
+        want = min(ip->ops->readahead(ip, index), (uint32_t)blk_max_pages);
     pages[0] = p;
     insert(p, ip, index);
     p->flags |= PGF_LOCKED; /* locked at once: page_alloc may evict */

@@ -325,6 +325,7 @@ void hv_finish(void)
     share_finish();
     mem_sched_finish();
     blkdev_print();
+    blkback_print_cost();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {

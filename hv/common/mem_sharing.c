@@ -918,8 +918,7 @@ static int read_share_pfn(struct domain *d, uint32_t pfn, void *arg)
         objpool_free(&m2p_entry_pool, e);
         return rc;
     }
-    share_join(sf, d, e);
-    flush_tlb_local();
+    share_join(sf, d, e); /* the caller flushes the TLB (once a request) */
     if (sf->list.len == 1)
         d->share->read_publishes++; /* a new frame of the block */
     else
@@ -930,9 +929,13 @@ static int read_share_pfn(struct domain *d, uint32_t pfn, void *arg)
 static int read_share(struct domain *d, uint32_t pfn, uint32_t pte,
                       struct read_share *rs)
 {
-    memset(&rs->req, 0, sizeof(rs->req));
     if (!d->share || pfn >= d->p2m_size)
         return -EINVAL;
+    /* The cheap test first: most misses end here. */
+    if (!rs->publish &&
+        !read_map_lookup(d->share->group, rs->disk, rs->block))
+        return -ENOENT;
+    memset(&rs->req, 0, sizeof(rs->req));
     if (is_translated(d))
         return sh_share_by(d, pfn, read_share_pfn, rs);
     if (!pte)
@@ -947,9 +950,6 @@ int share_read_join(struct domain *d, uint32_t pfn, uint32_t pte,
 {
     struct read_share rs = { .disk = disk, .block = block, .publish = false };
 
-    /* The cheap test first: most misses end here. */
-    if (!d->share || !read_map_lookup(d->share->group, disk, block))
-        return -ENOENT;
     return read_share(d, pfn, pte, &rs);
 }
 

@@ -211,7 +211,7 @@ struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
 void free_domheap_page(struct page_info *pg)
 {
     struct domain *d = page_get_owner(pg);
-    uint32_t mfn = page_to_mfn(pg), *p, i;
+    uint32_t mfn = page_to_mfn(pg);
 
     if ((pg->count_info & PGC_count_mask) || (pg->type_info & PGT_count_mask) ||
         !d)
@@ -219,10 +219,7 @@ void free_domheap_page(struct page_info *pg)
               pg->count_info, pg->type_info, (void *)d);
     page_list_del(&d->page_list, pg);
     domain_adjust_tot_pages(d, -1);
-    p = map_domain_page(mfn);
-    for (i = 0; i < PAGE_SIZE / 4; i += 4) /* four words a step */
-        p[i] = p[i + 1] = p[i + 2] = p[i + 3] = POISON_WORD;
-    unmap_domain_page(p);
+    fill_domain_page(mfn, POISON_WORD);
     set_gpfn_from_mfn(mfn, INVALID_M2P_ENTRY);
     BUG_ON(pg->u.raw[0] | pg->u.raw[1] | pg->u.raw[2]); /* its user's gone */
     pg->owner = NULL;

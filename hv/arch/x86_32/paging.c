@@ -116,11 +116,11 @@ unsigned int mapcache_in_use(void)
 
 /* Whole pages: the string instructions (as Xen's clear_page/copy_page),
  * one instruction a word where a C loop takes four or five. */
-static void clear_page_words(void *p)
+static void fill_page_words(void *p, uint32_t word)
 {
     uint32_t n = PAGE_SIZE / 4;
 
-    asm volatile("rep stosl" : "+D"(p), "+c"(n) : "a"(0) : "memory");
+    asm volatile("rep stosl" : "+D"(p), "+c"(n) : "a"(word) : "memory");
 }
 
 static void copy_page_words(void *d, const void *s)
@@ -130,12 +130,17 @@ static void copy_page_words(void *d, const void *s)
     asm volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 }
 
-void clear_domain_page(uint32_t mfn)
+void fill_domain_page(uint32_t mfn, uint32_t word)
 {
     void *p = map_domain_page(mfn);
 
-    clear_page_words(p);
+    fill_page_words(p, word);
     unmap_domain_page(p);
+}
+
+void clear_domain_page(uint32_t mfn)
+{
+    fill_domain_page(mfn, 0);
     perfc_incr(page_clears);
 }
 

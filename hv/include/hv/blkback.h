@@ -62,6 +62,8 @@ void blkback_for_each_ref(struct domain *d,
                           void *arg);
 /* The BLKIF line of each connected disk of d. */
 void blkback_print(struct domain *d);
+/* The BLKIF-COST line: the backend's cycles a block, hits and misses. */
+void blkback_print_cost(void);
 long do_blkif_op(uint32_t cmd, uint32_t disk, uint32_t arg);
 
 #endif /* __HV_BLKBACK_H__ */

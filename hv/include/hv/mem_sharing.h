@@ -192,6 +192,10 @@ int share_drop_pfn(struct domain *d, uint32_t pfn);
  * once, so that the scanner's copies of the same data can join it), or
  * joins the one another domain's read published meanwhile. 0 or a
  * refusal (the page then stays private).
+ *
+ * Neither flushes the TLB: the caller does, once for a request in which
+ * any page was shared, before the guest runs again (its old writable
+ * translation must go).
  */
 int share_read_join(struct domain *d, uint32_t pfn, uint32_t pte,
                     unsigned int disk, uint32_t block);

@@ -182,6 +182,8 @@ extern bool tlbflush_pending;
 void *map_domain_page(uint32_t mfn);
 void unmap_domain_page(const void *va);
 void clear_domain_page(uint32_t mfn);
+/* Every word of the frame := word (the poison of a freed frame). */
+void fill_domain_page(uint32_t mfn, uint32_t word);
 void copy_domain_page(uint32_t dst_mfn, uint32_t src_mfn);
 /* Copy bytes from machine memory (modules) into a hypervisor buffer. */
 void copy_from_machine(void *dst, uint32_t maddr, size_t len);
