@@ -59,6 +59,7 @@ my %model = map { $_ => {} } @MODELS;
         next if $line =~ /^\s*(#|$)/;
         my ($ev, @c) = $line =~ /^\s*(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\|\s*\S/
             or die "bench-tables.pl: $COSTS:$.: not EVENT LOW CENTRAL HIGH | SOURCE\n";
+        next if $ev eq 'devread'; # tools/bench-disk.pl's
         die "bench-tables.pl: $COSTS:$.: unknown event '$ev'\n" unless $known{$ev};
         die "bench-tables.pl: $COSTS:$.: '$ev' given twice\n" if exists $model{central}{$ev};
         die "bench-tables.pl: $COSTS:$.: '$ev' not LOW <= CENTRAL <= HIGH\n"

@@ -242,12 +242,13 @@ static void sort_cands(struct cand *c, uint32_t n)
     }
 }
 
-uint32_t share_max_saving(void)
+uint32_t share_max_saving(uint32_t *zero_saving)
 {
     struct domain *d;
     struct cand *c;
     uint32_t n = 0, max = 0, pages, i, j, distinct = 0;
 
+    *zero_saving = 0;
     for_each_domain (d)
         if (d->share && !d->is_dead && (d->share->ring_mfn || is_translated(d)))
             max += d->p2m_size;
@@ -288,13 +289,15 @@ uint32_t share_max_saving(void)
     sort_cands(c, n);
     /* Within a run of equal (group, hash), count distinct contents. */
     for (i = 0; i < n; i = j) {
-        uint32_t k, nd = 0, reps[8];
+        uint32_t k, nd = 0, reps[8], zeros = 0;
 
         for (j = i; j < n && c[j].group == c[i].group && c[j].hash == c[i].hash;
              j++) {
             const void *p = map_domain_page(c[j].mfn);
             bool seen = false;
 
+            if (c[j].hash == zero_page_hash && share_page_is_zero(p))
+                zeros++;
             for (k = 0; k < nd && !seen; k++) {
                 const void *q;
 
@@ -313,6 +316,9 @@ uint32_t share_max_saving(void)
                 distinct++;
             }
         }
+        /* The zero pages of the group: all but one could go. */
+        if (zeros)
+            *zero_saving += zeros - 1;
     }
     free_xenheap_pages(c, pages);
     return n - distinct;

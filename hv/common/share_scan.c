@@ -353,24 +353,28 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
 
 /*
  * SHARE-AUDIT round=N errors=N max_saving=N saved=N read_saved=N
+ *             zero_saving=N
  *   errors       disagreements the audit found (the run then panics)
  *   max_saving   the largest saving possible now: share_max_saving()'s
  *                exhaustive compare of every eligible page
  *   saved        the saving now (sharing_pfns - shared_mfns)
  *   read_saved   of it, what read-time sharing made: pfns that arrived
  *                shared with a block read, less the frames they share
+ *   zero_saving  of max_saving, what all-zero pages make (in shadow mode
+ *                every free page is eligible, and zero)
  */
 static void round_audit(void)
 {
     unsigned int errors = share_audit(true);
     struct share_totals t;
+    uint32_t zero, max = share_max_saving(&zero);
 
     share_totals(&t);
     printk("SHARE-AUDIT round=%llu errors=%u max_saving=%u saved=%d "
-           "read_saved=%d",
-           (unsigned long long)scan.stats.rounds, errors, share_max_saving(),
+           "read_saved=%d zero_saving=%u",
+           (unsigned long long)scan.stats.rounds, errors, max,
            (int)t.sharing_pfns - (int)t.shared_mfns,
-           (int)t.read_pfns - (int)t.read_mfns);
+           (int)t.read_pfns - (int)t.read_mfns, zero);
     if (errors)
         panic("share: the audit found %u errors after round %llu", errors,
               (unsigned long long)scan.stats.rounds);

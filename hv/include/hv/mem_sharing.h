@@ -260,8 +260,9 @@ void share_scan_stats(struct share_scan_stats *out);
 /* --- The audit (share_audit.c) ------------------------------------------- */
 /* Check every shared frame; errors found. */
 unsigned int share_audit(bool verbose);
-/* Largest possible saving: an exhaustive compare of every eligible page. */
-uint32_t share_max_saving(void);
+/* Largest possible saving: an exhaustive compare of every eligible page;
+ * *zero_saving is the part of it that all-zero pages make. */
+uint32_t share_max_saving(uint32_t *zero_saving);
 /* For mm_audit.c: note one mapping of a dom_cow frame by d. */
 void share_audit_begin(void);
 bool share_audit_note(struct domain *d, uint32_t mfn, uint32_t e);
