@@ -118,6 +118,7 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
     return d;
 
 err_destroy_vcpu:
+    dead_run_cycles += v->run_cycles;
     arch_vcpu_destroy(v);
 err_free_vcpu:
     free_xenheap_pages(v, ROUNDUP(sizeof(*v), PAGE_SIZE) >> PAGE_SHIFT);
@@ -230,6 +231,7 @@ static void domain_destroy(struct domain *d)
             page_list_first(&d->page_list)->count_info,
             page_list_first(&d->page_list)->type_info);
 
+    dead_run_cycles += v->run_cycles;
     arch_vcpu_destroy(v);
     free_xenheap_pages(v, ROUNDUP(sizeof(*v), PAGE_SIZE) >> PAGE_SHIFT);
     d->vcpu = NULL;
@@ -326,6 +328,7 @@ void hv_finish(void)
     mem_sched_finish();
     blkdev_print();
     blkback_print_cost();
+    sched_print_cpu();
     leaked = (int32_t)(free_domheap_at_start - nr_free_domheap_pages()) +
              (int32_t)(free_xenheap_at_start - nr_free_xenheap_pages());
     if (leaked || mapcache_in_use()) {

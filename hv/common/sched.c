@@ -25,6 +25,9 @@ struct vcpu *idle_vcpu;
 static struct vcpu idle_vcpu_struct;
 static struct vcpu *runq_head, *runq_tail;
 static unsigned long softirq_bits;
+/* The CPU line's figures (sched_print_cpu). */
+static uint64_t boot_tsc, halted_cycles;
+uint64_t dead_run_cycles; /* of vcpus destroyed already */
 static idle_work_fn_t idle_workers[4];
 static unsigned int nr_idle_workers;
 
@@ -147,6 +150,7 @@ void vcpu_sleep(struct vcpu *v)
 void schedule(void)
 {
     struct vcpu *prev = current, *next;
+    uint64_t now;
 
     if (!is_idle_vcpu(prev) && vcpu_runnable(prev))
         runq_append(prev);
@@ -157,6 +161,9 @@ void schedule(void)
     if (next == prev)
         return;
     perfc_incr(context_switches);
+    now = arch_read_tsc();
+    prev->run_cycles += now - prev->run_start;
+    next->run_start = now;
     context_switch(prev, next);
     /* Back on prev's stack: prev was chosen again. */
 }
@@ -169,6 +176,7 @@ void sched_tick(int64_t now)
 
 void scheduler_init(void)
 {
+    boot_tsc = arch_read_tsc();
     idle_vcpu = &idle_vcpu_struct;
     idle_vcpu->domain = dom_xen;
     idle_vcpu->is_running = true;
@@ -201,6 +209,8 @@ static void check_no_lost_wakeup(void)
 
 void idle_loop(void)
 {
+    uint64_t t0;
+
     for (;;) {
         local_irq_disable();
         do_softirq();
@@ -214,8 +224,37 @@ void idle_loop(void)
             continue;     /* did some work; look for vcpus again */
         }
         check_no_lost_wakeup();
+        t0 = arch_read_tsc();
         safe_halt(); /* sti; hlt: an interrupt cannot slip in between */
+        halted_cycles += arch_read_tsc() - t0;
     }
+}
+
+/*
+ * CPU total_cycles=N guest_cycles=N idle_cycles=N halted_cycles=N
+ *   total_cycles   TSC cycles since boot
+ *   guest_cycles   cycles a domain's vcpu was current (its own code and the
+ *                  hypervisor's on its behalf), all domains
+ *   idle_cycles    cycles the idle vcpu was current: idle work (the
+ *                  scanner), softirqs and halts
+ *   halted_cycles  of them, halted (under qemu -icount: time warped, no
+ *                  instruction run)
+ * So under -icount total - halted is the instructions the machine ran.
+ */
+void sched_print_cpu(void)
+{
+    uint64_t now = arch_read_tsc(), guest = 0;
+    struct domain *d;
+
+    current->run_cycles += now - current->run_start;
+    current->run_start = now;
+    for_each_domain (d)
+        if (d->vcpu)
+            guest += d->vcpu->run_cycles;
+    guest += dead_run_cycles;
+    printk("CPU total_cycles=%llu guest_cycles=%llu idle_cycles=%llu "
+           "halted_cycles=%llu",
+           now - boot_tsc, guest, idle_vcpu->run_cycles, halted_cycles);
 }
 
 void sched_print_vcpu(struct vcpu *v)

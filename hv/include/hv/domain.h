@@ -29,6 +29,9 @@ struct vcpu {
     s_time_t timer_deadline;     /* set_timer_op, 0 = none               */
     s_time_t slice_end;          /* end of the current time slice        */
     struct vcpu_info *vcpu_info; /* in the domain's shared_info          */
+    uint64_t run_cycles;         /* TSC cycles it was current (guest and
+                                    hypervisor on its behalf)           */
+    uint64_t run_start;          /* TSC when it last became current      */
     uint16_t virq_to_evtchn[NR_VIRQS];
     struct arch_vcpu arch;
 };

@@ -53,6 +53,10 @@ void register_idle_work(idle_work_fn_t fn);
 
 /* The idle vcpu's body: softirqs, the idle hook, halt. Never returns. */
 void idle_loop(void) __noreturn;
+/* The CPU line: where the cycles went (guests, idle work, halted). */
+void sched_print_cpu(void);
+/* Run cycles of vcpus already destroyed (domain.c adds them). */
+extern uint64_t dead_run_cycles;
 /* End the run: print the verdict and exit QEMU with its code. */
 void hv_finish(void) __noreturn;
 /* The watchdog expired: say which domains were still running, exit. */
