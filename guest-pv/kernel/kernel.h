@@ -348,6 +348,7 @@ void blkfront_init(void);
 int blk_read_pages(uint32_t sector, struct page **pages, unsigned int n);
 extern uint32_t nr_block_reads, nr_block_requests, nr_read_shared;
 extern unsigned int blk_max_pages; /* blk_segs=: sectors a request, <= 11 */
+extern uint64_t idle_cycles; /* proc.c: cycles blocked with nothing to run */
 
 /* File systems. */
 struct inode *pvfs_mount(void);

@@ -23,6 +23,7 @@ static struct context *sched_context;
 static struct proc *initproc;
 static int next_pid = 1;
 volatile bool need_resched;
+uint64_t idle_cycles; /* TSC cycles the kernel waited with nothing to run */
 
 static void *kstack_top(const struct proc *p)
 {
@@ -143,6 +144,7 @@ void scheduler(void)
 {
     struct proc *p = ptable;
     unsigned int idle;
+    uint64_t t0;
 
     for (;;) {
         local_events_disable();
@@ -174,7 +176,9 @@ void scheduler(void)
             continue;
         }
         /* Nothing to run: wait for an event (events on while we wait). */
+        t0 = rdtsc_guest();
         block_domain();
+        idle_cycles += rdtsc_guest() - t0;
     }
 }
 

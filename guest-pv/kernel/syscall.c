@@ -438,6 +438,7 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     mi.block_reads = nr_block_reads;
     mi.block_requests = nr_block_requests;
     mi.read_shared = nr_read_shared;
+    mi.idle_cycles = idle_cycles;
     mi.cow_faults = nr_cow_faults;
     mi.page_faults = nr_page_faults;
     return copy_to_user(uout, &mi, sizeof(mi));

@@ -4,8 +4,11 @@
  * The disk benchmarks run it: four guests reading the same files is where
  * sharing at block-read time finds its duplicates, and one large file
  * (readall /data/big) is a sequential read. Prints files, bytes, seconds
- * and the TSC cycles it took (under qemu -icount, instructions: the
- * hypervisor's included), then "readall: done".
+ * and the TSC cycles it took (tsc; under qemu -icount, instructions and
+ * the halts' warped time) and of those the ones the kernel did not spend
+ * waiting with nothing to run (busy: under -icount, the instructions, the
+ * hypervisor's for this guest included, if no other guest runs), then
+ * "readall: done".
  */
 #include <fcntl.h>
 #include <pvk.h>
@@ -83,8 +86,10 @@ int main(int argc, char **argv)
     s0 = pvk_now_s() - s0;
     pvk_meminfo(&m1);
     printf("readall: path=%s files=%u bytes=%llu errors=%u seconds=%.3f "
-           "tsc=%llu block_reads=%u block_requests=%u read_shared=%u\n",
+           "tsc=%llu busy=%llu block_reads=%u block_requests=%u "
+           "read_shared=%u\n",
            path, files, bytes, errors, s0, t0,
+           t0 - (unsigned long long)(m1.idle_cycles - m0.idle_cycles),
            m1.block_reads - m0.block_reads,
            m1.block_requests - m0.block_requests,
            m1.read_shared - m0.read_shared);

@@ -67,13 +67,23 @@ enum seg_state {
     SEG_NONE,   /* nothing held (not started, or served by a join)     */
     SEG_READ,   /* a device read into the frame: general + writable ref */
     SEG_WRITE,  /* a device write from the frame: general ref          */
+    SEG_WAIT,   /* nothing held: waits for another request's read of the
+                   same block (the in-flight map), then joins its frame */
 };
+
+struct blk_pending;
 
 struct blk_seg {
     uint32_t pfn, pte, mfn;
     uint8_t state;     /* SEG_*                                        */
     bool publish;      /* read from an image: make it a shared frame   */
     bool overlay;      /* cowdisk: the block lives on the overlay      */
+    bool leads;        /* its read is in the in-flight map             */
+    uint8_t idx;       /* its place in its request                     */
+    struct blk_pending *p;    /* its request                           */
+    struct blk_seg *inext;    /* leads: in-flight map chain            */
+    struct blk_seg *waiters;  /* leads: segments waiting for its read  */
+    struct blk_seg *wnext;    /* SEG_WAIT: the next of them            */
 };
 
 struct blk_pending {
@@ -84,6 +94,7 @@ struct blk_pending {
     uint32_t mfn[SEGS];                 /* for the device's runs        */
     struct blkdev_req run[SEGS];
     uint8_t nr_runs, outstanding;
+    uint8_t nr_waits;                   /* segments in SEG_WAIT         */
     bool used, failed;
     uint16_t shared;                    /* segments that arrived shared */
     uint8_t hits;                       /* segments served by a join    */
@@ -95,6 +106,62 @@ struct blk_pending {
 static uint32_t image_block(const struct blk_pending *p, unsigned int i)
 {
     return p->req.sector + i;
+}
+
+/*
+ * The in-flight map: device reads under way that will be published, by
+ * (share group, image, block). A second reader of such a block does not
+ * read it again: its segment waits (SEG_WAIT) on the first one's and joins
+ * the frame once it is published, so that guests reading the same files
+ * at the same time read the disk once.
+ */
+#define INFLIGHT_BUCKETS 256
+static struct blk_seg *inflight[INFLIGHT_BUCKETS];
+
+static struct blk_seg **inflight_bucket(const struct blk_pending *p,
+                                        unsigned int i)
+{
+    uint32_t key = image_block(p, i) * 2654435761U ^
+                   blkdev_index(p->bd->dev) * 40503U ^ p->d->share->group;
+
+    return &inflight[key % INFLIGHT_BUCKETS];
+}
+
+static bool same_block(const struct blk_seg *a, const struct blk_seg *b)
+{
+    return a->p->d->share->group == b->p->d->share->group &&
+           a->p->bd->dev == b->p->bd->dev &&
+           image_block(a->p, a->idx) == image_block(b->p, b->idx);
+}
+
+/* The read under way of the block segment s wants, or NULL. */
+static struct blk_seg *inflight_find(const struct blk_seg *s)
+{
+    struct blk_seg *l;
+
+    for (l = *inflight_bucket(s->p, s->idx); l; l = l->inext)
+        if (same_block(l, s))
+            return l;
+    return NULL;
+}
+
+static void inflight_add(struct blk_seg *s)
+{
+    struct blk_seg **b = inflight_bucket(s->p, s->idx);
+
+    s->inext = *b;
+    *b = s;
+    s->leads = true;
+}
+
+static void inflight_remove(struct blk_seg *s)
+{
+    struct blk_seg **pp = inflight_bucket(s->p, s->idx);
+
+    while (*pp != s)
+        pp = &(*pp)->inext;
+    *pp = s->inext;
+    s->leads = false;
 }
 
 /* --- Attach and connect -------------------------------------------------- */
@@ -312,9 +379,6 @@ static void seg_arrived_shared(struct domain *d, struct blk_pending *p,
     p->any_shared = true;
 }
 
-/* Every run is done: release the frames, publish the reads that may be
- * shared, answer. The record is free once this returns (and, if the disk
- * was disconnected meanwhile, gone): callers touch p no more. */
 static void account_cost(const struct blk_pending *p)
 {
     unsigned int n = p->req.nr_segments;
@@ -334,11 +398,19 @@ static void account_cost(const struct blk_pending *p)
         cost.mixed_reqs++;
 }
 
+static void wake_waiters(struct blk_seg *leader, bool published);
+
+/* Every run is done: release the frames, publish the reads that may be
+ * shared, wake the segments that waited for them, answer. The record is
+ * free once this returns (and, if the disk was disconnected meanwhile,
+ * gone): callers touch p no more. */
 static void finish(struct blk_pending *p)
 {
     struct domain *d = p->d;
+    struct blk_seg *led[SEGS];
+    bool published[SEGS];
+    unsigned int i, nled = 0;
     uint64_t t0 = arch_read_tsc();
-    unsigned int i;
 
     for (i = 0; i < p->req.nr_segments; i++) {
         struct blk_seg *s = &p->seg[i];
@@ -346,14 +418,24 @@ static void finish(struct blk_pending *p)
                        !d->is_shutting_down;
 
         seg_release(s);
-        if (publish && share_read_publish(d, s->pfn, s->pte,
-                                          blkdev_index(p->bd->dev),
-                                          image_block(p, i)) == 0) {
+        publish = publish && share_read_publish(d, s->pfn, s->pte,
+                                                blkdev_index(p->bd->dev),
+                                                image_block(p, i)) == 0;
+        if (publish) {
             seg_arrived_shared(d, p, i);
             p->bd->read_published++;
         }
+        if (s->leads) {
+            inflight_remove(s);
+            published[nled] = publish;
+            led[nled++] = s;
+        }
     }
     p->cycles += arch_read_tsc() - t0;
+    /* The waiters may finish their requests (and so reuse nothing of p's
+     * but what led[] names, which respond() below leaves alone). */
+    for (i = 0; i < nled; i++)
+        wake_waiters(led[i], published[i]);
     account_cost(p);
     respond(p);
 }
@@ -379,6 +461,57 @@ static void run_done(struct blkdev_req *r, int status)
     p->cycles += arch_read_tsc() - t0;
     if (!--p->outstanding)
         finish(p);
+}
+
+static void add_run(struct blk_pending *p, unsigned int first,
+                    unsigned int last);
+static struct blkdev *seg_device(const struct blk_pending *p, unsigned int i);
+
+/* Waiter w's block was read by another request: join its frame, or - the
+ * read failed or was not published, or the join is refused - read the
+ * block itself after all. */
+static void waiter_done(struct blk_seg *w, bool published)
+{
+    struct blk_pending *p = w->p;
+    struct domain *d = p->d;
+    uint64_t t0 = arch_read_tsc();
+    struct blkdev_req *r;
+
+    w->state = SEG_NONE;
+    if (d->is_shutting_down) {
+        p->failed = true; /* no one will read the answer */
+    } else if (published &&
+               !share_read_join(d, w->pfn, w->pte, blkdev_index(p->bd->dev),
+                                image_block(p, w->idx))) {
+        seg_arrived_shared(d, p, w->idx);
+        p->bd->read_hits++;
+        p->hits++;
+    } else if (seg_hold(d, p, w->idx)) {
+        p->failed = true;
+    } else {
+        /* Its own device read; the wait's count passes to it. */
+        r = &p->run[p->nr_runs];
+        add_run(p, w->idx, w->idx + 1u);
+        p->bd->sectors_read++;
+        p->cycles += arch_read_tsc() - t0;
+        if (blkdev_submit(seg_device(p, w->idx), r))
+            run_done(r, -EINVAL);
+        return;
+    }
+    p->cycles += arch_read_tsc() - t0;
+    if (!--p->outstanding)
+        finish(p);
+}
+
+static void wake_waiters(struct blk_seg *leader, bool published)
+{
+    struct blk_seg *w = leader->waiters, *next;
+
+    leader->waiters = NULL;
+    for (; w; w = next) {
+        next = w->wnext;
+        waiter_done(w, published);
+    }
 }
 
 /* --- Starting a request -------------------------------------------------- */
@@ -424,8 +557,14 @@ static struct blkdev *seg_device(const struct blk_pending *p, unsigned int i)
     return p->seg[i].overlay ? p->bd->ovl : p->bd->dev;
 }
 
-/* Check and hold every segment, serve the read hits, and cut the rest into
- * runs. BLKIF_RSP_ERROR if any segment is bad (nothing is then held). */
+static bool seg_held(const struct blk_seg *s)
+{
+    return s->state == SEG_READ || s->state == SEG_WRITE;
+}
+
+/* Check and hold every segment, serve the read hits, set the reads of
+ * blocks already being read to wait, and cut the rest into runs.
+ * BLKIF_RSP_ERROR if any segment is bad (nothing is then held). */
 static int plan(struct domain *d, struct blk_pending *p)
 {
     bool reading = p->req.operation == BLKIF_OP_READ;
@@ -436,6 +575,8 @@ static int plan(struct domain *d, struct blk_pending *p)
         struct blk_seg *s = &p->seg[i];
 
         memset(s, 0, sizeof(*s));
+        s->p = p;
+        s->idx = (uint8_t)i;
         s->pfn = p->req.seg[i].pfn;
         s->pte = is_translated(d) ? 0 : p->req.seg[i].pte;
         s->overlay = p->bd->ovl && (!reading ||
@@ -452,12 +593,28 @@ static int plan(struct domain *d, struct blk_pending *p)
             return BLKIF_RSP_ERROR;
         }
     }
+    /* Every segment is good: a block another request is reading already
+     * waits for that read; the others lead. */
+    for (i = 0; i < p->req.nr_segments; i++) {
+        struct blk_seg *s = &p->seg[i], *l;
+
+        if (s->state != SEG_READ || !s->publish)
+            continue;
+        if ((l = inflight_find(s)) != NULL) {
+            seg_release(s);
+            s->state = SEG_WAIT;
+            s->wnext = l->waiters;
+            l->waiters = s;
+            p->nr_waits++;
+        } else
+            inflight_add(s);
+    }
     /* Runs: maximal stretches of held segments on one device. */
     for (i = 0; i < p->req.nr_segments; i = j) {
         j = i + 1;
-        if (p->seg[i].state == SEG_NONE)
+        if (!seg_held(&p->seg[i]))
             continue;
-        while (j < p->req.nr_segments && p->seg[j].state != SEG_NONE &&
+        while (j < p->req.nr_segments && seg_held(&p->seg[j]) &&
                seg_device(p, j) == seg_device(p, i))
             j++;
         add_run(p, i, j);
@@ -471,6 +628,7 @@ static void start_request(struct domain *d, struct blk_pending *p)
     unsigned int i;
 
     p->nr_runs = 0;
+    p->nr_waits = 0;
     p->shared = 0;
     p->hits = 0;
     p->any_shared = false;
@@ -482,14 +640,14 @@ static void start_request(struct domain *d, struct blk_pending *p)
         finish(p);
         return;
     }
-    if (!p->nr_runs) {
+    if (!p->nr_runs && !p->nr_waits) {
         p->cycles = arch_read_tsc() - t0;
         finish(p); /* every segment was a read hit */
         return;
     }
-    /* One more than the runs, so that no run's completion finishes the
-     * request before every run is under way. */
-    p->outstanding = (uint8_t)(p->nr_runs + 1);
+    /* The runs and the waits, and one more, so that no completion finishes
+     * the request before every run is under way. */
+    p->outstanding = (uint8_t)(p->nr_runs + p->nr_waits + 1);
     for (i = 0; i < p->nr_runs; i++) {
         struct blkdev_req *r = &p->run[i];
         unsigned int first = (unsigned int)(r->mfn - p->mfn);
@@ -644,7 +802,8 @@ void blkback_for_each_ref(struct domain *d,
         for (j = 0; j < BLKIF_RING_SIZE; j++)
             for (k = 0; bd->pend[j].used && k < bd->pend[j].req.nr_segments;
                  k++)
-                if (bd->pend[j].seg[k].state != SEG_NONE)
+                if (bd->pend[j].seg[k].state == SEG_READ ||
+                    bd->pend[j].seg[k].state == SEG_WRITE)
                     fn(arg, bd->pend[j].seg[k].mfn,
                        bd->pend[j].seg[k].state == SEG_READ);
     }

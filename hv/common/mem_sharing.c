@@ -876,6 +876,31 @@ struct read_share {
     bool publish;         /* the pfn holds the block: it may become it  */
 };
 
+/* A translated domain's pfn on shared frame mfn (a free page on the zero
+ * frame, most likely; its shadows are detached) is about to be overwritten
+ * with a block the read map has: it leaves its frame for the block's, with
+ * no copy and no frame of its own in between. */
+static int read_move_pfn(struct domain *d, uint32_t pfn, uint32_t mfn,
+                         struct share_frame *sf)
+{
+    struct share_frame *old = page_share_frame(mfn_to_page(mfn));
+    struct page_info *spg = mfn_to_page(sf->mfn);
+    struct m2p_entry *e;
+
+    if (old == sf)
+        return 0; /* it holds the block already */
+    if ((spg->count_info & PGC_count_mask) + 1 >= PGC_count_mask)
+        return -EOVERFLOW;
+    e = new_entry(d, pfn, SHARE_CAT_CACHE);
+    if (!e)
+        return -ENOMEM;
+    e->flags = M2P_READ;
+    drop_from_list(old, d, pfn);
+    share_join(sf, d, e);
+    d->share->read_joins++;
+    return 0;
+}
+
 /* d's pfn (the block's data, or about to be overwritten by it) goes onto
  * the block's shared frame: joined, or - publishing - made of the pfn's
  * own frame. No contents compare: the image does not change. */
@@ -893,6 +918,8 @@ static int read_share_pfn(struct domain *d, uint32_t pfn, void *arg)
     if (!sf && !rs->publish)
         return -ENOENT;
     rc = share_check_pfn(d, pfn, &mfn);
+    if (rc == SHARE_SHARED && is_translated(d) && sf)
+        return read_move_pfn(d, pfn, mfn, sf);
     if (rc != SHARE_OK && rc != SHARE_GRANTED) /* granted: for this I/O */
         return -EBUSY;
     rs->req.pfn = pfn;

@@ -220,6 +220,8 @@ struct pvk_meminfo {
                                  carries up to 11 blocks)             */
     uint32_t read_shared;     /* blocks that arrived on a shared frame
                                  (read-time sharing)                  */
+    uint64_t idle_cycles;     /* TSC cycles the kernel waited with no
+                                 process to run (for the disk, a timer) */
 };
 
 #endif /* !__ASSEMBLY__ */

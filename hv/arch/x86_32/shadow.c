@@ -772,7 +772,10 @@ int sh_share_by(struct domain *d, uint32_t pfn,
     struct sh_rmap *list;
     int rc;
 
-    if (!sh_shareable(d, pfn)) {
+    /* A private frame may have references besides its shadows (a block
+     * ring); a shared one has none a guest could hold. */
+    if (page_get_owner(mfn_to_page(d->p2m[pfn])) != dom_cow &&
+        !sh_shareable(d, pfn)) {
         d->shadow->share_failures++;
         return -EBUSY;
     }

@@ -99,8 +99,8 @@ bool sh_shareable(struct domain *d, uint32_t pfn);
 int sh_share(struct domain *d, uint32_t pfn);
 /* The same with another set-up (read-time sharing): every shadow mapping
  * of pfn is taken away around setup(d, pfn, arg) and put back after,
- * to whatever frame the pfn then has. -EBUSY if the pfn has references
- * besides its allocation and its shadows. */
+ * to whatever frame the pfn then has. -EBUSY if the pfn's frame is
+ * private and has references besides its allocation and its shadows. */
 int sh_share_by(struct domain *d, uint32_t pfn,
                 int (*setup)(struct domain *d, uint32_t pfn, void *arg),
                 void *arg);
