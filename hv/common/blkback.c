@@ -304,7 +304,6 @@ static void seg_release(struct blk_seg *s)
 static int seg_hold(struct domain *d, struct blk_pending *p, unsigned int i)
 {
     struct blk_seg *s = &p->seg[i];
-    struct page_info *pg;
     int rc;
 
     if (p2m_lookup(d, s->pfn) == INVALID_MFN) {
@@ -317,22 +316,16 @@ static int seg_hold(struct domain *d, struct blk_pending *p, unsigned int i)
                        "(SHAREOP_set_gnttab_bit)", s->pfn);
             return BLKIF_RSP_ERROR;
         }
-        if (sh_unshare(d, s->pfn)) {
-            gprintk(d, "blkif: no memory to unshare pfn %#x", s->pfn);
-            return BLKIF_RSP_ERROR;
-        }
-        s->mfn = d->p2m[s->pfn];
-        rc = get_page_and_type(mfn_to_page(s->mfn), d, PGT_writable_page);
+        rc = guest_pfn_get_writable(d, s->pfn, &s->mfn);
         if (rc) {
-            gprintk(d, "blkif: pfn %#x cannot be written (%d)", s->pfn, rc);
+            gprintk(d, "blkif: pfn %#x cannot be written (%d%s)", s->pfn, rc,
+                    rc == -ENOMEM ? ": no memory to unshare it" : "");
             return BLKIF_RSP_ERROR;
         }
         s->state = SEG_READ;
         return 0;
     }
-    s->mfn = d->p2m[s->pfn];
-    pg = mfn_to_page(s->mfn);
-    if (!get_page(pg, page_get_owner(pg) == dom_cow ? dom_cow : d)) {
+    if (guest_pfn_get_readable(d, s->pfn, &s->mfn)) {
         gprintk(d, "blkif: pfn %#x cannot be read (mfn %#x)", s->pfn, s->mfn);
         return BLKIF_RSP_ERROR;
     }

@@ -22,10 +22,10 @@
 #include <public/sched.h>
 
 static struct domain domain_store[MAX_DOMAINS];
-static struct domain pseudo_store[3];
+static struct domain pseudo_store[4];
 struct domain *domain_list[MAX_DOMAINS];
 unsigned int nr_domains;
-struct domain *dom_xen, *dom_io, *dom_cow;
+struct domain *dom_xen, *dom_io, *dom_cow, *dom_tmem;
 
 /* Free frames before the first domain was built, for the leak check. */
 static uint32_t free_domheap_at_start, free_xenheap_at_start;
@@ -47,6 +47,10 @@ void domain_init_pseudo(void)
     dom_cow = &pseudo_store[2];
     dom_cow->domain_id = DOMID_COW;
     strlcpy(dom_cow->name, "cow", sizeof(dom_cow->name));
+    dom_tmem = &pseudo_store[3];
+    dom_tmem->domain_id = DOMID_TMEM;
+    strlcpy(dom_tmem->name, "tmem", sizeof(dom_tmem->name));
+    dom_tmem->max_pages = ~0U; /* tmem.c bounds what it takes */
 }
 
 struct domain *get_domain_by_id(domid_t id)
@@ -210,11 +214,18 @@ static void domain_destroy(struct domain *d)
         snprintf(why, sizeof(why), "exit-d%u", d->domain_id);
         mem_print(why);
     }
+    if (d->tmem.used) {
+        char why[16];
+
+        snprintf(why, sizeof(why), "exit-d%u", d->domain_id);
+        tmem_print(why);
+    }
     evtchn_destroy(d); /* closing backend ports drops the ring references */
     arch_domain_relinquish(d);
     share_domain_destroy(d); /* its pfns leave the shared frames' lists */
     mem_sched_domain_destroy(d); /* its repayment FIFO's frames */
     blkback_domain_destroy(d);   /* its overlays' maps */
+    tmem_domain_destroy(d);      /* its pools, its ephemeral puts */
 
     for_each_page_safe (pg, n, &d->page_list) {
         if (pg->count_info & PGC_allocated) {
@@ -326,6 +337,7 @@ void hv_finish(void)
     }
     share_finish();
     mem_sched_finish();
+    tmem_finish();
     blkdev_print();
     blkback_print_cost();
     sched_print_cpu();

@@ -44,6 +44,11 @@ static struct {
     unsigned int next_victim; /* mem_reclaim's turn: a domain_list index */
 } ms;
 
+uint32_t mem_sched_reserve(void)
+{
+    return opt_mem_reserve;
+}
+
 uint32_t mem_populated(const struct domain *d)
 {
     return d->tot_pages + (d->share ? d->share->shared_pfns : 0);
@@ -71,10 +76,12 @@ static uint32_t want_of(const struct domain *d)
     return m->user_limit ? min(w, m->user_limit) : w;
 }
 
-/* want, or as much of it as the machine's spare frames allow. */
+/* want, or as much of it as the machine's spare frames allow (tmem's
+ * ephemeral pages are spare: they go as soon as a frame is needed). */
 static uint32_t grant(const struct domain *d, uint32_t want)
 {
-    uint32_t have = mem_populated(d), free = nr_free_domheap_pages();
+    uint32_t have = mem_populated(d);
+    uint32_t free = nr_free_domheap_pages() + tmem_reclaimable();
     uint32_t spare = free > opt_mem_reserve ? free - opt_mem_reserve : 0;
 
     if (want <= have)
@@ -199,11 +206,12 @@ static uint32_t take_one(struct domain *d)
 
 uint32_t mem_reclaim(uint32_t want)
 {
+    uint32_t cached = tmem_reclaim(want); /* the hypervisor's cache first */
     uint32_t freed = 0;
     unsigned int dry = 0;
 
     /* One page a domain in turn, until enough or a whole turn found none. */
-    while (freed < want && nr_domains && dry < nr_domains) {
+    while (cached + freed < want && nr_domains && dry < nr_domains) {
         struct domain *d = domain_list[ms.next_victim % nr_domains];
         uint32_t got = 0;
 
@@ -214,7 +222,7 @@ uint32_t mem_reclaim(uint32_t want)
         dry = got ? 0 : dry + 1;
     }
     ms.reclaimed += freed;
-    return freed;
+    return cached + freed;
 }
 
 long mem_repay_register(struct domain *d, uint32_t arg)

@@ -86,6 +86,43 @@ int mem_give_back(struct domain *d, uint32_t pfn)
 }
 
 /* The memory scheduler hears of every pfn populated or given back. */
+/*
+ * The frame behind d's pfn, held for the hypervisor to copy into on d's
+ * behalf (a disk read, a tmem get): a general and a writable type
+ * reference on a frame of d's. A shadow-mode pfn on a shared frame is
+ * unshared first; a PV pfn on one cannot be written (-EPERM), nor can a
+ * page table or a pinned frame. 0, -EINVAL (not populated) or -ENOMEM (no
+ * frame to unshare into). Undo with put_page_and_type().
+ */
+int guest_pfn_get_writable(struct domain *d, uint32_t pfn, uint32_t *mfn)
+{
+    if (p2m_lookup(d, pfn) == INVALID_MFN)
+        return -EINVAL;
+    if (sh_unshare(d, pfn))
+        return -ENOMEM;
+    *mfn = d->p2m[pfn];
+    return get_page_and_type(mfn_to_page(*mfn), d, PGT_writable_page) ? -EPERM
+                                                                        : 0;
+}
+
+/*
+ * The frame behind d's pfn, held for the hypervisor to copy from (a disk
+ * write, a tmem put): a general reference on d's frame or on the shared
+ * frame the pfn is on. 0 or -EINVAL (not populated, or not held: the
+ * frame is on its way out). Undo with put_page().
+ */
+int guest_pfn_get_readable(struct domain *d, uint32_t pfn, uint32_t *mfn)
+{
+    struct page_info *pg;
+
+    if (p2m_lookup(d, pfn) == INVALID_MFN)
+        return -EINVAL;
+    *mfn = d->p2m[pfn];
+    pg = mfn_to_page(*mfn);
+    return get_page(pg, page_get_owner(pg) == dom_cow ? dom_cow : d) ? 0
+                                                                      : -EINVAL;
+}
+
 static void reservation_changed(struct domain *d, uint32_t op, uint32_t done)
 {
     mem_sched_changed(d, op == XENMEM_decrease_reservation ? -(int)done

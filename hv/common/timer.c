@@ -74,6 +74,7 @@ void timer_softirq(void)
     sched_tick(now);
     console_poll_keys();
     mem_sched_tick();
+    tmem_tick();
     if (opt_timeout && now > SECONDS(opt_timeout))
         hv_timeout();
 }

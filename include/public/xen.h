@@ -65,7 +65,8 @@
 #define __HYPERVISOR_sched_op          29 /* sched.h       */
 #define __HYPERVISOR_event_channel_op  32 /* event_channel.h */
 /* Architecture-specific numbers (Xen's arch_0..arch_7). blkif_op (49) is
- * defined and documented in io/blkif.h, sharing_op (50) in sharing.h. */
+ * defined and documented in io/blkif.h, sharing_op (50) in sharing.h.
+ * tmem_op (38, as in Xen) is defined and documented in tmem.h. */
 #define __HYPERVISOR_debug_op          48 /* debug.h       */
 #define NR_hypercalls                  64
 

@@ -16,10 +16,12 @@
 #include <hv/hypercall.h>
 #include <hv/mem_sharing.h>
 #include <hv/stats.h>
+#include <hv/tmem.h>
 #include <asm/irq.h>
 #include <asm/pv.h>
 #include <public/io/blkif.h>
 #include <public/sharing.h>
+#include <public/tmem.h>
 #include <public/xen.h>
 
 typedef long (*hypercall_fn_t)(const struct cpu_user_regs *r);
@@ -51,6 +53,7 @@ HYPERCALL(event_channel_op, 2)
 HYPERCALL(debug_op, 3)
 HYPERCALL(blkif_op, 3)
 HYPERCALL(sharing_op, 3)
+HYPERCALL(tmem_op, 1)
 
 static long hc_iret(const struct cpu_user_regs *r)
 {
@@ -81,6 +84,7 @@ static const struct {
     ENTRY(debug_op),
     ENTRY(blkif_op),
     ENTRY(sharing_op),
+    ENTRY(tmem_op),
 #undef ENTRY
     /* clang-format on */
 };

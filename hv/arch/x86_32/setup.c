@@ -108,6 +108,7 @@ void start_hv(uint32_t mbi_pa)
     domain_keys_init();
     mem_sharing_init(); /* the scanner becomes idle work */
     mem_sched_init();
+    tmem_init();
     blkdev_init(); /* the disks QEMU attached */
 
     /* Domains from the scenario file, all unpaused. */

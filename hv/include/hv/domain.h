@@ -1,6 +1,6 @@
 /*
  * domain.h - domains and vcpus: what a guest is to the hypervisor.
- * One vcpu per domain. Pseudo domains (dom_xen, dom_io, dom_cow) own
+ * One vcpu per domain. Pseudo domains (dom_xen, dom_io, dom_cow, dom_tmem) own
  * frames that belong to no guest and never run.
  */
 #ifndef __HV_DOMAIN_H__
@@ -14,6 +14,7 @@
 #include <hv/param.h>
 #include <hv/scenario.h>
 #include <hv/time.h>
+#include <hv/tmem.h>
 #include <asm/domain.h>
 #include <public/xen.h>
 
@@ -55,6 +56,7 @@ struct domain {
     struct share_dom *share;         /* page sharing; NULL if in no group    */
     struct shadow_dom *shadow;       /* shadow mode (translated); NULL if PV */
     struct mem_dom mem;              /* the memory scheduler's (mem_sched.c) */
+    struct tmem_client tmem;         /* its tmem pools (tmem.c)              */
 
     /* Events. */
     struct evtchn evtchn[NR_EVTCHN_PORTS];
@@ -90,7 +92,9 @@ static inline uint32_t p2m_lookup(const struct domain *d, uint32_t pfn)
     return pfn < d->p2m_size ? d->p2m[pfn] : INVALID_MFN;
 }
 
-extern struct domain *dom_xen, *dom_io, *dom_cow;
+/* The owner of tmem's frames (hypervisor-internal, never in the ABI). */
+#define DOMID_TMEM 0x7FF5U
+extern struct domain *dom_xen, *dom_io, *dom_cow, *dom_tmem;
 extern struct domain *domain_list[MAX_DOMAINS];
 extern unsigned int nr_domains;
 /* The vcpu on the cpu (the idle vcpu when no guest runs). */

@@ -23,6 +23,8 @@
  * hypervisor takes volatile pages, oldest first and in turn across domains
  * (mem_reclaim()), before it answers -ENOMEM. A domain that listed a page
  * that was not volatile gets nothing above its entitlement any more.
+ * Before any volatile page, mem_reclaim() drops tmem's ephemeral pages
+ * (tmem.h): the hypervisor's own cache goes first.
  */
 #ifndef __HV_MEM_SCHED_H__
 #define __HV_MEM_SCHED_H__
@@ -58,19 +60,27 @@ struct mem_dom {
 void mem_sched_init(void);
 /* A new domain: its target is its initial reservation. */
 void mem_sched_domain_init(struct domain *d);
+/* Free frames never granted to a guest (mem_reserve=). */
+uint32_t mem_sched_reserve(void);
 /* Populated pfns of d: its own frames plus its pfns on shared frames. */
 uint32_t mem_populated(const struct domain *d);
 /* XENMEM_balloon_report. */
 long mem_sched_report(struct domain *d, struct xen_balloon_report *r);
 /* XENMEM_repay_register (guest pointer arg). */
 long mem_repay_register(struct domain *d, uint32_t arg);
-/* The heap is empty: take up to want volatile pages from the FIFOs, oldest
- * first, a domain at a time. Returns the frames freed. */
+/* The heap is empty: free up to want frames, tmem's ephemeral pages first,
+ * then volatile pages from the FIFOs, oldest first, a domain at a time.
+ * Returns the frames freed. */
 uint32_t mem_reclaim(uint32_t want);
 /* At a domain's end: its FIFO frames' references go. */
 void mem_sched_domain_destroy(struct domain *d);
 /* memory.c: give d's pfn back (decrease_reservation of one). 0/-errno. */
 int mem_give_back(struct domain *d, uint32_t pfn);
+/* memory.c: d's pfn held for the hypervisor to write into (a general and a
+ * writable type reference; put_page_and_type() undoes) or to read from (a
+ * general reference on d's or the shared frame; put_page()). 0/-errno. */
+int guest_pfn_get_writable(struct domain *d, uint32_t pfn, uint32_t *mfn);
+int guest_pfn_get_readable(struct domain *d, uint32_t pfn, uint32_t *mfn);
 /* d populated (delta > 0) or gave back (delta < 0) pfns: when frames came
  * back, guests short of their need are told to ask again. */
 void mem_sched_changed(struct domain *d, int delta);
