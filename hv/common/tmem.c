@@ -40,10 +40,9 @@ struct tmem_frame {
 /* A page in a pool: (oid, index) -> frame. */
 struct tmem_page {
     struct tmem_page *hnext;              /* pool bucket chain           */
-    struct tmem_page *lru_prev, *lru_next; /* ephemeral: putter's LRU    */
+    struct tmem_page *lru_prev, *lru_next; /* ephemeral: its pool's lru  */
     struct tmem_pool *pool;
     struct tmem_frame *frame;
-    struct domain *putter; /* charged to it                              */
     struct tmem_oid oid;
     uint32_t index;
 };
@@ -57,6 +56,10 @@ struct tmem_pool {
     uint32_t nr_pages;
     unsigned int members;       /* domains holding a pool id for it    */
     uint8_t group;              /* shared pools: the share group       */
+    struct domain *owner;       /* private pools: the domain           */
+    struct tmem_lru *lru;       /* ephemeral: where its pages are
+                                   charged (the owner's, or shared_lru) */
+    struct tmem_lru shared_lru; /* shared pools: their own             */
 };
 
 static struct objpool page_pool, frame_pool, pool_pool;
@@ -220,35 +223,37 @@ static struct tmem_page *page_find(const struct tmem_pool *p,
 
 static void lru_del(struct tmem_page *pg)
 {
-    struct tmem_client *c = &pg->putter->tmem;
+    struct tmem_lru *l = pg->pool->lru;
 
     if (pg->lru_prev)
         pg->lru_prev->lru_next = pg->lru_next;
     else
-        c->lru_head = pg->lru_next;
+        l->head = pg->lru_next;
     if (pg->lru_next)
         pg->lru_next->lru_prev = pg->lru_prev;
     else
-        c->lru_tail = pg->lru_prev;
+        l->tail = pg->lru_prev;
     pg->lru_prev = pg->lru_next = NULL;
+    l->pages--;
 }
 
 static void lru_add_head(struct tmem_page *pg)
 {
-    struct tmem_client *c = &pg->putter->tmem;
+    struct tmem_lru *l = pg->pool->lru;
 
     pg->lru_prev = NULL;
-    pg->lru_next = c->lru_head;
-    if (c->lru_head)
-        c->lru_head->lru_prev = pg;
-    c->lru_head = pg;
-    if (!c->lru_tail)
-        c->lru_tail = pg;
+    pg->lru_next = l->head;
+    if (l->head)
+        l->head->lru_prev = pg;
+    l->head = pg;
+    if (!l->tail)
+        l->tail = pg;
+    l->pages++;
 }
 
 static void lru_touch(struct tmem_page *pg)
 {
-    if (!persistent(pg->pool) && pg->putter->tmem.lru_head != pg) {
+    if (!persistent(pg->pool) && pg->pool->lru->head != pg) {
         lru_del(pg);
         lru_add_head(pg);
     }
@@ -258,7 +263,6 @@ static void lru_touch(struct tmem_page *pg)
 static bool page_drop(struct tmem_page *pg)
 {
     struct tmem_pool *p = pg->pool;
-    struct tmem_client *c = &pg->putter->tmem;
     struct tmem_page **pp = pool_bucket(p, &pg->oid, pg->index);
     bool freed;
 
@@ -266,11 +270,10 @@ static bool page_drop(struct tmem_page *pg)
         pp = &(*pp)->hnext;
     *pp = pg->hnext;
     if (persistent(p)) {
-        c->pers_pages--;
+        p->owner->tmem.pers_pages--;
         tm.pers_pages--;
     } else {
         lru_del(pg);
-        c->eph_pages--;
         tm.eph_pages--;
     }
     p->nr_pages--;
@@ -283,26 +286,23 @@ static bool page_drop(struct tmem_page *pg)
 static void page_insert(struct tmem_pool *p, struct tmem_page *pg)
 {
     struct tmem_page **b = pool_bucket(p, &pg->oid, pg->index);
-    struct tmem_client *c = &pg->putter->tmem;
 
     pg->pool = p;
     pg->hnext = *b;
     *b = pg;
     p->nr_pages++;
     if (persistent(p)) {
-        c->pers_pages++;
+        p->owner->tmem.pers_pages++;
         tm.pers_pages++;
     } else {
         lru_add_head(pg);
-        c->eph_pages++;
         tm.eph_pages++;
     }
 }
 
-/* Drop the pages of p that match (oid: NULL for every object; d: NULL for
- * every putter). Returns how many went. */
-static uint32_t pool_flush(struct tmem_pool *p, const struct tmem_oid *oid,
-                           const struct domain *d)
+/* Drop the pages of p of object oid (NULL: every page). Returns how many
+ * went. */
+static uint32_t pool_flush(struct tmem_pool *p, const struct tmem_oid *oid)
 {
     uint32_t b, n = 0;
 
@@ -311,7 +311,7 @@ static uint32_t pool_flush(struct tmem_pool *p, const struct tmem_oid *oid,
 
         for (; pg; pg = next) {
             next = pg->hnext;
-            if ((oid && !oid_equal(&pg->oid, oid)) || (d && pg->putter != d))
+            if (oid && !oid_equal(&pg->oid, oid))
                 continue;
             page_drop(pg);
             n++;
@@ -322,23 +322,33 @@ static uint32_t pool_flush(struct tmem_pool *p, const struct tmem_oid *oid,
 
 /* --- Eviction ---------------------------------------------------------- */
 
-/* The domain with the most ephemeral pages stored loses its least recently
- * used one. Returns true if a frame was freed; false also when nothing is
- * left to evict (*none then). */
+/* The holder with the most ephemeral pages (a domain's private pools, or a
+ * shared pool) loses its least recently used one. Returns true if a frame
+ * was freed; false also when nothing is left to evict (*none then). */
 static bool evict_one(bool *none)
 {
-    struct domain *d, *victim = NULL;
+    struct tmem_lru *victim = NULL;
+    struct domain *d, *who = NULL;
+    struct tmem_pool *p;
 
     for_each_domain (d)
-        if (d->tmem.eph_pages &&
-            (!victim || d->tmem.eph_pages > victim->tmem.eph_pages))
-            victim = d;
+        if (d->tmem.lru.pages &&
+            (!victim || d->tmem.lru.pages > victim->pages)) {
+            victim = &d->tmem.lru;
+            who = d;
+        }
+    for (p = shared_pools; p; p = p->next)
+        if (p->lru->pages && (!victim || p->lru->pages > victim->pages)) {
+            victim = p->lru;
+            who = NULL;
+        }
     *none = !victim;
     if (!victim)
         return false;
-    victim->tmem.evicted++;
+    if (who)
+        who->tmem.evicted++;
     tm.evictions++;
-    return page_drop(victim->tmem.lru_tail);
+    return page_drop(victim->tail);
 }
 
 uint32_t tmem_reclaim(uint32_t want)
@@ -378,7 +388,7 @@ static void pool_free(struct tmem_pool *p)
 {
     struct tmem_pool **pp;
 
-    pool_flush(p, NULL, NULL);
+    pool_flush(p, NULL);
     if (shared(p)) {
         for (pp = &shared_pools; *pp != p; pp = &(*pp)->next)
             ;
@@ -395,9 +405,7 @@ static void pool_leave(struct domain *d, int32_t id)
     struct tmem_pool *p = d->tmem.pools[id];
 
     d->tmem.pools[id] = NULL;
-    if (shared(p))
-        pool_flush(p, NULL, d); /* d's ephemeral puts go with d */
-    if (!--p->members)
+    if (!--p->members) /* a shared pool's pages are the group's */
         pool_free(p);
     tm.changes++;
 }
@@ -450,6 +458,8 @@ static long new_pool(struct domain *d, const struct tmem_op *op)
         memset(p->buckets, 0, PAGE_SIZE);
         p->flags = flags;
         p->scope = scope_of(d, flags);
+        p->owner = flags & TMEM_POOL_SHARED ? NULL : d;
+        p->lru = flags & TMEM_POOL_SHARED ? &p->shared_lru : &d->tmem.lru;
         if (flags & TMEM_POOL_SHARED) {
             p->uuid[0] = op->u.creat.uuid[0];
             p->uuid[1] = op->u.creat.uuid[1];
@@ -525,7 +535,6 @@ static long put(struct domain *d, struct tmem_pool *p, const struct tmem_op *op)
     pg->frame = f;
     pg->oid = *oid;
     pg->index = index;
-    pg->putter = d;
     page_insert(p, pg);
  out:
     unmap_domain_page(data);
@@ -584,7 +593,9 @@ long do_tmem_op(uint32_t arg)
 
     c->used = true;
     if (copy_from_guest(&op, arg, sizeof(op))) {
+        gprintk(d, "tmem: the tmem_op structure at %#x cannot be read", arg);
         c->errors++;
+        tm.errors++;
         return -EFAULT;
     }
     if (op.cmd == TMEM_NEW_POOL) {
@@ -623,10 +634,10 @@ long do_tmem_op(uint32_t arg)
             page_drop(pg);
         break;
     case TMEM_FLUSH_OBJECT:
-        rc = pool_flush(p, &op.u.gen.oid, NULL);
+        rc = pool_flush(p, &op.u.gen.oid);
         break;
     default: /* TMEM_FLUSH_POOL */
-        rc = pool_flush(p, NULL, NULL);
+        rc = pool_flush(p, NULL);
         break;
     }
     if (op.cmd >= TMEM_FLUSH_PAGE) {
@@ -647,7 +658,7 @@ void tmem_domain_destroy(struct domain *d)
     for (id = 0; id < TMEM_MAX_POOLS; id++)
         if (d->tmem.pools[id])
             pool_leave(d, id);
-    BUG_ON(d->tmem.eph_pages || d->tmem.pers_pages || d->tmem.lru_head);
+    BUG_ON(d->tmem.lru.pages || d->tmem.pers_pages || d->tmem.lru.head);
     if (!tm.pools) { /* every record is free: the pages go back */
         objpool_release(&page_pool, share_pool_put);
         objpool_release(&frame_pool, share_pool_put);
@@ -672,8 +683,11 @@ void tmem_domain_destroy(struct domain *d)
  *   metadata_bytes   the records' memory (pools, pages, frames)
  *   at           tick | exit-dN | shutdown | key
  * TMEM-DOMAIN, one per domain that made a tmem call:
- *   dN name pools eph_pages pers_pages puts refused gets hits flushes
- *   evicted errors   its pool ids in use, and its own counts
+ *   dN name pools   its pool ids in use
+ *   eph_pages pers_pages   pages in its private ephemeral / persistent
+ *                pools (a shared pool's pages are the group's, in TMEM)
+ *   puts refused gets hits flushes evicted errors   its own counts
+ *                (evicted: pages of its private pools)
  */
 void tmem_print(const char *why)
 {
@@ -706,7 +720,7 @@ void tmem_print(const char *why)
         printk("TMEM-DOMAIN d%u name=%s pools=%u eph_pages=%u pers_pages=%u "
                "puts=%llu refused=%llu gets=%llu hits=%llu flushes=%llu "
                "evicted=%llu errors=%llu at=%s",
-               d->domain_id, d->name, pools, c->eph_pages, c->pers_pages,
+               d->domain_id, d->name, pools, c->lru.pages, c->pers_pages,
                (unsigned long long)c->puts,
                (unsigned long long)c->puts_refused,
                (unsigned long long)c->gets, (unsigned long long)c->hits,

@@ -12,6 +12,7 @@
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/sharing.h>
+#include <public/tmem.h>
 #include <public/xen.h>
 
 #define _hypercall0(name)                                                      \
@@ -153,6 +154,12 @@ static inline long HYPERVISOR_sharing_op(unsigned int cmd, unsigned long arg,
 }
 
 /* Run the hypervisor's exit path so a pending, unmasked event is delivered. */
+/* tmem_op(op): public/tmem.h. */
+static inline long HYPERVISOR_tmem_op(void *op)
+{
+    return _hypercall1(tmem_op, op);
+}
+
 static inline void force_evtchn_callback(void)
 {
     (void)HYPERVISOR_xen_version(XENVER_version, 0);

@@ -20,13 +20,18 @@ struct domain;
 struct tmem_pool;
 struct tmem_page;
 
+/* Ephemeral pages charged to one holder (a domain's private pools, or a
+ * shared pool), the most recently used first: eviction's unit. */
+struct tmem_lru {
+    struct tmem_page *head, *tail;
+    uint32_t pages;
+};
+
 /* Per domain (struct domain's tmem). */
 struct tmem_client {
     struct tmem_pool *pools[TMEM_MAX_POOLS]; /* by the domain's pool id */
-    struct tmem_page *lru_head, *lru_tail;   /* its ephemeral puts, the
-                                                most recently used first */
-    uint32_t eph_pages;  /* ephemeral pages it put that are stored    */
-    uint32_t pers_pages; /* persistent pages it put that are stored   */
+    struct tmem_lru lru;  /* the pages of its private ephemeral pools  */
+    uint32_t pers_pages;  /* the pages of its persistent pools         */
     uint32_t pools_made; /* pools it created or joined, ever          */
     uint64_t puts, puts_refused, gets, hits, flushes, evicted, errors;
     bool used;           /* it made a tmem_op call                    */
