@@ -24,6 +24,7 @@
 
 #include <guest/guest.h>
 #include <pvk/syscall.h>
+#include <public/tmem.h>
 
 #define KERNEL_BASE     0xC0000000U
 #define USER_TOP        0xC0000000U /* user addresses are below this     */
@@ -272,6 +273,9 @@ struct inode {
 struct inode_ops {
     const char *name;
     bool evictable;           /* cache pages can be read back            */
+    uint32_t cleancache_tag;  /* non-zero: clean pages may go to the
+                                 hypervisor's pool (cleancache.c), named
+                                 {ino, tag}; unique per file system      */
     /* Fill pages[0 .. n-1] with pages index .. index+n-1 of the file
      * (n at most what readahead() said, 1 without it). May sleep. */
     int (*readpages)(struct inode *ip, uint32_t index, struct page **pages,
@@ -334,6 +338,14 @@ void pagecache_truncate(struct inode *ip, uint32_t index);
 /* Evict up to n clean cache pages, oldest first, unmapping mapped ones;
  * returns the number freed. */
 uint32_t pagecache_shrink(uint32_t n);
+
+/* cleancache.c: the page cache's second chance in a tmem pool. */
+extern uint32_t nr_cc_puts, nr_cc_put_refused, nr_cc_gets, nr_cc_hits;
+uint64_t cleancache_hash(uint64_t h, const void *data, size_t n);
+void cleancache_init(uint64_t fs_id);
+void cleancache_put(const struct page *p);
+bool cleancache_get(const struct inode *ip, uint32_t index, struct page *p);
+void cleancache_flush_inode(const struct inode *ip);
 /* Put up to n clean cache pages no one uses on the repayment FIFO, the
  * least recently used first. Returns how many. */
 uint32_t pagecache_make_volatile(uint32_t n);

@@ -179,14 +179,20 @@ static struct page *read_in(struct inode *ip, uint32_t index, struct page *p)
         want = min(ip->ops->readahead(ip, index), (uint32_t)blk_max_pages);
     pages[0] = p;
     insert(p, ip, index);
+    if (cleancache_get(ip, index, p)) {
+        page_get(p); /* the caller's; the allocation's is the cache's */
+        return p;
+    }
     p->flags |= PGF_LOCKED; /* locked at once: page_alloc may evict */
     while (n < want && !lookup(ip, index + n)) {
         struct page *q = page_alloc(PG_CACHE, false);
 
         if (!q)
             break;
-        pages[n] = q;
         insert(q, ip, index + n);
+        if (cleancache_get(ip, index + n, q))
+            break; /* in the cache from the pool: the read ends before it */
+        pages[n] = q;
         q->flags |= PGF_LOCKED;
         n++;
     }
@@ -245,6 +251,7 @@ void pagecache_truncate(struct inode *ip, uint32_t index)
 {
     unsigned int b;
 
+    cleancache_flush_inode(ip); /* the pool's copies are stale too */
     for (b = 0; b < HASH_BUCKETS; b++) {
         struct page *p = hash[b], *next;
 
@@ -278,6 +285,7 @@ uint32_t pagecache_shrink(uint32_t n)
             page_get(p);
             rmap_unmap_all(p);
             if (p->count == 2) { /* ours and the cache's */
+                cleancache_put(p);
                 remove_from_cache(p);
                 freed++;
                 nr_evictions++;

@@ -32,6 +32,7 @@ static int bdev_readpages(struct inode *ip, uint32_t index,
 static const struct inode_ops bdev_ops = {
     .name = "disk",
     .evictable = true,
+    .cleancache_tag = 2,
     .readpages = bdev_readpages, /* metadata: no read-ahead */
 };
 
@@ -147,11 +148,30 @@ static int pvfs_readdir(struct inode *dir, uint32_t pos, struct pvk_dirent *out)
 static const struct inode_ops pvfs_ops = {
     .name = "pvfs",
     .evictable = true,
+    .cleancache_tag = 1,
     .readpages = pvfs_readpages,
     .readahead = pvfs_readahead,
     .lookup = pvfs_lookup,
     .readdir = pvfs_readdir,
 };
+
+/* The superblock and the inode table, hashed: the file system's id for
+ * a shared cleancache pool (pvfs has no uuid of its own). */
+static uint64_t layout_id(void)
+{
+    uint64_t h = cleancache_hash(0, &super, sizeof(super));
+    uint32_t b;
+
+    for (b = 0; b < super.inode_blocks; b++) {
+        struct page *p = pagecache_get(&bdev, super.inode_start + b);
+
+        if (!p)
+            kpanic("pvfs: cannot read inode block %u", b);
+        h = cleancache_hash(h, page_va(p), PAGE_SIZE);
+        page_put(p);
+    }
+    return h;
+}
 
 struct inode *pvfs_mount(void)
 {
@@ -171,6 +191,7 @@ struct inode *pvfs_mount(void)
         kpanic("pvfs: disk 0 is not a pvfs image");
     if (pvfs_iget(super.root_ino, &root) || !is_dir(root))
         kpanic("pvfs: no root directory");
+    cleancache_init(layout_id());
     kprintf("pvfs: %u inodes, %u blocks\n", super.nr_inodes, super.nr_blocks);
     return root;
 }

@@ -438,6 +438,10 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     mi.block_reads = nr_block_reads;
     mi.block_requests = nr_block_requests;
     mi.read_shared = nr_read_shared;
+    mi.cc_puts = nr_cc_puts;
+    mi.cc_put_refused = nr_cc_put_refused;
+    mi.cc_gets = nr_cc_gets;
+    mi.cc_hits = nr_cc_hits;
     mi.idle_cycles = idle_cycles;
     mi.cow_faults = nr_cow_faults;
     mi.page_faults = nr_page_faults;

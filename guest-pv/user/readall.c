@@ -1,6 +1,10 @@
 /*
  * readall - read every file under a path (default /) through the page
- * cache, 4 KiB at a time, and say how long it took: "readall [PATH]".
+ * cache, 4 KiB at a time, and say how long it took: "readall [PATH
+ * [PASSES]]". With PASSES > 1 it reads the tree that many times and fails
+ * (exit 1) if a pass reads other bytes than the first (a checksum of
+ * everything read, in order): the pages that came back from the disk, the
+ * page cache or the hypervisor's tmem pool must be the same.
  * The disk benchmarks run it: four guests reading the same files is where
  * sharing at block-read time finds its duplicates, and one large file
  * (readall /data/big) is a sequential read. Prints files, bytes, seconds
@@ -13,11 +17,12 @@
 #include <fcntl.h>
 #include <pvk.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static unsigned int files, errors;
-static unsigned long long bytes;
+static unsigned long long bytes, sum;
 
 static unsigned long long rdtsc(void)
 {
@@ -37,8 +42,11 @@ static void read_file(const char *path)
         errors++;
         return;
     }
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
         bytes += (unsigned long long)n;
+        for (ssize_t i = 0; i < n; i++) /* FNV-1a */
+            sum = (sum ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+    }
     if (n < 0)
         errors++;
     close(fd);
@@ -71,13 +79,16 @@ static void read_tree(const char *path)
     closedir(d);
 }
 
-int main(int argc, char **argv)
+/* One pass; returns its checksum. */
+static unsigned long long pass(const char *path, unsigned int nr)
 {
-    const char *path = argc > 1 ? argv[1] : "/";
     struct pvk_meminfo m0, m1;
     unsigned long long t0;
     double s0;
 
+    files = errors = 0;
+    bytes = 0;
+    sum = 0xcbf29ce484222325ULL;
     pvk_meminfo(&m0);
     s0 = pvk_now_s();
     t0 = rdtsc();
@@ -85,14 +96,42 @@ int main(int argc, char **argv)
     t0 = rdtsc() - t0;
     s0 = pvk_now_s() - s0;
     pvk_meminfo(&m1);
-    printf("readall: path=%s files=%u bytes=%llu errors=%u seconds=%.3f "
-           "tsc=%llu busy=%llu block_reads=%u block_requests=%u "
-           "read_shared=%u\n",
-           path, files, bytes, errors, s0, t0,
+    printf("readall: path=%s pass=%u files=%u bytes=%llu errors=%u "
+           "seconds=%.3f tsc=%llu busy=%llu block_reads=%u block_requests=%u "
+           "read_shared=%u cc_gets=%u cc_hits=%u cc_puts=%u evictions=%u "
+           "sum=%016llx\n",
+           path, nr, files, bytes, errors, s0, t0,
            t0 - (unsigned long long)(m1.idle_cycles - m0.idle_cycles),
            m1.block_reads - m0.block_reads,
            m1.block_requests - m0.block_requests,
-           m1.read_shared - m0.read_shared);
+           m1.read_shared - m0.read_shared, m1.cc_gets - m0.cc_gets,
+           m1.cc_hits - m0.cc_hits, m1.cc_puts - m0.cc_puts,
+           m1.evictions - m0.evictions, sum);
+    return sum;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : "/";
+    unsigned int passes = argc > 2 ? (unsigned int)atoi(argv[2]) : 1, i;
+    unsigned long long first = 0;
+    int bad = 0;
+
+    if (passes < 1) {
+        fprintf(stderr, "readall: PASSES must be at least 1\n");
+        return 1;
+    }
+    for (i = 1; i <= passes; i++) {
+        unsigned long long s = pass(path, i);
+
+        if (i == 1)
+            first = s;
+        else if (s != first) {
+            printf("readall: pass %u read other bytes than pass 1\n", i);
+            bad = 1;
+        }
+        bad |= errors != 0;
+    }
     printf("readall: done\n");
-    return errors ? 1 : 0;
+    return bad;
 }

@@ -222,6 +222,10 @@ struct pvk_meminfo {
                                  (read-time sharing)                  */
     uint64_t idle_cycles;     /* TSC cycles the kernel waited with no
                                  process to run (for the disk, a timer) */
+    uint32_t cc_puts;         /* cleancache: clean pages put to tmem   */
+    uint32_t cc_put_refused;  /* ... of them not stored                */
+    uint32_t cc_gets;         /* cache misses tried in tmem first      */
+    uint32_t cc_hits;         /* ... of them found there (no disk read) */
 };
 
 #endif /* !__ASSEMBLY__ */
