@@ -13,6 +13,11 @@
  * owner's page), "role=stranger" (in no group or another one: sees none
  * of it). Every role runs the private-pool checks. Waits are for the other
  * domain's puts, bounded by a number of yields, never by time.
+ *
+ * "role=bench" measures instead (a benchmark, under -icount): the TSC
+ * cycles of BENCH_PAGES puts of distinct pages, of as many gets, of as
+ * many page copies and of as many null hypercalls, and prints them with
+ * put / (copy + hypercall) and get / (copy + hypercall).
  */
 #include <guest/test.h>
 
@@ -309,6 +314,45 @@ static void test_shared(const char *role, uint32_t *a, uint32_t *b)
     is(op(TMEM_DESTROY_POOL, pool, NULL, 0, NULL), 0, "leave the shared pool");
 }
 
+#define BENCH_PAGES 512
+
+static void bench(void)
+{
+    static uint32_t *pages[BENCH_PAGES];
+    struct tmem_oid o = { { 3, 1, 4 } };
+    uint64_t t, copy, null, put, get;
+    uint32_t *dst = alloc_page();
+    long pool = new_pool(0, NULL);
+    unsigned int i, hits = 0, stored = 0;
+
+    for (i = 0; i < BENCH_PAGES; i++) {
+        pages[i] = alloc_page();
+        fill(pages[i], 7000 + i);
+    }
+    t = rdtsc_guest();
+    for (i = 0; i < BENCH_PAGES; i++)
+        memcpy(dst, pages[i], PAGE_SIZE);
+    copy = rdtsc_guest() - t;
+    t = rdtsc_guest();
+    for (i = 0; i < BENCH_PAGES; i++)
+        HYPERVISOR_xen_version(XENVER_version, NULL);
+    null = rdtsc_guest() - t;
+    t = rdtsc_guest();
+    for (i = 0; i < BENCH_PAGES; i++)
+        stored += op(TMEM_PUT_PAGE, pool, &o, i, pages[i]) == 1;
+    put = rdtsc_guest() - t;
+    t = rdtsc_guest();
+    for (i = 0; i < BENCH_PAGES; i++)
+        hits += op(TMEM_GET_PAGE, pool, &o, i, pages[i]) == 1;
+    get = rdtsc_guest() - t;
+    is(stored, BENCH_PAGES, "every put stored");
+    is(hits, BENCH_PAGES, "every get a hit");
+    printk("tmem-bench: pages=%u copy=%llu null_hypercall=%llu put=%llu "
+           "get=%llu put_per_mille=%llu get_per_mille=%llu\n",
+           BENCH_PAGES, copy, null, put, get, put * 1000 / (copy + null),
+           get * 1000 / (copy + null));
+}
+
 void test_main(void)
 {
     char role[16];
@@ -316,6 +360,10 @@ void test_main(void)
 
     if (!cmdline_get("role", role, sizeof(role)))
         strlcpy(role, "owner", sizeof(role));
+    if (!strcmp(role, "bench")) {
+        bench();
+        test_done();
+    }
     test_private(a, b);
     test_hostile(a);
     test_shared(role, a, b);

@@ -7,7 +7,8 @@
  * tmem_frame. A page a guest puts is copied into a frame of dom_tmem, or
  * names a frame that already holds the same contents (in the same dedup
  * scope: the share group, or the domain if it is in none, and the same
- * kind of pool), compared byte for byte; a get copies it out. No guest
+ * kind of pool), found by a fingerprint and compared byte for byte; a get
+ * copies it out. No guest
  * ever maps a dom_tmem frame, so stored contents never change and need no
  * copy-on-write. It never writes a guest frame but through
  * guest_pfn_get_writable(), and never touches a frame it does not own
@@ -32,7 +33,7 @@
 struct tmem_frame {
     struct tmem_frame *hnext; /* dedup bucket chain                 */
     uint32_t mfn;             /* a frame of dom_tmem                */
-    uint32_t hash;            /* share_hash_page() of the contents  */
+    uint32_t hash;            /* fingerprint() of the contents      */
     uint32_t scope;           /* dedup scope (scope_of())           */
     uint32_t refs;            /* tmem_pages naming it               */
 };
@@ -114,24 +115,47 @@ static struct tmem_frame **frame_bucket(uint32_t hash, uint32_t scope)
     return &frame_hash[(hash ^ scope * 0x9e3779b1U) % FRAME_BUCKETS];
 }
 
+/*
+ * The dedup key: a fingerprint of 16 words sampled across the page, not a
+ * hash of all of it (a put would cost more than the copy it makes), so
+ * frames are always compared in full before one is shared, and a put
+ * compares at most DEDUP_TRIES frames with its fingerprint.
+ */
+#define DEDUP_TRIES 4
+
+static uint32_t fingerprint(const void *data)
+{
+    const uint32_t *w = data;
+    uint32_t h = 0x9e3779b1U, i;
+
+    for (i = 0; i < 16; i++)
+        h = (h ^ w[i * 64 + (i & 63)]) * 0x85ebca6bU + i;
+    return h ^ h >> 15;
+}
+
 static bool frame_equal(const struct tmem_frame *f, const void *data)
 {
     const void *p = map_domain_page(f->mfn);
-    bool eq = !memcmp(p, data, PAGE_SIZE);
+    bool eq = share_pages_equal(p, data);
 
     unmap_domain_page(p);
     return eq;
 }
 
-/* A frame of scope holding data (hash h), if there is one. */
+/* A frame of scope holding data (fingerprint h), if one of the first
+ * DEDUP_TRIES with that fingerprint does. */
 static struct tmem_frame *frame_find(const void *data, uint32_t h,
                                      uint32_t scope)
 {
     struct tmem_frame *f;
+    unsigned int tries = 0;
 
-    for (f = *frame_bucket(h, scope); f; f = f->hnext)
-        if (f->hash == h && f->scope == scope && frame_equal(f, data))
-            return f;
+    for (f = *frame_bucket(h, scope); f && tries < DEDUP_TRIES; f = f->hnext)
+        if (f->hash == h && f->scope == scope) {
+            tries++;
+            if (frame_equal(f, data))
+                return f;
+        }
     return NULL;
 }
 
@@ -500,7 +524,7 @@ static long put(struct domain *d, struct tmem_pool *p, const struct tmem_op *op)
         return -EINVAL;
     }
     data = map_domain_page(mfn);
-    h = share_hash_page(data);
+    h = fingerprint(data);
     if (old && old->frame->hash == h && frame_equal(old->frame, data)) {
         lru_touch(old); /* the same page again */
         goto out;
