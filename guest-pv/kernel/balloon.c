@@ -26,6 +26,9 @@
  * rescued (an atomic exchange of its entry); if the hypervisor took it,
  * the page cache reads the data again (nr_rereads).
  *
+ * With cleancache (cleancache.c) the need leaves out clean cache pages no
+ * process maps, so following the target evicts them into the pool.
+ *
  * Owns PG_BALLOONED pages and their list, and the FIFO. Never gives back a
  * page that is not free: kernel, anonymous and cache pages stay.
  */
@@ -59,10 +62,14 @@ static uint32_t populated(void)
     return nr_pages - nr_ballooned;
 }
 
-/* The pages in use plus the reserve: what the kernel asks for. */
+/* The pages in use plus the reserve: what the kernel asks for. With
+ * cleancache, clean cache pages no process maps are not counted: they can
+ * live in the hypervisor's pool (the guest runs small and leans on it). */
 static uint32_t need(void)
 {
-    return populated() - nr_free_pages + reserve;
+    uint32_t idle = cleancache_active() ? pagecache_idle_pages() : 0;
+
+    return populated() - nr_free_pages - idle + reserve;
 }
 
 void balloon_add(struct page *p)

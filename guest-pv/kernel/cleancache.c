@@ -45,6 +45,11 @@ static void set_name(struct tmem_op *op, const struct inode *ip,
     op->u.gen.pfn = p ? page_to_pfn(p) : 0;
 }
 
+bool cleancache_active(void)
+{
+    return pool >= 0;
+}
+
 static bool wanted(const struct inode *ip)
 {
     return pool >= 0 && ip->ops->cleancache_tag;

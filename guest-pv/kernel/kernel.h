@@ -338,11 +338,14 @@ void pagecache_truncate(struct inode *ip, uint32_t index);
 /* Evict up to n clean cache pages, oldest first, unmapping mapped ones;
  * returns the number freed. */
 uint32_t pagecache_shrink(uint32_t n);
+/* Clean cache pages that no one uses or maps (eviction's easy pickings). */
+uint32_t pagecache_idle_pages(void);
 
 /* cleancache.c: the page cache's second chance in a tmem pool. */
 extern uint32_t nr_cc_puts, nr_cc_put_refused, nr_cc_gets, nr_cc_hits;
 uint64_t cleancache_hash(uint64_t h, const void *data, size_t n);
 void cleancache_init(uint64_t fs_id);
+bool cleancache_active(void);
 void cleancache_put(const struct page *p);
 bool cleancache_get(const struct inode *ip, uint32_t index, struct page *p);
 void cleancache_flush_inode(const struct inode *ip);

@@ -267,6 +267,17 @@ void pagecache_truncate(struct inode *ip, uint32_t index)
     }
 }
 
+uint32_t pagecache_idle_pages(void)
+{
+    const struct page *p;
+    uint32_t n = 0;
+
+    for (p = lru_head; p; p = p->next)
+        n += !p->dirty && p->count == 1 && !p->mapcount &&
+             !(p->flags & (PGF_LOCKED | PGF_VOLATILE));
+    return n;
+}
+
 uint32_t pagecache_shrink(uint32_t n)
 {
     struct page *p = lru_tail, *prev;
