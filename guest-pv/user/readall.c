@@ -32,6 +32,26 @@ static unsigned long long rdtsc(void)
     return ((unsigned long long)hi << 32) | lo;
 }
 
+/* Fletcher's checksum over 32-bit words (a short tail byte by byte): the
+ * order of the data counts, and it costs a few instructions a word. */
+static unsigned int sum_a, sum_b;
+
+static void sum_bytes(const char *buf, size_t n)
+{
+    const unsigned int *w = (const unsigned int *)buf;
+    size_t i;
+
+    for (i = 0; i < n / 4; i++) {
+        sum_a += w[i];
+        sum_b += sum_a;
+    }
+    for (i = n & ~(size_t)3; i < n; i++) {
+        sum_a += (unsigned char)buf[i];
+        sum_b += sum_a;
+    }
+    sum = (unsigned long long)sum_b << 32 | sum_a;
+}
+
 static void read_file(const char *path)
 {
     static char buf[4096]; /* one page: the copy it leaves is small */
@@ -44,8 +64,7 @@ static void read_file(const char *path)
     }
     while ((n = read(fd, buf, sizeof(buf))) > 0) {
         bytes += (unsigned long long)n;
-        for (ssize_t i = 0; i < n; i++) /* FNV-1a */
-            sum = (sum ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+        sum_bytes(buf, (size_t)n);
     }
     if (n < 0)
         errors++;
@@ -88,7 +107,7 @@ static unsigned long long pass(const char *path, unsigned int nr)
 
     files = errors = 0;
     bytes = 0;
-    sum = 0xcbf29ce484222325ULL;
+    sum = sum_a = sum_b = 0;
     pvk_meminfo(&m0);
     s0 = pvk_now_s();
     t0 = rdtsc();
