@@ -35,6 +35,17 @@ HV_OBJS := $(HV_ARCH_S:%=$(BUILD)/hv/arch/%.o) \
 	$(HV_COMMON:%=$(BUILD)/hv/common/%.o) \
 	$(KLIB:%=$(BUILD)/hv/lib/%.o) $(KLIB_S:%=$(BUILD)/hv/lib/%.o)
 
+# LZ4 (tmem's compression), from Debian's lz4 source package, which
+# tools/install-deps.sh fetches into /usr/src/lz4: lib/lz4.c built
+# freestanding, with the hypervisor's memcpy/memset/memmove.
+LZ4_TARBALL = $(lastword $(sort $(wildcard /usr/src/lz4/lz4_*.orig.tar.gz)))
+LZ4_DIR     := $(BUILD)/lz4
+LZ4_CFLAGS  := $(filter-out -Wall -Wextra -Werror -MMD -MP,$(HV_CFLAGS)) -w \
+	-DLZ4_FREESTANDING=1 -DLZ4_memcpy=__builtin_memcpy \
+	-DLZ4_memset=__builtin_memset -DLZ4_memmove=__builtin_memmove \
+	-DLZ4_HEAPMODE=0
+HV_OBJS += $(BUILD)/hv/lz4.o
+
 HV_ELF := $(BUILD)/hv/hv.elf
 
 .PHONY: all hv guests iso test unit-test scenario-test clean help qemu qemu-gdb \
@@ -48,6 +59,22 @@ $(HV_ELF): $(HV_OBJS) boot/hv.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -z noexecstack -T boot/hv.ld -o $@ $(HV_OBJS) $(LIBGCC)
 	$(Q)$(OBJDUMP) -d -S $@ > $(BUILD)/hv/hv.asm
 	$(Q)$(NM) -n $@ > $(BUILD)/hv/hv.sym
+
+$(LZ4_DIR)/lz4.c $(LZ4_DIR)/lz4.h &:
+	@if [ -z "$(LZ4_TARBALL)" ]; then echo "no /usr/src/lz4/lz4_*.orig.tar.gz: run tools/install-deps.sh" >&2; exit 4; fi
+	@mkdir -p $(LZ4_DIR)
+	@echo "  LZ4     $(LZ4_TARBALL)"
+	$(Q)tar -xzf $(LZ4_TARBALL) -C $(LZ4_DIR) --strip-components=2 --wildcards \
+		'*/lib/lz4.c' '*/lib/lz4.h' '*/lib/LICENSE'
+	$(Q)touch $(LZ4_DIR)/lz4.c $(LZ4_DIR)/lz4.h
+
+$(BUILD)/hv/lz4.o: $(LZ4_DIR)/lz4.c $(LZ4_DIR)/lz4.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(LZ4_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/common/tmem.o: $(LZ4_DIR)/lz4.h
+$(BUILD)/hv/common/tmem.o: HV_CFLAGS += -I$(LZ4_DIR)
 
 $(BUILD)/hv/common/%.o: hv/common/%.c
 	@mkdir -p $(dir $@)

@@ -67,6 +67,17 @@ printf "  pool frames / one guest's pages   %d / %d = %s (pages stored %d; dedup
     $best->{tmem}{frames}, $one, ratio($best->{tmem}{frames}, $one),
     $best->{tmem}{eph_pages}, $best->{tmem}{dedup_puts};
 
+# (d) Compression: the pool at the guest's exit, after the idle work.
+my ($z) = map { kv($_) } grep { /at=exit-d1/ } lines('compress', qr/\(hv\) TMEM /);
+die "compress: no TMEM line at exit-d1\n" unless $z;
+my $whole = $z->{frames} - $z->{zframes};
+printf "(d) the demo's source tree (/src, 1.7 MB of C) in a private pool, compressed when idle:\n";
+printf "  pages stored / frames holding them   %d / %d = %s (whole %d, in zpages %d)\n",
+    $z->{eph_pages}, $z->{frames}, ratio($z->{eph_pages}, $z->{frames}), $whole, $z->{zframes};
+printf "  compressed pages: %d, %d bytes: %s x; zpages filled to %s; incompressible %d\n\n",
+    $z->{compressed}, $z->{zbytes}, ratio($z->{compressed} * 4096, $z->{zbytes}),
+    ratio($z->{zbytes}, $z->{zframes} * 4096), $z->{incompressible};
+
 # (e) Put and get.
 my ($b) = map { kv($_) } lines('ops', qr/tmem-bench:/);
 die "ops: no tmem-bench line\n" unless $b;

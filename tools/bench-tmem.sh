@@ -10,6 +10,8 @@
 #                          24 MiB file three times
 #   dedup                  test-images/bench/tmem-dedup.scn: four identical
 #                          guests put the same pages into private pools
+#   compress               test-images/bench/tmem-compress.scn: the demo's
+#                          source tree in a pool, compressed with LZ4
 #   ops                    test-images/bench/tmem-ops.scn: the cost of a
 #                          put and a get against a page copy + a hypercall
 # and writes build/bench/tmem.txt (first line: where it comes from);
@@ -38,6 +40,7 @@ sed -E 's/cleancache=private //' "$bench/tmem-reread.scn" > "$out/scn/tmem-rerea
 runs=("reread-on|$bench/tmem-reread.scn"
       "reread-off|$out/scn/tmem-reread-off.scn"
       "dedup|$bench/tmem-dedup.scn"
+      "compress|$bench/tmem-compress.scn"
       "ops|$bench/tmem-ops.scn")
 
 if [ $build = 1 ]; then

@@ -50,10 +50,40 @@ if [ $plot = 1 ]; then
     command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 fi
 
-[ ${#need[@]} -eq 0 ] && exit 0
-echo "install-deps.sh: installing ${need[*]}" >&2
+# LZ4 for tmem's compression: the source of Debian's lz4 package, whose
+# lib/lz4.c builds freestanding (LZ4_FREESTANDING) into the hypervisor.
+# Debian ships no binary package with it, so apt fetches the source package
+# (checked against the archive's signed index) into /usr/src/lz4.
+lz4=0
+compgen -G '/usr/src/lz4/lz4_*.orig.tar.gz' >/dev/null || lz4=1
+
+[ ${#need[@]} -eq 0 ] && [ $lz4 = 0 ] && exit 0
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
-$sudo apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${need[@]}" >&2
+if [ ${#need[@]} -gt 0 ]; then
+    echo "install-deps.sh: installing ${need[*]}" >&2
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${need[@]}" >&2
+fi
+if [ $lz4 = 1 ]; then
+    echo "install-deps.sh: fetching Debian's lz4 source into /usr/src/lz4" >&2
+    . /etc/os-release
+    # The archive the machine installs from (deb.debian.org if none is named).
+    mirror=$(grep -hoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+        head -n 1 | tr -d ' ' || true)
+    mirror=${mirror:-http://deb.debian.org/debian}
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    mkdir -p "$tmp/lists/partial" "$tmp/archives/partial"
+    echo "deb-src $mirror ${VERSION_CODENAME:-bookworm} main" > "$tmp/src.list"
+    # Its own source list and lists folder: the machine's apt state stays.
+    apt_src=(-o "Dir::Etc::SourceList=$tmp/src.list" -o Dir::Etc::SourceParts=/dev/null
+             -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache::Archives=$tmp/archives"
+             -o APT::Sandbox::User=root)
+    $sudo apt-get "${apt_src[@]}" update -qq >&2
+    (cd "$tmp" && $sudo apt-get "${apt_src[@]}" source --download-only -qq lz4 >&2)
+    $sudo mkdir -p /usr/src/lz4
+    $sudo cp "$tmp"/lz4_*.orig.tar.gz /usr/src/lz4/
+fi

@@ -21,21 +21,36 @@
 #include <hv/mem_sched.h>
 #include <hv/mem_sharing.h>
 #include <hv/mm.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/tmem.h>
 #include <asm/uaccess.h>
+#include <lz4.h>
 #include <objpool.h>
 
 #define POOL_BUCKETS  (PAGE_SIZE / sizeof(struct tmem_page *)) /* a page */
 #define FRAME_BUCKETS 4096
 
-/* The contents of a stored page, once per dedup scope. */
+/* A frame of dom_tmem holding compressed pages one after the other. Its
+ * space is not reused: it is freed when the last of them goes. */
+struct tmem_zpage {
+    uint32_t mfn;
+    uint32_t used; /* bytes from the start                    */
+    uint32_t live; /* compressed pages in it                  */
+};
+
+/* The contents of a stored page, once per dedup scope: a whole frame, or
+ * (ephemeral pages that compress well) zlen bytes of LZ4 in a zpage. */
 struct tmem_frame {
     struct tmem_frame *hnext; /* dedup bucket chain                 */
-    uint32_t mfn;             /* a frame of dom_tmem                */
+    struct tmem_frame *qprev, *qnext; /* the compression queue     */
+    struct tmem_zpage *zp;    /* compressed: where; NULL: whole     */
+    uint32_t mfn;             /* whole: a frame of dom_tmem         */
     uint32_t hash;            /* fingerprint() of the contents      */
     uint32_t scope;           /* dedup scope (scope_of())           */
     uint32_t refs;            /* tmem_pages naming it               */
+    uint16_t zoff, zlen;      /* compressed: offset, length         */
+    bool queued;              /* on the compression queue           */
 };
 
 /* A page in a pool: (oid, index) -> frame. */
@@ -63,20 +78,34 @@ struct tmem_pool {
     struct tmem_lru shared_lru; /* shared pools: their own             */
 };
 
-static struct objpool page_pool, frame_pool, pool_pool;
+static struct objpool page_pool, frame_pool, pool_pool, zpage_pool;
 static struct tmem_frame *frame_hash[FRAME_BUCKETS];
 static struct tmem_pool *shared_pools;
+/* Whole ephemeral frames not yet tried for compression, oldest first. */
+static struct tmem_frame *cq_head, *cq_tail;
+#define ZOPEN 4 /* zpages being filled: a page goes to the first it fits */
+static struct tmem_zpage *zopen[ZOPEN];
+static uint8_t scratch[PAGE_SIZE] __attribute__((aligned(16)));
+static LZ4_stream_t lz4_state;
 
 static struct {
     uint32_t pools, eph_pages, pers_pages, frames, eph_frames;
+    uint32_t contents;                    /* tmem_frame records now */
+    uint32_t compressed, zbytes, zframes; /* now */
     uint64_t puts, puts_refused, dedup_puts, gets, hits, misses;
     uint64_t flushes, flushed_pages, evictions, errors;
+    uint64_t incompressible; /* ever tried and stored whole */
+    uint64_t compressions, decompressions; /* ever */
     uint64_t changes, changes_printed; /* for the tick's lines */
     s_time_t last_print;
 } tm;
 
 static unsigned int opt_tmem_print_ms = 1000;
 integer_param("tmem_print_ms", opt_tmem_print_ms);
+/* An ephemeral page is kept compressed if LZ4 makes it at most this many
+ * bytes; 0: no compression. */
+static unsigned int opt_tmem_compress = PAGE_SIZE * 3 / 4;
+integer_param("tmem_compress", opt_tmem_compress);
 
 uint32_t tmem_frames(void)
 {
@@ -133,13 +162,182 @@ static uint32_t fingerprint(const void *data)
     return h ^ h >> 15;
 }
 
+/* The contents of f into dst (a mapped page). */
+static void frame_read(const struct tmem_frame *f, void *dst)
+{
+    const uint8_t *z;
+    int n;
+
+    if (!f->zp) {
+        const void *p = map_domain_page(f->mfn);
+
+        memcpy(dst, p, PAGE_SIZE);
+        unmap_domain_page(p);
+        return;
+    }
+    z = map_domain_page(f->zp->mfn);
+    n = LZ4_decompress_safe((const char *)z + f->zoff, dst, f->zlen,
+                            PAGE_SIZE);
+    unmap_domain_page(z);
+    BUG_ON(n != PAGE_SIZE); /* our own data: it was compressed from a page */
+}
+
 static bool frame_equal(const struct tmem_frame *f, const void *data)
 {
-    const void *p = map_domain_page(f->mfn);
-    bool eq = share_pages_equal(p, data);
+    const void *p;
+    bool eq;
 
+    if (f->zp) {
+        frame_read(f, scratch);
+        return share_pages_equal(scratch, data);
+    }
+    p = map_domain_page(f->mfn);
+    eq = share_pages_equal(p, data);
     unmap_domain_page(p);
     return eq;
+}
+
+/* --- Compression --------------------------------------------------------- */
+
+static void cq_del(struct tmem_frame *f)
+{
+    if (!f->queued)
+        return;
+    if (f->qprev)
+        f->qprev->qnext = f->qnext;
+    else
+        cq_head = f->qnext;
+    if (f->qnext)
+        f->qnext->qprev = f->qprev;
+    else
+        cq_tail = f->qprev;
+    f->qprev = f->qnext = NULL;
+    f->queued = false;
+}
+
+static void cq_add_tail(struct tmem_frame *f)
+{
+    f->qnext = NULL;
+    f->qprev = cq_tail;
+    if (cq_tail)
+        cq_tail->qnext = f;
+    else
+        cq_head = f;
+    cq_tail = f;
+    f->queued = true;
+}
+
+static void free_tmem_frame(uint32_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    BUG_ON(page_get_owner(pg) != dom_tmem);
+    pg->count_info &= ~PGC_allocated;
+    put_page(pg); /* the allocation's reference: the frame is free */
+    tm.frames--;
+    tm.eph_frames--;
+}
+
+/* A compressed page leaves its zpage; the last one frees it. Returns true
+ * if a frame was freed. */
+static bool zpage_release(struct tmem_zpage *zp, uint32_t zlen)
+{
+    tm.compressed--;
+    tm.zbytes -= zlen;
+    if (--zp->live)
+        return false;
+    for (unsigned int i = 0; i < ZOPEN; i++)
+        if (zopen[i] == zp)
+            zopen[i] = NULL;
+    free_tmem_frame(zp->mfn);
+    tm.zframes--;
+    objpool_free(&zpage_pool, zp);
+    return true;
+}
+
+/* Room for n bytes in a zpage: the first open one it fits in, or a new
+ * one (a frame beyond the reserve) in place of the fullest. NULL if none. */
+static struct tmem_zpage *zpage_room(uint32_t n)
+{
+    struct page_info *pg;
+    struct tmem_zpage *zp;
+    unsigned int i, slot = 0;
+
+    for (i = 0; i < ZOPEN; i++) {
+        if (zopen[i] && zopen[i]->used + n <= PAGE_SIZE)
+            return zopen[i];
+        if (!zopen[i] || (zopen[slot] && zopen[i]->used > zopen[slot]->used))
+            slot = i;
+    }
+    if (nr_free_domheap_pages() <= mem_sched_reserve())
+        return NULL;
+    zp = objpool_alloc(&zpage_pool);
+    if (!zp)
+        return NULL;
+    pg = alloc_domheap_page(dom_tmem, MEMF_no_scrub);
+    if (!pg) {
+        objpool_free(&zpage_pool, zp);
+        return NULL;
+    }
+    zp->mfn = page_to_mfn(pg);
+    zopen[slot] = zp;
+    tm.frames++;
+    tm.eph_frames++;
+    tm.zframes++;
+    return zp;
+}
+
+/* Try f, a whole ephemeral frame: if LZ4 makes it small enough, it moves
+ * into a zpage and its frame is freed; if not, it stays whole for good.
+ * False if no zpage could be had (f stays queued). */
+static bool compress_one(struct tmem_frame *f)
+{
+    const char *src = map_domain_page(f->mfn);
+    struct tmem_zpage *zp;
+    uint8_t *z;
+    int n;
+
+    n = LZ4_compress_fast_extState(&lz4_state, src, (char *)scratch,
+                                   PAGE_SIZE, (int)opt_tmem_compress, 1);
+    unmap_domain_page(src);
+    if (n <= 0) {
+        cq_del(f);
+        tm.incompressible++;
+        return true;
+    }
+    zp = zpage_room((uint32_t)n);
+    if (!zp)
+        return false; /* no frame for a zpage now: later */
+    cq_del(f);
+    z = map_domain_page(zp->mfn);
+    memcpy(z + zp->used, scratch, (size_t)n);
+    unmap_domain_page(z);
+    free_tmem_frame(f->mfn);
+    f->mfn = INVALID_MFN;
+    f->zp = zp;
+    f->zoff = (uint16_t)zp->used;
+    f->zlen = (uint16_t)n;
+    zp->used += (uint32_t)n;
+    zp->live++;
+    tm.compressed++;
+    tm.compressions++;
+    tm.zbytes += (uint32_t)n;
+    tm.changes++;
+    return true;
+}
+
+/* Idle work: compress the oldest whole ephemeral frames, a few at a time.
+ * True if there was any. */
+static bool tmem_compress_work(void)
+{
+    unsigned int i;
+
+    if (!opt_tmem_compress)
+        return false;
+    for (i = 0; i < 8 && cq_head; i++)
+        if (!compress_one(cq_head))
+            break;
+    return i > 0;
 }
 
 /* A frame of scope holding data (fingerprint h), if one of the first
@@ -182,19 +380,26 @@ static struct tmem_frame *frame_new(const void *data, uint32_t h,
     f->hash = h;
     f->scope = scope;
     f->refs = 1;
+    tm.contents++;
     b = frame_bucket(h, scope);
     f->hnext = *b;
     *b = f;
     tm.frames++;
-    tm.eph_frames += !(scope & TMEM_POOL_PERSIST);
+    if (!(scope & TMEM_POOL_PERSIST)) {
+        tm.eph_frames++;
+        if (opt_tmem_compress)
+            cq_add_tail(f);
+    }
     return f;
 }
 
-/* One reference less; the last frees the frame. Returns true then. */
+/* One reference less; the last frees the record, and the frame (or the
+ * zpage, if it was its last page). Returns true if a frame was freed. */
 static bool frame_put(struct tmem_frame *f)
 {
     struct tmem_frame **pp;
     struct page_info *pg;
+    bool freed = true;
 
     BUG_ON(!f->refs);
     if (--f->refs)
@@ -202,14 +407,20 @@ static bool frame_put(struct tmem_frame *f)
     for (pp = frame_bucket(f->hash, f->scope); *pp != f; pp = &(*pp)->hnext)
         ;
     *pp = f->hnext;
-    pg = mfn_to_page(f->mfn);
-    BUG_ON(page_get_owner(pg) != dom_tmem);
-    pg->count_info &= ~PGC_allocated;
-    put_page(pg); /* the allocation's reference: the frame is free */
-    tm.frames--;
-    tm.eph_frames -= !(f->scope & TMEM_POOL_PERSIST);
+    cq_del(f);
+    if (f->zp) {
+        freed = zpage_release(f->zp, f->zlen);
+    } else {
+        pg = mfn_to_page(f->mfn);
+        BUG_ON(page_get_owner(pg) != dom_tmem);
+        pg->count_info &= ~PGC_allocated;
+        put_page(pg); /* the allocation's reference: the frame is free */
+        tm.frames--;
+        tm.eph_frames -= !(f->scope & TMEM_POOL_PERSIST);
+    }
+    tm.contents--;
     objpool_free(&frame_pool, f);
-    return true;
+    return freed;
 }
 
 /* --- Pages in pools ---------------------------------------------------- */
@@ -594,7 +805,15 @@ static long get(struct domain *d, struct tmem_pool *p, const struct tmem_op *op)
                 rc);
         return rc;
     }
-    copy_domain_page(mfn, pg->frame->mfn);
+    if (pg->frame->zp) {
+        void *dst = map_domain_page(mfn);
+
+        frame_read(pg->frame, dst);
+        unmap_domain_page(dst);
+        tm.decompressions++;
+    } else {
+        copy_domain_page(mfn, pg->frame->mfn);
+    }
     put_page_and_type(mfn_to_page(mfn));
     tm.hits++;
     d->tmem.hits++;
@@ -687,6 +906,7 @@ void tmem_domain_destroy(struct domain *d)
         objpool_release(&page_pool, share_pool_put);
         objpool_release(&frame_pool, share_pool_put);
         objpool_release(&pool_pool, share_pool_put);
+        objpool_release(&zpage_pool, share_pool_put);
     }
 }
 
@@ -696,13 +916,20 @@ void tmem_domain_destroy(struct domain *d)
  * TMEM, key=value (Xen's tmem-list counts, by their meaning):
  *   pools        pools that exist (a shared pool once)
  *   eph_pages pers_pages   pages stored in ephemeral / persistent pools
- *   frames       frames of dom_tmem holding them (each contents once per
- *                scope); dedup_saved = pages - frames
+ *   frames       frames of dom_tmem holding them (whole pages and zpages)
+ *   dedup_saved  pages - the contents they hold (each contents is kept
+ *                once per scope)
  *   puts puts_refused dedup_puts   put calls; of them refused (no room or
  *                quota); put pages that found their contents stored
  *   gets hits misses   get calls (with a valid pfn); found; not found
  *   flushes flushed_pages   flush calls; the pages they dropped
  *   evictions    ephemeral pages dropped to free a frame
+ *   compressed zbytes zframes   pages kept LZ4-compressed (idle work
+ *                compresses whole ephemeral frames, oldest first); their
+ *                bytes; the frames (zpages) holding them
+ *   incompressible   pages tried that stayed whole (above tmem_compress=)
+ *   compressions decompressions   pages compressed, ever; gets answered
+ *                by decompressing, ever
  *   errors       calls answered with an error
  *   metadata_bytes   the records' memory (pools, pages, frames)
  *   at           tick | exit-dN | shutdown | key
@@ -721,17 +948,24 @@ void tmem_print(const char *why)
     printk("TMEM pools=%u eph_pages=%u pers_pages=%u frames=%u dedup_saved=%u "
            "puts=%llu puts_refused=%llu dedup_puts=%llu gets=%llu hits=%llu "
            "misses=%llu flushes=%llu flushed_pages=%llu evictions=%llu "
+           "compressed=%u zbytes=%u zframes=%u incompressible=%llu "
+           "compressions=%llu decompressions=%llu "
            "errors=%llu metadata_bytes=%u at=%s",
            tm.pools, tm.eph_pages, tm.pers_pages, tm.frames,
-           pages - tm.frames, (unsigned long long)tm.puts,
+           pages - tm.contents, (unsigned long long)tm.puts,
            (unsigned long long)tm.puts_refused,
            (unsigned long long)tm.dedup_puts, (unsigned long long)tm.gets,
            (unsigned long long)tm.hits, (unsigned long long)tm.misses,
            (unsigned long long)tm.flushes,
            (unsigned long long)tm.flushed_pages,
-           (unsigned long long)tm.evictions, (unsigned long long)tm.errors,
+           (unsigned long long)tm.evictions, tm.compressed, tm.zbytes,
+           tm.zframes, (unsigned long long)tm.incompressible,
+           (unsigned long long)tm.compressions,
+           (unsigned long long)tm.decompressions,
+           (unsigned long long)tm.errors,
            objpool_bytes(&page_pool) + objpool_bytes(&frame_pool) +
-               objpool_bytes(&pool_pool) + tm.pools * PAGE_SIZE,
+               objpool_bytes(&pool_pool) + objpool_bytes(&zpage_pool) +
+               tm.pools * PAGE_SIZE,
            why);
     for_each_domain (d) {
         const struct tmem_client *c = &d->tmem;
@@ -790,5 +1024,10 @@ void tmem_init(void)
                  share_pool_get, 0);
     objpool_init(&pool_pool, "tmem_pool", sizeof(struct tmem_pool),
                  share_pool_get, 0);
+    objpool_init(&zpage_pool, "tmem_zpage", sizeof(struct tmem_zpage),
+                 share_pool_get, 0);
+    if (opt_tmem_compress > PAGE_SIZE)
+        opt_tmem_compress = PAGE_SIZE;
+    register_idle_work(tmem_compress_work);
     register_keyhandler('t', tmem_key, "print the TMEM lines");
 }
