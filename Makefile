@@ -204,7 +204,7 @@ $(BUILD)/guest-pv/klib/%.o: lib/%.c
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 # The guest kernel (pvk).
-KERNEL_SRCS := balloon blkfront cleancache exec main page pagecache proc pt_pv pvfs rmap share syscall \
+KERNEL_SRCS := balloon blkfront cleancache exec main page pagecache proc pt_pv pvfs rmap share swap syscall \
 	tmpfs trap vfs vm
 KERNEL_OBJS := $(KERNEL_SRCS:%=$(BUILD)/guest-pv/kernel/%.o)
 KERNEL_ELF  := $(BUILD)/guest-pv/pvk.elf

@@ -62,14 +62,17 @@ static uint32_t populated(void)
     return nr_pages - nr_ballooned;
 }
 
-/* The pages in use plus the reserve: what the kernel asks for. With
- * cleancache, clean cache pages no process maps are not counted: they can
- * live in the hypervisor's pool (the guest runs small and leans on it). */
+/* The pages in use plus the reserve: what the kernel asks for. Swapped
+ * pages are in use too (as Linux's self-ballooning counts committed
+ * memory): else each page swapped out would lower the target and push
+ * more out. With cleancache, clean cache pages no process maps are not
+ * counted: they can live in the hypervisor's pool (the guest runs small
+ * and leans on it). */
 static uint32_t need(void)
 {
     uint32_t idle = cleancache_active() ? pagecache_idle_pages() : 0;
 
-    return populated() - nr_free_pages - idle + reserve;
+    return populated() - nr_free_pages - idle + nr_swapped + reserve;
 }
 
 void balloon_add(struct page *p)

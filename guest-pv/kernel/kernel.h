@@ -338,8 +338,28 @@ void pagecache_truncate(struct inode *ip, uint32_t index);
 /* Evict up to n clean cache pages, oldest first, unmapping mapped ones;
  * returns the number freed. */
 uint32_t pagecache_shrink(uint32_t n);
+/* The same, but only pages no process maps. */
+uint32_t pagecache_shrink_unmapped(uint32_t n);
 /* Clean cache pages that no one uses or maps (eviction's easy pickings). */
 uint32_t pagecache_idle_pages(void);
+
+/* swap.c: anonymous pages out to disk 1, frontswap (hswap) in front. */
+struct swap_counts {
+    uint32_t outs, ins, fs_puts, fs_refused, fs_gets, disk_writes, disk_reads;
+};
+extern struct swap_counts swap_counts;
+extern uint32_t nr_swapped; /* pages swapped out now */
+void swap_init(void);
+bool swap_active(void);
+/* Swap out up to n pages; returns how many went. */
+uint32_t swap_out_pages(uint32_t n);
+/* A fault on va's swap entry: the page back, mapped (writable or not). */
+int swap_in(struct mm *mm, uint32_t va, uint32_t slot, bool writable);
+void swap_slot_get(uint32_t slot);
+void swap_slot_put(uint32_t slot);
+/* No swapping between these (a path that walks or holds pages' mappings). */
+void swap_hold(void);
+void swap_release(void);
 
 /* cleancache.c: the page cache's second chance in a tmem pool. */
 extern uint32_t nr_cc_puts, nr_cc_put_refused, nr_cc_gets, nr_cc_hits;
@@ -361,6 +381,13 @@ extern uint32_t nr_evictions;
 #define BLK_MAX_PAGES 11
 void blkfront_init(void);
 int blk_read_pages(uint32_t sector, struct page **pages, unsigned int n);
+/* Read or write n pages of disk (0 or 1) from sector; sync: the domain
+ * blocks instead of the process sleeping. 0 or -EIO. */
+int blk_rw(unsigned int disk, bool write, uint32_t sector, struct page **pages,
+           unsigned int n, bool sync);
+/* Sectors of disk (0: it is not connected). */
+uint32_t blk_disk_sectors(unsigned int disk);
+extern uint32_t nr_block_writes;
 extern uint32_t nr_block_reads, nr_block_requests, nr_read_shared;
 extern unsigned int blk_max_pages; /* blk_segs=: sectors a request, <= 11 */
 extern uint64_t idle_cycles; /* proc.c: cycles blocked with nothing to run */

@@ -39,6 +39,7 @@ void guest_main(void)
     balloon_init();  /* self-ballooning, with balloon=self */
     blkfront_init(); /* disk 0 */
     vfs_init();      /* pvfs on /, tmpfs on /tmp */
+    swap_init();     /* disk 1, if there is one; frontswap */
     proc_init();
 
     if (!cmdline_get("init", path, sizeof(path)))

@@ -87,9 +87,20 @@ void page_free_new(struct page *p)
 }
 
 /* Short of free pages: grow the balloon back first, then evict. */
+/* Free pages from, in turn: the balloon, cache pages no one maps,
+ * anonymous pages (swap), and last the cache pages processes map. */
 static void replenish(uint32_t want)
 {
-    if (balloon_grow_now(want) < want)
+    if (balloon_grow_now(want) >= want)
+        return;
+    if (!swap_active()) {
+        pagecache_shrink(want);
+        return;
+    }
+    pagecache_shrink_unmapped(want);
+    if (nr_free_pages < want)
+        swap_out_pages(want - nr_free_pages);
+    if (nr_free_pages < want)
         pagecache_shrink(want);
 }
 

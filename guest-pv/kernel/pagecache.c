@@ -278,7 +278,7 @@ uint32_t pagecache_idle_pages(void)
     return n;
 }
 
-uint32_t pagecache_shrink(uint32_t n)
+static uint32_t shrink(uint32_t n, bool mapped_too)
 {
     struct page *p = lru_tail, *prev;
     uint32_t freed = 0, scanned = 0, budget = 4 * n + 64;
@@ -292,6 +292,8 @@ uint32_t pagecache_shrink(uint32_t n)
         if (p->count > 1 + p->mapcount || (p->flags & PGF_LOCKED)) {
             /* Someone (the kernel) is using it right now: keep it. */
             pagecache_touch(p);
+        } else if (p->mapcount && !mapped_too) {
+            /* A process maps it (program text, say): not yet. */
         } else {
             page_get(p);
             rmap_unmap_all(p);
@@ -306,4 +308,14 @@ uint32_t pagecache_shrink(uint32_t n)
         p = prev;
     }
     return freed;
+}
+
+uint32_t pagecache_shrink(uint32_t n)
+{
+    return shrink(n, true);
+}
+
+uint32_t pagecache_shrink_unmapped(uint32_t n)
+{
+    return shrink(n, false);
 }

@@ -39,6 +39,13 @@ void pt_walk(struct pt *pt, uint32_t start, uint32_t end,
              void (*fn)(void *arg, uint32_t va, uint32_t pfn, uint32_t flags),
              void *arg);
 void pt_commit(void);
+/* Swap entries (swap.c): a non-present entry naming a swap slot. */
+int pt_set_swap(struct pt *pt, uint32_t va, uint32_t slot); /* may allocate an L1 */
+bool pt_lookup_swap(struct pt *pt, uint32_t va, uint32_t *slot);
+/* Call fn for every swap entry in [start, end). */
+void pt_walk_swap(struct pt *pt, uint32_t start, uint32_t end,
+                  void (*fn)(void *arg, uint32_t va, uint32_t slot),
+                  void *arg);
 /* Machine address of the entry that maps user va in pt (0 if it has no L1
  * table), and of the kernel's direct-map entry of p: what the sharing
  * driver hands the hypervisor. */

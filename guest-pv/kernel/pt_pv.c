@@ -311,6 +311,67 @@ void pt_walk(struct pt *pt, uint32_t start, uint32_t end,
     }
 }
 
+/* A swap entry: present clear (the hypervisor leaves such an entry alone,
+ * and the CPU faults on it), bit 1 set, the slot + 1 in bits 31..12. */
+#define SWAP_MARK 0x2U
+
+int pt_set_swap(struct pt *pt, uint32_t va, uint32_t slot)
+{
+    struct page *l1 = l1_of(pt, va >> 22);
+
+    KASSERT(va < USER_TOP && !(va & ~PAGE_MASK) && slot < 0xFFFFEU);
+    if (!l1 && !(l1 = l1_alloc(pt, va >> 22)))
+        return -ENOMEM;
+    l1_pfns(l1)[(va >> PAGE_SHIFT) & 1023] = 0;
+    queue_update(((uint64_t)mfn_of(l1) << PAGE_SHIFT) +
+                     ((va >> PAGE_SHIFT) & 1023) * 4,
+                 ((slot + 1) << PAGE_SHIFT) | SWAP_MARK);
+    note_flush(pt, va);
+    return 0;
+}
+
+static bool swap_entry(uint32_t e, uint32_t *slot)
+{
+    if ((e & _PAGE_PRESENT) || !(e & SWAP_MARK) || !(e >> PAGE_SHIFT))
+        return false;
+    *slot = (e >> PAGE_SHIFT) - 1;
+    return true;
+}
+
+bool pt_lookup_swap(struct pt *pt, uint32_t va, uint32_t *slot)
+{
+    struct page *l1;
+
+    pt_commit();
+    l1 = l1_of(pt, va >> 22);
+    return l1 && swap_entry(((uint32_t *)page_va(l1))[(va >> PAGE_SHIFT) & 1023],
+                            slot);
+}
+
+void pt_walk_swap(struct pt *pt, uint32_t start, uint32_t end,
+                  void (*fn)(void *arg, uint32_t va, uint32_t slot), void *arg)
+{
+    uint32_t va = start & PAGE_MASK, slot;
+
+    pt_commit();
+    if (end > USER_TOP)
+        end = USER_TOP;
+    while (va < end) {
+        uint32_t slot_end = ((va >> 22) + 1) << 22;
+        uint32_t stop = end < slot_end ? end : slot_end;
+        struct page *l1 = l1_of(pt, va >> 22);
+
+        if (l1) {
+            const uint32_t *e = page_va(l1);
+
+            for (; va < stop; va += PAGE_SIZE)
+                if (swap_entry(e[(va >> PAGE_SHIFT) & 1023], &slot))
+                    fn(arg, va, slot);
+        }
+        va = slot_end;
+    }
+}
+
 /* Unhook L1 tables from both directories, then give the frames back. */
 static void free_l1_chunk(struct page **l1s, unsigned int n)
 {

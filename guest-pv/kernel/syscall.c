@@ -442,6 +442,12 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
     mi.cc_put_refused = nr_cc_put_refused;
     mi.cc_gets = nr_cc_gets;
     mi.cc_hits = nr_cc_hits;
+    mi.swap_outs = swap_counts.outs;
+    mi.swap_ins = swap_counts.ins;
+    mi.fs_puts = swap_counts.fs_puts;
+    mi.fs_refused = swap_counts.fs_refused;
+    mi.swap_writes = swap_counts.disk_writes;
+    mi.swap_reads = swap_counts.disk_reads;
     mi.idle_cycles = idle_cycles;
     mi.cow_faults = nr_cow_faults;
     mi.page_faults = nr_page_faults;

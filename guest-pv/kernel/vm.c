@@ -97,11 +97,20 @@ static void unmap_one(void *arg, uint32_t va, uint32_t pfn, uint32_t flags)
     page_put(p);
 }
 
+static void unmap_swap_one(void *arg, uint32_t va, uint32_t slot)
+{
+    struct mm *mm = ((struct unmap_ctx *)arg)->mm;
+
+    pt_unmap(&mm->pt, va);
+    swap_slot_put(slot);
+}
+
 static void unmap_range(struct mm *mm, uint32_t start, uint32_t end)
 {
     struct unmap_ctx c = { mm };
 
     pt_walk(&mm->pt, start, end, unmap_one, &c);
+    pt_walk_swap(&mm->pt, start, end, unmap_swap_one, &c);
     pt_commit();
 }
 
@@ -231,6 +240,8 @@ int vm_fault(struct mm *mm, uint32_t va, bool write)
     nr_page_faults++;
     if (!v || (write && !(v->flags & VM_WRITE)))
         return -EFAULT;
+    if (pt_lookup_swap(&mm->pt, va, &pfn)) /* pfn: the slot */
+        return swap_in(mm, va, pfn, v->flags & VM_WRITE);
     if (pt_lookup(&mm->pt, va, &pfn, &flags)) {
         if (!write || (flags & PTE_W))
             return 0; /* already resolved (another path got there first) */
@@ -246,7 +257,9 @@ int vm_fault(struct mm *mm, uint32_t va, bool write)
              * and stays shared for its other users. */
             if (p->flags & PGF_SHARED)
                 share_counts.internal_cow++;
+            page_get(p); /* not swapped out while it is copied */
             rc = cow_copy(mm, va, p);
+            page_put(p);
         }
         pt_commit();
         return rc;
@@ -308,6 +321,18 @@ static void fork_pte(void *arg, uint32_t va, uint32_t pfn, uint32_t flags)
         page_put(p);
 }
 
+/* A swap entry: the child's entry names the slot too. */
+static void fork_swap(void *arg, uint32_t va, uint32_t slot)
+{
+    struct fork_ctx *c = arg;
+
+    if (c->rc)
+        return;
+    c->rc = pt_set_swap(&c->child->pt, va, slot);
+    if (!c->rc)
+        swap_slot_get(slot);
+}
+
 struct mm *mm_fork(struct mm *parent)
 {
     struct mm *child = mm_create();
@@ -319,13 +344,17 @@ struct mm *mm_fork(struct mm *parent)
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->mmap_hint = parent->mmap_hint;
+    swap_hold(); /* the parent's entries stay as they are while we walk */
     for (v = parent->vmas; v && !c.rc; v = v->next) {
         c.rc = vma_add(child, v->start, v->end, v->flags, v->inode, v->offset,
                        v->file_end);
         c.vma = v;
-        if (!c.rc)
+        if (!c.rc) {
             pt_walk(&parent->pt, v->start, v->end, fork_pte, &c);
+            pt_walk_swap(&parent->pt, v->start, v->end, fork_swap, &c);
+        }
     }
+    swap_release();
     pt_commit();
     if (c.rc) {
         mm_destroy(child);

@@ -226,6 +226,12 @@ struct pvk_meminfo {
     uint32_t cc_put_refused;  /* ... of them not stored                */
     uint32_t cc_gets;         /* cache misses tried in tmem first      */
     uint32_t cc_hits;         /* ... of them found there (no disk read) */
+    uint32_t swap_outs;       /* anonymous pages swapped out            */
+    uint32_t swap_ins;        /* ... and back in                        */
+    uint32_t fs_puts;         /* frontswap: pages the hswap pool took   */
+    uint32_t fs_refused;      /* ... puts it refused (then the disk)    */
+    uint32_t swap_writes;     /* pages written to the swap disk         */
+    uint32_t swap_reads;      /* pages read from it                     */
 };
 
 #endif /* !__ASSEMBLY__ */
