@@ -52,6 +52,25 @@ for my $p (2, 3) {
 print "  run time: elapsed guest time (a disk read waits for the next tick under\n";
 print "  -icount); busy: the instructions the guest and the hypervisor ran for it.\n\n";
 
+# (b) Swap: frontswap (hswap) against the swap disk.
+my (%sw);
+for my $v ('swap-fs', 'swap-disk') {
+    $sw{$v}{ $_->{pass} } = $_ for map { kv($_) } lines($v, qr/anonws: pass=/);
+}
+print "(b) 12 MiB of anonymous pages in a guest entitled to 8 MiB (passes 1-3), frontswap / disk only\n";
+for my $p (1, 2, 3) {
+    my ($a, $b) = ($sw{'swap-fs'}{$p}, $sw{'swap-disk'}{$p});
+    die "swap: no pass $p\n" unless $a && $b;
+    printf "  pass %d: swapped out %d / %d, hswap puts %d (refused %d), swap-disk writes %d / %d\n",
+        $p, $a->{swap_outs}, $b->{swap_outs}, $a->{fs_puts}, $a->{fs_refused},
+        $a->{swap_writes}, $b->{swap_writes};
+    printf "          run time %s / %s s = %s; instructions %.3g / %.3g = %s\n",
+        $a->{seconds}, $b->{seconds}, ratio($a->{seconds}, $b->{seconds}),
+        $a->{tsc}, $b->{tsc}, ratio($a->{tsc}, $b->{tsc});
+}
+print "  the swap disk's reads and writes block the guest (pvk swaps synchronously);\n";
+print "  under -icount each wait ends at the next tick.\n\n";
+
 # (c) Dedup: the print where the pools held the most pages.
 my ($best, @doms, $cur);
 for (lines('dedup', qr/\(hv\) TMEM(-DOMAIN)? /)) {

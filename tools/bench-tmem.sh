@@ -8,6 +8,9 @@
 #   reread-on, reread-off  test-images/bench/tmem-reread.scn, and its twin
 #                          without cleancache: an 8 MiB guest reads a
 #                          24 MiB file three times
+#   swap-fs, swap-disk     test-images/bench/tmem-swap.scn, and its twin
+#                          with frontswap=off: 12 MiB of anonymous pages
+#                          in a guest entitled to 8 MiB
 #   dedup                  test-images/bench/tmem-dedup.scn: four identical
 #                          guests put the same pages into private pools
 #   compress               test-images/bench/tmem-compress.scn: the demo's
@@ -36,9 +39,12 @@ logs=$out/tmem-logs
 bench=test-images/bench
 mkdir -p "$logs" "$out/scn"
 sed -E 's/cleancache=private //' "$bench/tmem-reread.scn" > "$out/scn/tmem-reread-off.scn"
+sed -E 's/balloon=self /balloon=self frontswap=off /' "$bench/tmem-swap.scn" > "$out/scn/tmem-swap-disk.scn"
 
 runs=("reread-on|$bench/tmem-reread.scn"
       "reread-off|$out/scn/tmem-reread-off.scn"
+      "swap-fs|$bench/tmem-swap.scn"
+      "swap-disk|$out/scn/tmem-swap-disk.scn"
       "dedup|$bench/tmem-dedup.scn"
       "compress|$bench/tmem-compress.scn"
       "ops|$bench/tmem-ops.scn")
