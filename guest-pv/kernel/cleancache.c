@@ -23,17 +23,6 @@
 static int32_t pool = -1;
 uint32_t nr_cc_puts, nr_cc_put_refused, nr_cc_gets, nr_cc_hits;
 
-static long tmem_op(struct tmem_op *op)
-{
-    long ret;
-
-    asm volatile("int $0x82"
-                 : "=a"(ret)
-                 : "0"(__HYPERVISOR_tmem_op), "b"(op)
-                 : "memory");
-    return ret;
-}
-
 static void set_name(struct tmem_op *op, const struct inode *ip,
                      uint32_t index, const struct page *p)
 {
@@ -63,7 +52,7 @@ void cleancache_put(const struct page *p)
     if (!wanted(p->inode) || p->dirty)
         return;
     set_name(&op, p->inode, p->index, p);
-    rc = tmem_op(&op);
+    rc = HYPERVISOR_tmem_op(&op);
     nr_cc_puts++;
     nr_cc_put_refused += rc != 1;
     if (rc < 0)
@@ -79,7 +68,7 @@ bool cleancache_get(const struct inode *ip, uint32_t index, struct page *p)
     if (!wanted(ip))
         return false;
     set_name(&op, ip, index, p);
-    rc = tmem_op(&op);
+    rc = HYPERVISOR_tmem_op(&op);
     nr_cc_gets++;
     if (rc < 0)
         kprintf("cleancache: get of ino %u page %u failed (%ld)\n", ip->ino,
@@ -95,7 +84,7 @@ void cleancache_flush_inode(const struct inode *ip)
     if (!wanted(ip))
         return;
     set_name(&op, ip, 0, NULL);
-    (void)tmem_op(&op);
+    (void)HYPERVISOR_tmem_op(&op);
 }
 
 /* FNV-1a (start with h = 0): the file system's id from its layout. */
@@ -125,7 +114,7 @@ void cleancache_init(uint64_t fs_id)
     } else if (strcmp(mode, "private")) {
         kpanic("cleancache=%s: private, shared or off", mode);
     }
-    rc = tmem_op(&op);
+    rc = HYPERVISOR_tmem_op(&op);
     if (rc < 0) {
         kprintf("cleancache: no %s pool (%ld): pages go to the disk only\n",
                 mode, rc);

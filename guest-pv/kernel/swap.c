@@ -32,24 +32,13 @@ static unsigned int hold;    /* swap_hold() nesting: no swapping then    */
 static uint32_t clock_pfn;   /* where the search for a victim goes on    */
 struct swap_counts swap_counts;
 
-static long tmem_op(struct tmem_op *op)
-{
-    long ret;
-
-    asm volatile("int $0x82"
-                 : "=a"(ret)
-                 : "0"(__HYPERVISOR_tmem_op), "b"(op)
-                 : "memory");
-    return ret;
-}
-
 static long frontswap(uint32_t cmd, uint32_t slot, struct page *p)
 {
     struct tmem_op op = { .cmd = cmd, .pool_id = pool };
 
     op.u.gen.index = slot;
     op.u.gen.pfn = p ? page_to_pfn(p) : 0;
-    return tmem_op(&op);
+    return HYPERVISOR_tmem_op(&op);
 }
 
 void swap_hold(void)
@@ -235,7 +224,7 @@ void swap_init(void)
     memset(refs, 0, 2 * nr_slots);
     if (!cmdline_get("frontswap", buf, sizeof(buf)) || strcmp(buf, "off")) {
         op.u.creat.flags = TMEM_POOL_PERSIST;
-        rc = tmem_op(&op);
+        rc = HYPERVISOR_tmem_op(&op);
         if (rc >= 0)
             pool = (int32_t)rc;
         else
