@@ -24,9 +24,24 @@ static bool parse_bool(const char *v, size_t n, bool *out)
     return false;
 }
 
+/* "expects one of a, b, c" for p's choices. */
+static const char *choices_why(const struct kernel_param *p)
+{
+    static char why[128];
+    struct strbuf sb = STRBUF_INIT(why);
+    const char *const *c;
+
+    strbuf_printf(&sb, "expects one of");
+    for (c = p->choices; *c; c++)
+        strbuf_printf(&sb, "%s %s", c == p->choices ? "" : ",", *c);
+    return why;
+}
+
 static const char *apply(const struct kernel_param *p, const char *val,
                          size_t vlen, bool negated)
 {
+    static char why[64];
+    const char *const *c;
     const char *end;
     uint32_t v;
     bool b;
@@ -46,6 +61,11 @@ static const char *apply(const struct kernel_param *p, const char *val,
             return "expects a number";
         if (!parse_u32(val, &end, 0, &v) || end != val + vlen)
             return "expects a number that fits in 32 bits";
+        if (v < p->min || v > p->max) {
+            snprintf(why, sizeof(why), "expects a number from %u to %u",
+                     p->min, p->max);
+            return why;
+        }
         *(unsigned int *)p->var = v;
         return NULL;
     case PARAM_STRING:
@@ -53,6 +73,11 @@ static const char *apply(const struct kernel_param *p, const char *val,
             return "expects a value";
         if (vlen >= p->len)
             return "value too long";
+        for (c = p->choices; c && *c; c++)
+            if (strlen(*c) == vlen && !strncmp(*c, val, vlen))
+                break;
+        if (c && !*c)
+            return choices_why(p);
         memcpy(p->var, val, vlen);
         ((char *)p->var)[vlen] = '\0';
         return NULL;

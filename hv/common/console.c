@@ -20,8 +20,10 @@
 
 /* 0 = err, 1 = warning, 2 = info, 3 = debug (the digit of XENLOG_*). */
 unsigned int console_loglvl = 2;
+static const char *const loglvl_names[] = { "err", "warning", "info",
+                                            "debug", NULL };
 static char opt_loglvl[16] = "info";
-string_param("loglvl", opt_loglvl);
+string_param_choice("loglvl", opt_loglvl, loglvl_names);
 
 static bool in_panic;
 
@@ -52,12 +54,11 @@ static void write_lines(const char *prefix, const char *text)
 
 void console_init(void)
 {
-    static const char *const names[] = { "err", "warning", "info", "debug" };
     unsigned int i;
 
     arch_serial_init();
-    for (i = 0; i < ARRAY_SIZE(names); i++)
-        if (!strcmp(opt_loglvl, names[i]))
+    for (i = 0; loglvl_names[i]; i++)
+        if (!strcmp(opt_loglvl, loglvl_names[i]))
             console_loglvl = i;
 }
 

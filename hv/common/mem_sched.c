@@ -25,10 +25,10 @@ static unsigned int opt_mem_reserve = 2048;
 integer_param("mem_reserve", opt_mem_reserve);
 /* How often guests still short of their need are told to ask again, ms. */
 static unsigned int opt_mem_poke_ms = 100;
-integer_param("mem_poke_ms", opt_mem_poke_ms);
+integer_param_range("mem_poke_ms", opt_mem_poke_ms, 1, 60000);
 /* The MEM lines while guests balloon: at most one set this often, ms. */
 static unsigned int opt_mem_print_ms = 1000;
-integer_param("mem_print_ms", opt_mem_print_ms);
+integer_param_range("mem_print_ms", opt_mem_print_ms, 1, 3600000);
 
 static struct {
     s_time_t last_print, last_poke;

@@ -39,9 +39,9 @@
 #include <xxhash.h>
 
 static unsigned int opt_pages_to_scan = 256;
-integer_param("pages_to_scan", opt_pages_to_scan);
+integer_param_range("pages_to_scan", opt_pages_to_scan, 1, 1U << 20);
 static unsigned int opt_sleep_millisecs = 0;
-integer_param("sleep_millisecs", opt_sleep_millisecs);
+integer_param_range("sleep_millisecs", opt_sleep_millisecs, 0, 60000);
 /* Run the sharing audit after each printed round (debug). */
 static bool opt_share_audit;
 boolean_param("share_audit", opt_share_audit);
@@ -608,8 +608,6 @@ void share_scan_init(void)
         alloc_xenheap_pages(UNSTABLE_BUCKETS * sizeof(void *) / PAGE_SIZE);
     if (!scan.unstable)
         panic("share_scan_init: out of memory");
-    if (!opt_pages_to_scan)
-        opt_pages_to_scan = 1;
     measure_hash();
     register_idle_work(share_scan_work);
     register_console_command("audit", cmd_audit,

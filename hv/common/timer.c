@@ -19,7 +19,7 @@ static int8_t tsc_shift;
 
 /* Whole-run watchdog in seconds of hypervisor time; 0 = none. */
 static unsigned int opt_timeout = DEFAULT_TIMEOUT_S;
-integer_param("timeout", opt_timeout);
+integer_param_range("timeout", opt_timeout, 0, 86400);
 
 void time_init(void)
 {

@@ -101,11 +101,11 @@ static struct {
 } tm;
 
 static unsigned int opt_tmem_print_ms = 1000;
-integer_param("tmem_print_ms", opt_tmem_print_ms);
+integer_param_range("tmem_print_ms", opt_tmem_print_ms, 1, 3600000);
 /* An ephemeral page is kept compressed if LZ4 makes it at most this many
  * bytes; 0: no compression. */
 static unsigned int opt_tmem_compress = PAGE_SIZE * 3 / 4;
-integer_param("tmem_compress", opt_tmem_compress);
+integer_param_range("tmem_compress", opt_tmem_compress, 0, PAGE_SIZE);
 
 uint32_t tmem_frames(void)
 {
@@ -1026,8 +1026,6 @@ void tmem_init(void)
                  share_pool_get, 0);
     objpool_init(&zpage_pool, "tmem_zpage", sizeof(struct tmem_zpage),
                  share_pool_get, 0);
-    if (opt_tmem_compress > PAGE_SIZE)
-        opt_tmem_compress = PAGE_SIZE;
     register_idle_work(tmem_compress_work);
     register_keyhandler('t', tmem_key, "print the TMEM lines");
 }

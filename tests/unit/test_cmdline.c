@@ -1,7 +1,7 @@
 /*
  * test_cmdline.c - host unit tests for the hypervisor command-line parser,
- * hv/common/cmdline.c: integer, boolean and string options, the report
- * callback, and the count of bad words it returns.
+ * hv/common/cmdline.c: integer, boolean and string options, ranges and
+ * choices, the report callback, and the count of bad words it returns.
  *
  * The hypervisor finds its options in the .data.param section; here the
  * test hands cmdline_parse() its own table of struct kernel_param.
@@ -13,15 +13,18 @@
 
 #include <hv/cmdline.h>
 
-static unsigned int opt_num, opt_nums;
+static unsigned int opt_num, opt_nums, opt_pct;
 static bool opt_flag;
-static char opt_str[8];
+static char opt_str[8], opt_lvl[8];
+static const char *const lvls[] = { "low", "high", NULL };
 
 static const struct kernel_param params[] = {
-    { "num", PARAM_UINT, &opt_num, 0 },
-    { "nums", PARAM_UINT, &opt_nums, 0 },
-    { "flag", PARAM_BOOL, &opt_flag, 0 },
-    { "name", PARAM_STRING, opt_str, sizeof(opt_str) },
+    { "num", PARAM_UINT, &opt_num, 0, 0, UINT32_MAX, NULL },
+    { "nums", PARAM_UINT, &opt_nums, 0, 0, UINT32_MAX, NULL },
+    { "flag", PARAM_BOOL, &opt_flag, 0, 0, 0, NULL },
+    { "name", PARAM_STRING, opt_str, sizeof(opt_str), 0, 0, NULL },
+    { "pct", PARAM_UINT, &opt_pct, 0, 1, 100, NULL },
+    { "lvl", PARAM_STRING, opt_lvl, sizeof(opt_lvl), 0, 0, lvls },
 };
 
 /* What the report callback was told, in order. */
@@ -47,7 +50,9 @@ static int parse(const char *cmdline)
     opt_num = 1111;
     opt_nums = 2222;
     opt_flag = false;
+    opt_pct = 50;
     strcpy(opt_str, "init");
+    strcpy(opt_lvl, "low");
     memset(reports, 0, sizeof(reports));
     nr_reports = 0;
     return cmdline_parse(cmdline, params, params + ARRAY_SIZE(params), report);
@@ -213,11 +218,33 @@ static void test_words(void)
     tap_ok(!strncmp(reports[0].word, longword, 127), "  characters");
 }
 
+/* Ranges and choices: a value outside is reported, and not applied. */
+static void test_limits(void)
+{
+    tap_is_int(parse("pct=1 lvl=high"), 0, "'pct=1 lvl=high' parses");
+    tap_is_uint(opt_pct, 1, "  pct is 1");
+    tap_is_str(opt_lvl, "high", "  lvl is high");
+    parse("pct=100");
+    tap_is_uint(opt_pct, 100, "'pct=100': the top of the range");
+    bad_word("pct=0", "pct=0", "expects a number from 1 to 100");
+    tap_is_uint(opt_pct, 50, "  pct kept its value");
+    bad_word("pct=101", "pct=101", "expects a number from 1 to 100");
+    tap_is_uint(opt_pct, 50, "  pct kept its value");
+    bad_word("lvl=bogus", "lvl=bogus", "expects one of low, high");
+    tap_is_str(opt_lvl, "low", "  lvl kept its value");
+    bad_word("lvl=lo", "lvl=lo", "expects one of low, high");
+    bad_word("lvl=lowest", "lvl=lowest", "expects one of low, high");
+    tap_is_int(parse("pct=7 lvl=nope nosuch pct=900"), 3,
+               "three bad words of four");
+    tap_is_uint(opt_pct, 7, "  the good one applied");
+}
+
 int main(void)
 {
     test_integers();
     test_booleans();
     test_strings();
     test_words();
+    test_limits();
     return tap_done();
 }

@@ -24,8 +24,9 @@
  * debug_fault=pf|ud|de makes the hypervisor fault on purpose once the
  * domains are built, to show (and test) what a hypervisor fault reports.
  */
+static const char *const debug_faults[] = { "pf", "ud", "de", NULL };
 static char opt_debug_fault[8];
-string_param("debug_fault", opt_debug_fault);
+string_param_choice("debug_fault", opt_debug_fault, debug_faults);
 
 static void debug_fault(void)
 {
@@ -39,14 +40,14 @@ static void debug_fault(void)
         *(volatile uint32_t *)0xFBFFF000 = 1; /* unmapped in the idle tables */
     else if (!strcmp(opt_debug_fault, "ud"))
         asm volatile("ud2");
-    else if (!strcmp(opt_debug_fault, "de"))
-        printk("%u", 1 / zero);
-    config_error("debug_fault=%s: expected pf, ud or de", opt_debug_fault);
+    else
+        printk("%u", 1 / zero); /* "de": the parser took nothing else */
+    panic("debug_fault=%s: the fault did not happen", opt_debug_fault);
 }
 
 static void report_bad_option(const char *word, const char *why)
 {
-    printk(XENLOG_WARNING "command line: '%s': %s (ignored)", word, why);
+    printk(XENLOG_ERR "ERROR: command line: '%s': %s", word, why);
 }
 
 /* Check the features we rely on and set the control registers. */
@@ -83,8 +84,12 @@ void start_hv(uint32_t mbi_pa)
 
     /* What the boot loader gave us, copied before we reuse memory. */
     multiboot_parse(mbi_pa);
-    cmdline_parse(bootinfo.cmdline, __start_param, __stop_param,
-                  report_bad_option);
+    /* A bad option ends the run: a user's mistake, said in a line each. */
+    if (cmdline_parse(bootinfo.cmdline, __start_param, __stop_param,
+                      report_bad_option)) {
+        printk(XENLOG_ERR "VERDICT result=config-error");
+        arch_machine_exit(EXIT_CONFIG);
+    }
     console_init(); /* again, now that loglvl= is known */
     printk("command line: '%s'; %u module%s; loader '%s'", bootinfo.cmdline,
            bootinfo.nr_mods, bootinfo.nr_mods == 1 ? "" : "s",

@@ -36,12 +36,12 @@
 /* Shadow frames a domain may hold before unloaded directories are
  * dropped (Xen's shadow pool, in pages). */
 static unsigned int opt_shadow_pages = 1024;
-integer_param("shadow_pages", opt_shadow_pages);
+integer_param_range("shadow_pages", opt_shadow_pages, 16, 1U << 20);
 
 /* Debug: check every shadow against the guest's tables after each
  * directory load (1) and panic on a difference (tests). */
 static unsigned int opt_shadow_check;
-integer_param("shadow_check", opt_shadow_check);
+integer_param_range("shadow_check", opt_shadow_check, 0, 1);
 
 #define SH_L1 1
 #define SH_L2 2
