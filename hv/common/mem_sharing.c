@@ -1318,6 +1318,10 @@ static uint64_t cow_breaks_gone, cow_failures_gone, read_joins_gone,
  *   read_joins     block reads whose page joined a shared frame of the
  *                  block (since boot, domains gone included)
  *   read_frames    block reads whose page became the block's shared frame
+ *   scan_cycles    TSC cycles of scanning in all (idle time and busy)
+ *   busy_slices busy_cycles   slices the scanner took from guests that
+ *                  did not idle (scan_busy_per_mille=), and all their
+ *                  cycles (the ends of rounds in them included)
  *   at             round | scan (mid-round) | exit-dN | shutdown | key
  * SHARE-DOMAIN (print_domain) and SHARE-AUDIT (share_scan.c) follow the
  * same style.
@@ -1341,7 +1345,8 @@ void share_print(const char *why)
         "skipped=%llu full_scans=%llu pages_scanned=%llu cow_breaks=%llu "
         "cow_failures=%llu metadata_bytes=%u profit_bytes=%lld "
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
-        "read_joins=%llu read_frames=%llu at=%s",
+        "read_joins=%llu read_frames=%llu scan_cycles=%llu busy_slices=%llu "
+        "busy_cycles=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
@@ -1352,7 +1357,9 @@ void share_print(const char *why)
         (unsigned long long)(ss.pages ? ss.cycles / ss.pages : 0),
         (unsigned long long)ss.hash_cycles, t.read_pfns,
         (unsigned long long)t.read_joins,
-        (unsigned long long)t.read_publishes, why);
+        (unsigned long long)t.read_publishes, (unsigned long long)ss.cycles,
+        (unsigned long long)ss.busy_slices, (unsigned long long)ss.busy_cycles,
+        why);
 }
 
 /*

@@ -49,6 +49,12 @@ boolean_param("share_audit", opt_share_audit);
  * test turns it on with the console's "set share_scan=1" when it wants). */
 static bool opt_share_scan = true;
 boolean_param("share_scan", opt_share_scan);
+/* The share of the CPU (per mille) the scanner may take from guests that
+ * never idle, beyond the idle time it uses: a guest that spins cannot
+ * starve sharing (ksmd's pages_to_scan per sleep_millisecs, as a budget of
+ * cycles refilled at each tick). 0: idle time only. */
+static unsigned int opt_scan_busy = 50;
+integer_param_range("scan_busy_per_mille", opt_scan_busy, 0, 500);
 
 #define SHARE_NOTIFY_BATCH  64
 #define IDLE_ROUND_PAUSE_MS 10 /* after a round that offered nothing */
@@ -89,6 +95,10 @@ static struct share_scan {
     /* The SHARE lines: at most one a second. */
     s_time_t last_print;             /* any SHARE line of the scanner's */
     s_time_t last_round_print;       /* the last at=round one           */
+    /* Busy time (share_scan_tick()): cycles it may still take, and the
+     * TSC at the last refill. */
+    int64_t busy_budget;
+    uint64_t busy_refill_tsc;
     /* Counters (share_scan_stats()). */
     struct share_scan_stats stats;
 } scan = { .bitmap_word_pfn = ~0U };
@@ -551,6 +561,37 @@ static bool share_scan_work(void)
                                               : opt_sleep_millisecs);
     scan.idle_round = false;
     return true;
+}
+
+/*
+ * Each tick, with a guest on the CPU: the budget grows by scan_busy_per_mille
+ * of the cycles since the last tick (at most two slices' worth kept), and
+ * a slice runs if it is positive, paid for by what it took. The idle loop's
+ * slices are free, so a machine with idle time never pays; one whose
+ * guests never idle gives the scanner its budget and no more.
+ */
+void share_scan_tick(void)
+{
+    uint64_t now = arch_read_tsc(), t0 = now, spent;
+    int64_t cap = (int64_t)(2 * opt_pages_to_scan * scan.stats.hash_cycles);
+
+    if (scan.busy_refill_tsc)
+        scan.busy_budget += (int64_t)((now - scan.busy_refill_tsc) *
+                                      opt_scan_busy / 1000);
+    scan.busy_refill_tsc = now;
+    if (scan.busy_budget > cap)
+        scan.busy_budget = cap;
+    if (is_idle_vcpu(current) || scan.busy_budget <= 0 || !opt_share_scan ||
+        NOW() < scan.next_slice || !any_scannable())
+        return;
+    scan_slice(&t0);
+    scan.stats.cycles += arch_read_tsc() - t0;
+    /* The budget pays for all of it, a round's end (its flush, its SHARE
+     * line) included, which scan_cycles leaves out. */
+    spent = arch_read_tsc() - now;
+    scan.stats.busy_cycles += spent;
+    scan.stats.busy_slices++;
+    scan.busy_budget -= (int64_t)spent;
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/event.h>
+#include <hv/mem_sharing.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 
@@ -75,6 +76,7 @@ void timer_softirq(void)
     console_poll_keys();
     mem_sched_tick();
     tmem_tick();
+    share_scan_tick();
     if (opt_timeout && now > SECONDS(opt_timeout))
         hv_timeout();
 }

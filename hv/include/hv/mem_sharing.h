@@ -253,9 +253,13 @@ struct share_scan_stats {
     uint64_t unshared;      /* pages of the last round that matched none  */
     uint64_t skipped;       /* visits skipped by the smart scan           */
     uint64_t hash_cycles;   /* one XXH32 of a page, measured at boot      */
+    uint64_t busy_slices;   /* slices taken from busy guests (a tick)     */
+    uint64_t busy_cycles;   /* ... and their TSC cycles (in cycles too)   */
     uint32_t meta_bytes;    /* the unstable table and its nodes           */
 };
 void share_scan_stats(struct share_scan_stats *out);
+/* Each tick: a slice from a busy guest's time, within scan_busy_per_mille. */
+void share_scan_tick(void);
 
 /* --- The audit (share_audit.c) ------------------------------------------- */
 /* Check every shared frame; errors found. */
