@@ -531,6 +531,22 @@ static void scan_slice(uint64_t *t0)
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
 }
 
+/* After a slice: the next no sooner than sleep_millisecs, or 10 ms after a
+ * round that offered nothing, idle or busy alike. Cut short for a guest:
+ * the slice goes on at the next chance, with no pause (a pause is per
+ * slice of work done, not per cut). */
+static void pace(void)
+{
+    if (guest_timer_due())
+        scan.next_slice = 0;
+    else
+        scan.next_slice =
+            NOW() + MILLISECS(scan.idle_round ? max(opt_sleep_millisecs,
+                                                    IDLE_ROUND_PAUSE_MS)
+                                              : opt_sleep_millisecs);
+    scan.idle_round = false;
+}
+
 static bool share_scan_work(void)
 {
     uint64_t t0;
@@ -550,16 +566,7 @@ static bool share_scan_work(void)
         share_print("scan");
     }
     scan.stats.cycles += arch_read_tsc() - t0;
-    /* Cut short for a guest: the slice goes on at the next idle moment,
-     * with no pause (a pause is per slice of work done, not per cut). */
-    if (guest_timer_due())
-        scan.next_slice = 0;
-    else
-        scan.next_slice =
-            NOW() + MILLISECS(scan.idle_round ? max(opt_sleep_millisecs,
-                                                    IDLE_ROUND_PAUSE_MS)
-                                              : opt_sleep_millisecs);
-    scan.idle_round = false;
+    pace();
     return true;
 }
 
@@ -586,6 +593,7 @@ void share_scan_tick(void)
         return;
     scan_slice(&t0);
     scan.stats.cycles += arch_read_tsc() - t0;
+    pace();
     /* The budget pays for all of it, a round's end (its flush, its SHARE
      * line) included, which scan_cycles leaves out. */
     spent = arch_read_tsc() - now;
