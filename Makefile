@@ -119,7 +119,7 @@ GUEST_HEAD := $(BUILD)/guest-pv/lib/head.o
 GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 
 # Test guests: one file each in guest-pv/tests.
-GUEST_TESTS := blk crasher events hello hostile memory mmu repay share tmem user worker
+GUEST_TESTS := blk crasher events fuzz hello hostile memory mmu repay share tmem user worker
 GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 
 # User programs for the guest kernel, linked with newlib (built once from
