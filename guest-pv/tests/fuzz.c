@@ -254,7 +254,7 @@ static void one_call(void)
     case __HYPERVISOR_iret:
         return;
     case __HYPERVISOR_mmu_update: /* entries in our own tables are spared */
-        if (a[0] >= (uint32_t)buf[0] && a[0] < (uint32_t)buf[0] + 0x1000000U) {
+        if (in_buffers(a[0])) {
             b = (uint32_t *)(a[0] & PAGE_MASK);
             for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
                 b[2 * i] = sane_ptr(b[2 * i]);
@@ -277,7 +277,7 @@ static void one_call(void)
         break;
     case __HYPERVISOR_mmuext_op: /* 12-byte ops; no base switch, no op
                                     on our own tables */
-        if (a[0] >= (uint32_t)buf[0] && a[0] < (uint32_t)buf[0] + 0x1000000U) {
+        if (in_buffers(a[0])) {
             b = (uint32_t *)(a[0] & PAGE_MASK);
             for (unsigned int i = 0; i < PAGE_SIZE / 4; i++) /* any offset */
                 if (b[i] == MMUEXT_NEW_BASEPTR ||
