@@ -10,7 +10,7 @@
  * this domain's audit must be clean (DEBUGOP_audit).
  *
  * It spares only what would kill the fuzzer itself rather than test the
- * hypervisor: its trap table, event callback, iret (hostile.c forges
+ * hypervisor: its trap table, event callback, kernel stack, iret (hostile.c forges
  * those), shutdown and block, console writes (noise), its own page
  * directory and page tables as the target of mmu_update, mmuext_op or a
  * remap of the direct map, and base-pointer switches. What it may unmap
@@ -51,6 +51,14 @@ static bool is_pt_mfn(uint32_t mfn)
 static uint32_t target_pfn(void)
 {
     return virt_to_pfn(target[rnd() % TARGET_PAGES]);
+}
+
+static bool is_target_pfn(uint32_t pfn)
+{
+    for (unsigned int p = 0; p < TARGET_PAGES; p++)
+        if (virt_to_pfn(target[p]) == pfn)
+            return true;
+    return false;
 }
 
 static bool in_buffers(uint32_t va)
@@ -160,8 +168,8 @@ static void shape(uint32_t nr, uint32_t *a)
         r->domid = rnd() % 4 ? DOMID_SELF : rnd();
         r->pad = 0;
         for (i = 0; i < 8; i++)
-            b[64 + i] = rnd() & 1 ? virt_to_pfn(target[rnd() % TARGET_PAGES])
-                                  : rnd() % (start_info->nr_pages + 8);
+            b[64 + i] = rnd() & 1 ? target_pfn()
+                                  : start_info->nr_pages + rnd() % 8;
         break;
     }
     case __HYPERVISOR_tmem_op: {
@@ -243,7 +251,7 @@ static void one_call(void)
                                                29, 32, 38, 48, 49, 50 }[rnd() % 14]
                                : rnd() % NR_HC;
     uint32_t a[5] = { arg(), arg(), arg(), arg(), arg() };
-    uint32_t *b;
+    uint32_t *b, i;
     long rc;
 
     scramble();
@@ -251,6 +259,7 @@ static void one_call(void)
     switch (nr) {
     case __HYPERVISOR_set_trap_table:
     case __HYPERVISOR_set_callbacks:
+    case __HYPERVISOR_stack_switch:
     case __HYPERVISOR_iret:
         return;
     case __HYPERVISOR_mmu_update: /* entries in our own tables are spared */
@@ -262,6 +271,23 @@ static void one_call(void)
         break;
     case __HYPERVISOR_update_va_mapping:
         a[0] = sane_va(a[0]);
+        break;
+    case __HYPERVISOR_memory_op: /* extents: pages it may lose, or none
+                                    (a shadow-mode domain may give back a
+                                    mapped pfn: its stack, say) */
+        if ((a[0] & 63) == XENMEM_repay_register && in_buffers(a[1]) &&
+            in_buffers(a[1] + 7)) { /* the hypervisor writes the FIFO */
+            ((uint32_t *)a[1])[0] = target_pfn();
+            ((uint32_t *)a[1])[1] = 1;
+        } else if (in_buffers(a[1]) && in_buffers(a[1] + 7)) {
+            uint32_t *ext = *(uint32_t **)a[1], n = ((uint32_t *)a[1])[1];
+
+            for (i = 0; in_buffers((uint32_t)ext) && i < n && i < 1024 &&
+                        in_buffers((uint32_t)(ext + i));
+                 i++)
+                if (ext[i] < start_info->nr_pages && !is_target_pfn(ext[i]))
+                    ext[i] = target_pfn();
+        }
         break;
     case __HYPERVISOR_tmem_op: /* a get writes a whole page into its pfn */
         if (in_buffers(a[0]) && in_buffers(a[0] + 39)) {
