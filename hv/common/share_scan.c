@@ -55,6 +55,10 @@ boolean_param("share_scan", opt_share_scan);
  * cycles refilled at each tick). 0: idle time only. */
 static unsigned int opt_scan_busy = 50;
 integer_param_range("scan_busy_per_mille", opt_scan_busy, 0, 500);
+/* ... but only once the machine has not idled for this long, ms: while
+ * guests leave idle time, the scanner takes none of theirs (0: always). */
+static unsigned int opt_scan_starve_ms = 5000;
+integer_param_range("scan_starve_ms", opt_scan_starve_ms, 0, 60000);
 
 #define SHARE_NOTIFY_BATCH  64
 #define IDLE_ROUND_PAUSE_MS 10 /* after a round that offered nothing */
@@ -99,6 +103,7 @@ static struct share_scan {
      * TSC at the last refill. */
     int64_t busy_budget;
     uint64_t busy_refill_tsc;
+    s_time_t last_idle;        /* the idle loop last looked for work    */
     /* Counters (share_scan_stats()). */
     struct share_scan_stats stats;
 } scan = { .bitmap_word_pfn = ~0U };
@@ -551,6 +556,7 @@ static bool share_scan_work(void)
 {
     uint64_t t0;
 
+    scan.last_idle = NOW();
     if (!opt_share_scan || NOW() < scan.next_slice || !any_scannable())
         return false;
     t0 = arch_read_tsc();
@@ -572,10 +578,11 @@ static bool share_scan_work(void)
 
 /*
  * Each tick, with a guest on the CPU: the budget grows by scan_busy_per_mille
- * of the cycles since the last tick (at most two slices' worth kept), and
- * a slice runs if it is positive, paid for by what it took. The idle loop's
- * slices are free, so a machine with idle time never pays; one whose
- * guests never idle gives the scanner its budget and no more.
+ * of the cycles since the last tick (at most two slices' worth kept), and,
+ * once the machine has not idled for scan_starve_ms, a slice runs if it is
+ * positive, paid for by what it took. The idle loop's slices are free, so
+ * a machine with idle time never pays; one whose guests never idle gives
+ * the scanner its budget and no more.
  */
 void share_scan_tick(void)
 {
@@ -589,7 +596,9 @@ void share_scan_tick(void)
     if (scan.busy_budget > cap)
         scan.busy_budget = cap;
     if (is_idle_vcpu(current) || scan.busy_budget <= 0 || !opt_share_scan ||
-        NOW() < scan.next_slice || !any_scannable())
+        NOW() < scan.next_slice ||
+        NOW() - scan.last_idle < MILLISECS(opt_scan_starve_ms) ||
+        !any_scannable())
         return;
     scan_slice(&t0);
     scan.stats.cycles += arch_read_tsc() - t0;
