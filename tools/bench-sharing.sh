@@ -216,6 +216,11 @@ echo
 cat "$out/summary.txt"
 if [ "${publish:-0}" = 1 ]; then
     mkdir -p docs/bench
-    cp "$out"/*.txt "$out/sharing-over-time.png" docs/bench/
+    # Its own tables only: build/bench/ holds other scripts' too.
+    for t in summary modes sharing scanner alloc alloc-shadow build build-shadow \
+        timeline timeline-shadow hash costs; do
+        cp "$out/$t.txt" docs/bench/
+    done
+    cp "$out/sharing-over-time.png" docs/bench/
     echo "published: docs/bench/ (each table's first line says where it comes from)"
 fi
