@@ -19,6 +19,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+. tools/bench-lib.sh
 
 build=1 run=1
 for a in "$@"; do
@@ -59,9 +60,7 @@ if [ $run = 1 ]; then
         sed -i 's/\r$//' "$logs/$name.log"
         echo "  ran     $name" >&2
     done
-    dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo ", with uncommitted changes" || true)
-    echo "logs of commit $(git rev-parse --short HEAD)$dirty, run $(date -u '+%F %T') UTC, command tools/bench-balloon.sh" \
-        > "$logs/PROVENANCE"
+    bench_provenance tools/bench-balloon.sh > "$logs/PROVENANCE"
 fi
 
 # --- The table ------------------------------------------------------------------

@@ -9,6 +9,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+. tools/bench-lib.sh
 build=1 run=1 publish=0
 for a in "$@"; do
     case "$a" in
@@ -33,9 +34,7 @@ if [ $run = 1 ]; then
         sed -i 's/\r$//' "$logs/busy-$b.log"
         echo "  ran     scan_busy_per_mille=$b" >&2
     done
-    dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo ", with uncommitted changes" || true)
-    echo "logs of commit $(git rev-parse --short HEAD)$dirty, run $(date -u '+%F %T') UTC, command tools/bench-busy.sh" \
-        > "$logs/PROVENANCE"
+    bench_provenance tools/bench-busy.sh > "$logs/PROVENANCE"
 fi
 # spins' tsc summed over the guests; the SHARE line's busy_cycles; CPU total.
 field() { grep -o "$2=[0-9]*" "$1" | tail -n 1 | cut -d= -f2; }

@@ -23,6 +23,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+. tools/bench-lib.sh
 
 build=1 run=1 publish=0
 for a in "$@"; do
@@ -62,9 +63,7 @@ if [ $run = 1 ]; then
         sed -i 's/\r$//' "$logs/$name.log"
         echo "  ran     $name" >&2
     done
-    dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo ", with uncommitted changes" || true)
-    echo "logs of commit $(git rev-parse --short HEAD)$dirty, run $(date -u '+%F %T') UTC, command tools/bench-tmem.sh" \
-        > "$logs/PROVENANCE"
+    bench_provenance tools/bench-tmem.sh > "$logs/PROVENANCE"
 fi
 
 perl tools/bench-tmem.pl "$logs" > "$out/tmem.txt"

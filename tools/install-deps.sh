@@ -70,10 +70,13 @@ if [ $lz4 = 1 ]; then
     echo "install-deps.sh: fetching Debian's lz4 source into /usr/src/lz4" >&2
     . /etc/os-release
     # The archive the machine installs from (deb.debian.org if none is named).
-    mirror=$(grep -hoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
-        /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-        head -n 1 | tr -d ' ' || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
+    mirror=http://deb.debian.org/debian
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+        /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        m=$(sed -nE 's#.*(https?://[^ ]+/debian)/?( .*)?$#\1#p' "$f" | head -n 1)
+        if [ -n "$m" ]; then mirror=$m; break; fi
+    done
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     mkdir -p "$tmp/lists/partial" "$tmp/archives/partial"

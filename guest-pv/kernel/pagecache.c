@@ -79,7 +79,8 @@ void pagecache_touch(struct page *p)
     }
 }
 
-static void remove_from_cache(struct page *p)
+/* p leaves the hash and the LRU list (the cache's reference stays). */
+static void unhash(struct page *p)
 {
     struct page **pp = &hash[bucket(p->inode, p->index)];
 
@@ -89,20 +90,18 @@ static void remove_from_cache(struct page *p)
     p->hnext = NULL;
     lru_del(p);
     p->inode = NULL;
+}
+
+static void remove_from_cache(struct page *p)
+{
+    unhash(p);
     page_put(p); /* the cache's reference */
 }
 
 /* A volatile page's frame was taken: it leaves the cache with no frame. */
 static void drop_taken(struct page *p)
 {
-    struct page **pp = &hash[bucket(p->inode, p->index)];
-
-    while (*pp != p)
-        pp = &(*pp)->hnext;
-    *pp = p->hnext;
-    p->hnext = NULL;
-    lru_del(p);
-    p->inode = NULL;
+    unhash(p);
     KASSERT(p->count == 1 && !p->mapcount);
     balloon_add(p);
 }
