@@ -24,7 +24,7 @@ HV_COMMON := blkback boot_domains cmdline console domain event_channel kernel \
 	mem_sched mem_sharing memory page_alloc scenario sched share_audit share_scan \
 	stats timer tmem
 KLIB      := arith elf32 m2p_list objpool string vsnprintf
-HV_ARCH_C := desc domain domain_build hypercall i8259 mm mm_audit mm_init \
+HV_ARCH_C := desc domain domain_build hypercall i8259 m2p_view mm mm_audit mm_init \
              pci shadow share_pte virtio_blk \
 	multiboot ns16550 paging pv_traps setup shutdown time traps usercopy
 HV_ARCH_S := head entry

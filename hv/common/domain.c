@@ -116,6 +116,8 @@ struct domain *domain_create(domid_t id, const struct scenario_domain *cfg)
         goto err_destroy_vcpu;
     if (cfg->mode == PT_MODE_SHADOW && shadow_domain_init(d))
         goto err_destroy_vcpu;
+    if (m2p_view_create(d))
+        goto err_destroy_vcpu;
     mem_sched_domain_init(d);
 
     domain_list[nr_domains++] = d;
@@ -151,7 +153,7 @@ int domain_populate(struct domain *d, uint32_t nr)
         if (!pg)
             return -ENOMEM;
         d->p2m[pfn] = page_to_mfn(pg);
-        set_gpfn_from_mfn(page_to_mfn(pg), pfn);
+        set_gpfn_from_mfn(d, page_to_mfn(pg), pfn);
     }
     return 0;
 }
@@ -241,6 +243,7 @@ static void domain_destroy(struct domain *d)
             page_to_mfn(page_list_first(&d->page_list)),
             page_list_first(&d->page_list)->count_info,
             page_list_first(&d->page_list)->type_info);
+    m2p_view_destroy(d);
 
     dead_run_cycles += v->run_cycles;
     arch_vcpu_destroy(v);

@@ -730,7 +730,8 @@ static struct page_info *break_frame(struct domain *d,
     bool discard = req->flags & SHARE_BREAK_DISCARD, induced;
     struct page_info *npg;
 
-    if (sf->list.len == 1) {
+    /* The last user takes the frame back, if its M2P view can show it. */
+    if (sf->list.len == 1 && m2p_view_reserve(d, sf->mfn)) {
         npg = mfn_to_page(sf->mfn);
         reclaim_frame(d, sf, req->pfn);
         *psf = NULL;
@@ -785,7 +786,7 @@ static void break_commit(struct domain *d, const struct share_req *req,
     }
     if (sf) {
         d->p2m[req->pfn] = nmfn;
-        set_gpfn_from_mfn(nmfn, req->pfn);
+        set_gpfn_from_mfn(d, nmfn, req->pfn);
         drop_from_list(sf, d, req->pfn);
     }
 }

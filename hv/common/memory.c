@@ -47,7 +47,7 @@ static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
     }
     *mfn_out = page_to_mfn(pg);
     d->p2m[pfn] = *mfn_out;
-    set_gpfn_from_mfn(*mfn_out, pfn);
+    set_gpfn_from_mfn(d, *mfn_out, pfn);
     return 0;
 }
 

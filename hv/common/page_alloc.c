@@ -198,6 +198,10 @@ struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
     if (tlbflush_pending)
         flush_tlb_local();
     mfn = page_to_mfn(pg);
+    if (!m2p_view_reserve(d, mfn)) {
+        page_list_add(&domheap_free, pg);
+        return NULL;
+    }
     if (!(memflags & MEMF_no_scrub))
         clear_domain_page(mfn);
     pg->owner = d;
@@ -220,7 +224,7 @@ void free_domheap_page(struct page_info *pg)
     page_list_del(&d->page_list, pg);
     domain_adjust_tot_pages(d, -1);
     fill_domain_page(mfn, POISON_WORD);
-    set_gpfn_from_mfn(mfn, INVALID_M2P_ENTRY);
+    set_gpfn_from_mfn(d, mfn, INVALID_M2P_ENTRY);
     BUG_ON(pg->u.raw[0] | pg->u.raw[1] | pg->u.raw[2]); /* its user's gone */
     pg->owner = NULL;
     pg->type_info = 0;
@@ -242,7 +246,7 @@ void page_make_sharable(struct domain *d, struct page_info *pg)
     pg->count_info &= ~PGC_allocated;
     pg->count_info--;
     pg->type_info = PGT_none | PGT_validated | 1;
-    set_gpfn_from_mfn(page_to_mfn(pg), SHARED_M2P_ENTRY);
+    set_gpfn_from_mfn(d, page_to_mfn(pg), SHARED_M2P_ENTRY);
 }
 
 void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn)
@@ -256,7 +260,7 @@ void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn)
     domain_adjust_tot_pages(d, 1);
     pg->type_info = PGT_none;
     pg->count_info |= PGC_allocated;
-    set_gpfn_from_mfn(page_to_mfn(pg), pfn);
+    set_gpfn_from_mfn(d, page_to_mfn(pg), pfn);
 }
 
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d,

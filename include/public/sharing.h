@@ -42,8 +42,9 @@
  * A shared frame belongs to no domain (its owner is DOMID_COW). The
  * hypervisor keeps the list of (domain, pfn) pairs each one backs and, per
  * domain, how many page-table entries map it. The P2M entry of each of
- * those pfns holds the shared frame's mfn, and the frame's M2P entry is
- * SHARED_M2P_ENTRY. Only a domain with a pfn on the list may map the
+ * those pfns holds the shared frame's mfn; the hypervisor's M2P says
+ * SHARED_M2P_ENTRY, and every guest's M2P view INVALID_M2P_ENTRY (a guest
+ * sees its private frames only). Only a domain with a pfn on the list may map the
  * frame, and only read-only. When the last pfn leaves the list the frame
  * is freed, or handed to the domain that broke the share last.
  */
@@ -137,8 +138,8 @@
  * frame with its other flags kept and R/W and Dirty cleared, and the
  * caller's old frame is freed. When the caller's frame becomes the shared
  * frame, it keeps its mfn and the listed entries only lose R/W and Dirty.
- * Either way the pfn's P2M entry holds the shared mfn, the frame's M2P
- * entry is SHARED_M2P_ENTRY, the caller's frame count
+ * Either way the pfn's P2M entry holds the shared mfn, the frame leaves
+ * the caller's M2P view (INVALID_M2P_ENTRY), the caller's frame count
  * (XENMEM_current_reservation) goes down by one, and the TLB is flushed.
  * Returns the number of pfns shared.
  */

@@ -502,7 +502,9 @@ typedef struct shared_info shared_info_t;
  *                      tables (mapped read-only), boot stack, free pages)
  *   virt_base + nr_pages * 4K .. the P2M table (mfn_list), read-only,
  *                      then the shared_info page.
- *   MACH2PHYS_VIRT_START: the M2P table, read-only.
+ *   MACH2PHYS_VIRT_START: the domain's own view of the M2P, read-only:
+ *                      the pfn of each frame it owns privately,
+ *                      INVALID_M2P_ENTRY for every other frame.
  * esp points to the top of the boot stack, cs is FLAT_KERNEL_CS and events
  * are masked.
  */
@@ -548,7 +550,9 @@ typedef struct start_info start_info_t;
 #define INVALID_MFN       (~0U)
 #define INVALID_P2M_ENTRY (~0U)
 #define INVALID_M2P_ENTRY (~0U)
-/* The M2P entry of a shared frame (sharing.h): several pfns stand for it. */
+/* The hypervisor's M2P entry of a shared frame (sharing.h): several pfns
+ * stand for it. A guest's view of the M2P never shows it (see
+ * MACH2PHYS_VIRT_START above: a guest sees its own private frames only). */
 #define SHARED_M2P_ENTRY  (~0U - 1U)
 
 #endif /* !__ASSEMBLY__ */

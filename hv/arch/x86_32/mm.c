@@ -236,7 +236,7 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
             while (i--)
                 put_page_from_l2e(pt[i]);
         else
-            init_guest_l2_slots(pt);
+            init_guest_l2_slots(d, pt);
     }
     unmap_domain_page(pt);
     return rc;

@@ -122,9 +122,9 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
     /* The CPU sets Accessed in whichever directory is loaded: ignore it. */
     if (type == PGT_l2_page_table)
         for (i = FIRST_HV_L2_SLOT; i < L2_PAGETABLE_ENTRIES; i++)
-            if ((pt[i] ^ idle_pg_table[i]) & ~_PAGE_ACCESSED)
+            if ((pt[i] ^ hv_l2_slot(a->d, i)) & ~_PAGE_ACCESSED)
                 audit_error(a, "hypervisor slot differs from the idle table",
-                            mfn, pt[i], idle_pg_table[i]);
+                            mfn, pt[i], hv_l2_slot(a->d, i));
     unmap_domain_page(pt);
 }
 

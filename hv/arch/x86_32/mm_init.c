@@ -98,14 +98,13 @@ void arch_init_memory(struct bootinfo *bi)
 
         hv_map_page(RW_MPT_VIRT_START + (i << PAGE_SHIFT), mfn,
                     _PAGE_RW | _PAGE_GLOBAL);
-        /* The guests' view: read-only, user-accessible. */
-        hv_map_page(MACH2PHYS_VIRT_START + (i << PAGE_SHIFT), mfn,
-                    _PAGE_USER | _PAGE_GLOBAL);
         memset((void *)(RW_MPT_VIRT_START + (i << PAGE_SHIFT)), 0xFF,
                PAGE_SIZE);
     }
 
     init_heaps(bi);
+    /* Guests see their own views of it (m2p_view.c), not the M2P. */
+    m2p_view_init(hv_slot_l1(MACH2PHYS_VIRT_START));
     printk("memory: %u MiB RAM, max_page %#x, frame table %u KiB, M2P %u KiB, "
            "xenheap %u free, domheap %u free",
            (uint32_t)(ram >> 20), max_page, nr_ft * 4, nr_m2p * 4,

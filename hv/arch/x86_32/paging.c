@@ -40,9 +40,10 @@ void arch_paging_init(void)
     for (i = 0; i < NR_HV_L2_SLOTS; i++) {
         uint32_t flags = _PAGE_PRESENT | _PAGE_RW;
 
-        /* Only the M2P's read-only view is reachable from ring 3. */
+        /* Only the M2P's read-only view is reachable from ring 3; each PV
+         * domain's directories put its own view there (m2p_view.c). */
         if (i == l2_table_offset(MACH2PHYS_VIRT_START) - FIRST_HV_L2_SLOT)
-            flags |= _PAGE_USER;
+            flags = _PAGE_PRESENT | _PAGE_USER;
         idle_pg_table[FIRST_HV_L2_SLOT + i] = __pa(hv_l1[i]) | flags;
     }
     for (f = 0; f < DIRECTMAP_NR_FRAMES; f++)
@@ -61,10 +62,22 @@ void hv_map_page(uint32_t va, uint32_t mfn, uint32_t flags)
     invlpg(va);
 }
 
-void init_guest_l2_slots(l2_pgentry_t *l2)
+l1_pgentry_t *hv_slot_l1(uint32_t va)
+{
+    return hv_l1[l2_table_offset(va) - FIRST_HV_L2_SLOT];
+}
+
+l2_pgentry_t hv_l2_slot(const struct domain *d, unsigned int i)
+{
+    return i == l2_table_offset(MACH2PHYS_VIRT_START) ? m2p_view_l2e(d)
+                                                      : idle_pg_table[i];
+}
+
+void init_guest_l2_slots(const struct domain *d, l2_pgentry_t *l2)
 {
     memcpy(&l2[FIRST_HV_L2_SLOT], &idle_pg_table[FIRST_HV_L2_SLOT],
            NR_HV_L2_SLOTS * sizeof(l2_pgentry_t));
+    l2[l2_table_offset(MACH2PHYS_VIRT_START)] = m2p_view_l2e(d);
 }
 
 void *map_domain_page(uint32_t mfn)

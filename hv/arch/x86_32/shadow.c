@@ -386,7 +386,7 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
         return NULL;
     sh_refs(pg) = 1; /* held: reclaim must not take it while it is built */
     sl2 = sh_va(page_to_mfn(pg));
-    init_guest_l2_slots(sl2);
+    init_guest_l2_slots(d, sl2);
     gl2 = map_domain_page(d->p2m[gfn]);
     for (i = 0; i < FIRST_HV_L2_SLOT; i++)
         if (pte_present(gl2[i]) &&

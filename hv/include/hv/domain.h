@@ -55,6 +55,7 @@ struct domain {
     shared_info_t *shared_info;      /* xenheap frame, mapped in the guest   */
     struct share_dom *share;         /* page sharing; NULL if in no group    */
     struct shadow_dom *shadow;       /* shadow mode (translated); NULL if PV */
+    uint32_t *m2p_view;              /* PV: L1 of its M2P view (m2p_view.c)  */
     struct mem_dom mem;              /* the memory scheduler's (mem_sched.c) */
     struct tmem_client tmem;         /* its tmem pools (tmem.c)              */
 

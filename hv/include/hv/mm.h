@@ -83,8 +83,29 @@ extern uint32_t *machine_to_phys_mapping; /* read-write view of the M2P */
 #define mfn_to_page(mfn)            (frame_table + (mfn))
 #define page_to_mfn(pg)             ((uint32_t)((pg)-frame_table))
 #define page_get_owner(pg)          ((pg)->owner)
-#define set_gpfn_from_mfn(mfn, pfn) (machine_to_phys_mapping[(mfn)] = (pfn))
 #define get_gpfn_from_mfn(mfn)      (machine_to_phys_mapping[(mfn)])
+
+/*
+ * Each PV domain's read-only view of the M2P (arch m2p_view.c): its own
+ * private frames' pfns and INVALID_M2P_ENTRY for every other frame.
+ * m2p_view_reserve - make the view able to show mfn (false: no memory;
+ *     the caller refuses what it was doing); before d can own mfn.
+ * m2p_view_set - the view's entry for mfn, as the M2P's changes.
+ */
+int m2p_view_create(struct domain *d);
+void m2p_view_destroy(struct domain *d);
+bool m2p_view_reserve(struct domain *d, uint32_t mfn);
+void m2p_view_set(struct domain *d, uint32_t mfn, uint32_t pfn);
+uint32_t m2p_view_get(const struct domain *d, uint32_t mfn);
+unsigned int m2p_view_frames(void);
+
+/* The M2P's entry for mfn, which d (the frame's owner) sees in its view. */
+static inline void set_gpfn_from_mfn(struct domain *d, uint32_t mfn,
+                                     uint32_t pfn)
+{
+    machine_to_phys_mapping[mfn] = pfn;
+    m2p_view_set(d, mfn, pfn);
+}
 
 /* A doubly linked list of frames (free lists, a domain's pages). */
 struct page_list_head {
