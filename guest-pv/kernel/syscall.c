@@ -421,6 +421,8 @@ static long sys_meminfo(uint32_t uout, uint32_t b, uint32_t c, uint32_t d)
 
     memset(&mi, 0, sizeof(mi));
     mi.total_pages = nr_pages;
+    mi.machine_pages =
+        (uint32_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
     for (pfn = 0; pfn < nr_pages; pfn++)
         switch (page_category(pfn_to_page(pfn))) {
         case PVK_PAGE_FREE: mi.free_pages++; break;

@@ -47,6 +47,7 @@ void domain_init_pseudo(void)
     dom_cow = &pseudo_store[2];
     dom_cow->domain_id = DOMID_COW;
     strlcpy(dom_cow->name, "cow", sizeof(dom_cow->name));
+    dom_cow->max_pages = ~0U; /* same-behaviour frames (mem_sharing.c) */
     dom_tmem = &pseudo_store[3];
     dom_tmem->domain_id = DOMID_TMEM;
     strlcpy(dom_tmem->name, "tmem", sizeof(dom_tmem->name));

@@ -73,6 +73,79 @@ static struct share_frame *zero_sf[MAX_DOMAINS + 1];
 static char group_names[MAX_DOMAINS][SCN_NAME_MAX];
 static unsigned int nr_groups;
 
+/*
+ * Same-behaviour groups (a scenario's "group name=G behaviour=same"; all
+ * translated): every candidate page behaves alike whether or not it is
+ * merged, after VUsion (Oliverio et al., 2017), so that neither what a
+ * guest sees nor its timings tell merged from unmerged:
+ *  - a candidate that matched nothing is merged alone (a shared frame with
+ *    one pfn on its list), write-protected like any merged page;
+ *  - every frame a merge makes is taken at a random place in memory (no
+ *    page of a guest's chooses where a shared frame lies: Flip Feng Shui);
+ *  - a write to any of them takes the same path: a fault, a new frame, a
+ *    copy (the last user never takes the frame back without a copy);
+ *  - a frame whose last user left is forgotten and freed later, by the
+ *    scanner, so a write that empties a frame costs what one that does
+ *    not costs (its last list entry's reference stays with the queue; a
+ *    page that matches it meanwhile joins it as if it had never emptied);
+ *  - read-time sharing is off (a read that joins takes no I/O).
+ */
+static bool group_same[MAX_DOMAINS + 1];
+static uint32_t random_state; /* xorshift32, from share_seed */
+#define DEFERRED_MAX 1024
+static struct share_frame *deferred[DEFERRED_MAX]; /* emptied, to forget */
+static unsigned int nr_deferred;
+static uint64_t same_alone, same_deferred, same_deferred_full;
+
+bool share_same_behaviour(const struct domain *d)
+{
+    return d->share && group_same[d->share->group];
+}
+
+static uint32_t random_mfn(void)
+{
+    random_state ^= random_state << 13;
+    random_state ^= random_state >> 17;
+    random_state ^= random_state << 5;
+    return random_state % max_page;
+}
+
+/* The last user left sf (same behaviour): queue it, keeping the last
+ * entry's reference. False if the queue is full (forget it now). */
+static bool defer_forget(struct share_frame *sf)
+{
+    if (sf->queued) { /* rejoined and emptied again: queued once is enough */
+        put_page(mfn_to_page(sf->mfn));
+        same_deferred++;
+        return true;
+    }
+    if (nr_deferred == DEFERRED_MAX) {
+        same_deferred_full++;
+        return false;
+    }
+    sf->queued = true;
+    deferred[nr_deferred++] = sf;
+    same_deferred++;
+    return true;
+}
+
+static void frame_empty(struct share_frame *sf);
+
+void share_free_deferred(void)
+{
+    struct share_frame *sf;
+    struct page_info *pg;
+
+    while (nr_deferred) {
+        sf = deferred[--nr_deferred];
+        pg = mfn_to_page(sf->mfn);
+        sf->queued = false;
+        if (!sf->list.len)
+            frame_empty(sf); /* else a page joined it meanwhile: it lives */
+        put_page(pg);        /* the queue's reference */
+    }
+}
+
 /* The stable table: shared frames by hash. */
 #define STABLE_BUCKETS 4096
 static struct share_frame **stable;
@@ -362,26 +435,47 @@ static void frame_forget(struct share_frame *sf)
     objpool_free(&share_frame_pool, sf);
 }
 
-/* d's pfn leaves sf and drops the entry's reference: the frame is freed
- * with its last. */
-static void drop_from_list(struct share_frame *sf, struct domain *d,
-                           uint32_t pfn)
+/* sf's list is empty and its last entry's reference is the only one
+ * left: no mapping, the permanent type goes, the record goes (the caller
+ * drops that reference, freeing the frame). */
+static void frame_empty(struct share_frame *sf)
 {
     struct page_info *pg = mfn_to_page(sf->mfn);
     uint32_t i;
 
+    for (i = 0; i <= MAX_DOMAINS; i++)
+        if (sf->maps[i])
+            panic("share: mfn %#x leaves its last list entry still "
+                  "mapped by d%u",
+                  sf->mfn, i);
+    BUG_ON((pg->count_info & PGC_count_mask) != 1 ||
+           (pg->type_info & PGT_count_mask) != 1);
+    pg->type_info = PGT_none; /* the permanent type reference goes */
+    frame_forget(sf);
+}
+
+/* d's pfn leaves sf and drops the entry's reference: the frame is freed
+ * with its last (in a same-behaviour group, later). */
+static void drop_from_list(struct share_frame *sf, struct domain *d,
+                           uint32_t pfn)
+{
+    struct page_info *pg = mfn_to_page(sf->mfn);
+
     objpool_free(&m2p_entry_pool, share_leave(sf, d, pfn));
-    if (!sf->list.len) {
-        for (i = 0; i <= MAX_DOMAINS; i++)
-            if (sf->maps[i])
-                panic("share: mfn %#x leaves its last list entry still "
-                      "mapped by d%u",
-                      sf->mfn, i);
-        BUG_ON((pg->count_info & PGC_count_mask) != 1 ||
-               (pg->type_info & PGT_count_mask) != 1);
-        pg->type_info = PGT_none; /* the permanent type reference goes */
-        frame_forget(sf);
+    if (group_same[sf->group]) {
+        /* Both ways alike, down to calls (an emulated CPU pays for each
+         * return): others remain, the reference simply goes (it cannot
+         * be the last: theirs are counted too); none, the queue keeps it. */
+        if (sf->list.len) {
+            BUG_ON((pg->count_info & PGC_count_mask) < 2);
+            pg->count_info--;
+            return;
+        }
+        if (defer_forget(sf))
+            return;
     }
+    if (!sf->list.len)
+        frame_empty(sf);
     put_page(pg);
 }
 
@@ -524,13 +618,55 @@ static struct share_frame *find_target(struct domain *d, uint32_t pfn,
     return NULL;
 }
 
+/* d's frame goes (the references of its nr_ptes entries, moved already,
+ * and its allocation reference, last). */
+static void release_frame(struct page_info *pg, unsigned int nr_ptes)
+{
+    pg->count_info -= nr_ptes;
+    pg->type_info &= ~PGT_count_mask;
+    pg->count_info &= ~PGC_allocated;
+    put_page(pg);
+}
+
+/* Same behaviour: the contents of d's pfn (no entries map it: translated)
+ * move to a new shared frame at a random place; d's frame goes. */
+static struct share_frame *convert_to_random(struct domain *d, uint32_t pfn,
+                                             uint32_t hash)
+{
+    struct page_info *old = mfn_to_page(d->p2m[pfn]), *npg;
+    struct share_frame *sf = objpool_alloc(&share_frame_pool);
+
+    if (!sf)
+        return NULL;
+    npg = alloc_shared_frame_near(random_mfn());
+    if (!npg) {
+        objpool_free(&share_frame_pool, sf);
+        return NULL;
+    }
+    copy_domain_page(page_to_mfn(npg), page_to_mfn(old));
+    sf->mfn = page_to_mfn(npg);
+    sf->hash = hash;
+    sf->group = d->share->group;
+    npg->u.sharing.frame = sf;
+    stable_insert(sf);
+    d->p2m[pfn] = sf->mfn; /* share_join() sets it too; old goes now */
+    release_frame(old, 0);
+    return sf;
+}
+
 /* d's frame becomes the shared one: the entries only lose write access. */
 static int setup_convert(struct domain *d, const struct share_req *req,
                          uint32_t h, bool zero, struct share_frame **psf)
 {
-    struct share_frame *sf = convert_to_shared(d, req->pfn, h);
+    struct share_frame *sf;
     unsigned int i;
 
+    if (group_same[d->share->group]) {
+        BUG_ON(req->nr_ptes);
+        sf = convert_to_random(d, req->pfn, h);
+    } else {
+        sf = convert_to_shared(d, req->pfn, h);
+    }
     if (!sf)
         return -ENOMEM;
     if (zero) {
@@ -560,10 +696,7 @@ static int setup_join(struct domain *d, const struct share_req *req,
         arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
     spg->count_info += req->nr_ptes;
     sf->maps[d->domain_id] += req->nr_ptes;
-    pg->count_info -= req->nr_ptes;
-    pg->type_info &= ~PGT_count_mask;
-    pg->count_info &= ~PGC_allocated;
-    put_page(pg);
+    release_frame(pg, req->nr_ptes);
     return 0;
 }
 
@@ -589,8 +722,12 @@ static int share_setup(struct domain *d, const struct share_req *req,
     h = share_hash_page(p);
     sf = find_target(d, req->pfn, p, h, &convert, &zero);
     unmap_domain_page(p);
-    if (!sf && !convert)
-        return -ESTALE;
+    if (!sf && !convert) {
+        if (!group_same[d->share->group])
+            return -ESTALE;
+        convert = true; /* merged alone: it behaves as a merged page */
+        same_alone++;
+    }
     e = new_entry(d, req->pfn, req->category);
     if (!e)
         return -ENOMEM;
@@ -730,8 +867,10 @@ static struct page_info *break_frame(struct domain *d,
     bool discard = req->flags & SHARE_BREAK_DISCARD, induced;
     struct page_info *npg;
 
-    /* The last user takes the frame back, if its M2P view can show it. */
-    if (sf->list.len == 1 && m2p_view_reserve(d, sf->mfn)) {
+    /* The last user takes the frame back, if its M2P view can show it;
+     * never in a same-behaviour group (a copy, as for any other user). */
+    if (sf->list.len == 1 && !group_same[sf->group] &&
+        m2p_view_reserve(d, sf->mfn)) {
         npg = mfn_to_page(sf->mfn);
         reclaim_frame(d, sf, req->pfn);
         *psf = NULL;
@@ -959,6 +1098,8 @@ static int read_share(struct domain *d, uint32_t pfn, uint32_t pte,
 {
     if (!d->share || pfn >= d->p2m_size)
         return -EINVAL;
+    if (group_same[d->share->group])
+        return -ENOENT; /* off: a read that joins would take no I/O */
     /* The cheap test first: most misses end here. */
     if (!rs->publish &&
         !read_map_lookup(d->share->group, rs->disk, rs->block))
@@ -1219,6 +1360,7 @@ int share_domain_init(struct domain *d)
         return -ENOMEM;
     sh->meta_pages = bytes >> PAGE_SHIFT;
     sh->group = (uint8_t)group_of(d->cfg->share_group);
+    group_same[sh->group] = d->cfg->share_same;
     sh->gnttab = (uint32_t *)(sh + 1);
     sh->shared_bits = sh->gnttab + words;
     sh->pfn = (struct scan_pfn *)(sh->shared_bits + words);
@@ -1254,6 +1396,7 @@ void share_domain_destroy(struct domain *d)
         put_page_and_type(mfn_to_page(sh->bitmap_mfn[i]));
     d->share = NULL;
     free_xenheap_pages(sh, sh->meta_pages);
+    share_free_deferred(); /* frames its leaving emptied: their records go */
     if (!share_frame_pool.in_use)
         objpool_release(&share_frame_pool, share_pool_put);
     if (!m2p_entry_pool.in_use)
@@ -1347,7 +1490,8 @@ void share_print(const char *why)
         "cow_failures=%llu metadata_bytes=%u profit_bytes=%lld "
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
         "read_joins=%llu read_frames=%llu scan_cycles=%llu busy_slices=%llu "
-        "busy_cycles=%llu at=%s",
+        "busy_cycles=%llu same_alone=%llu same_deferred=%llu "
+        "same_deferred_full=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
@@ -1360,7 +1504,8 @@ void share_print(const char *why)
         (unsigned long long)t.read_joins,
         (unsigned long long)t.read_publishes, (unsigned long long)ss.cycles,
         (unsigned long long)ss.busy_slices, (unsigned long long)ss.busy_cycles,
-        why);
+        (unsigned long long)same_alone, (unsigned long long)same_deferred,
+        (unsigned long long)same_deferred_full, why);
 }
 
 /*
@@ -1449,6 +1594,7 @@ void mem_sharing_init(void)
     share_seed = arch_boot_entropy();
     if (opt_share_seed)
         share_seed = opt_share_seed; /* benchmarks: figures that repeat */
+    random_state = share_seed | 1;
     zero_page_hash = share_hash_page(z);
     free_xenheap_pages(z, 1);
     register_keyhandler('m', share_key, "print the SHARE lines");
@@ -1457,6 +1603,7 @@ void mem_sharing_init(void)
 
 void share_finish(void)
 {
+    share_free_deferred();
     share_print("shutdown");
     share_scan_release();
 }

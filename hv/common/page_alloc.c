@@ -182,16 +182,12 @@ uint32_t domain_adjust_tot_pages(struct domain *d, int delta)
     return d->tot_pages;
 }
 
-struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
+/* The free frame pg becomes d's (alloc_domheap_page's rules). */
+static struct page_info *take_free_page(struct domain *d, struct page_info *pg,
+                                        unsigned int memflags)
 {
-    struct page_info *pg;
     uint32_t mfn;
 
-    if (d->tot_pages >= d->max_pages)
-        return NULL;
-    pg = page_list_first(&domheap_free);
-    if (!pg)
-        return NULL;
     page_list_del(&domheap_free, pg);
     BUG_ON(pg->count_info != PGC_free || pg->type_info || pg->owner);
     /* A freed frame may still sit in a TLB: flush before it changes hands. */
@@ -210,6 +206,32 @@ struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
     page_list_add(&d->page_list, pg);
     domain_adjust_tot_pages(d, 1);
     return pg;
+}
+
+struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
+{
+    struct page_info *pg;
+
+    if (d->tot_pages >= d->max_pages)
+        return NULL;
+    pg = page_list_first(&domheap_free);
+    return pg ? take_free_page(d, pg, memflags) : NULL;
+}
+
+struct page_info *alloc_domheap_page_near(struct domain *d, uint32_t mfn,
+                                          unsigned int memflags)
+{
+    uint32_t i;
+
+    if (d->tot_pages >= d->max_pages || !nr_free_domheap_pages())
+        return NULL;
+    for (i = 0; i < max_page; i++, mfn++) {
+        if (mfn >= max_page)
+            mfn = 0;
+        if (mfn_to_page(mfn)->count_info == PGC_free)
+            return take_free_page(d, mfn_to_page(mfn), memflags);
+    }
+    return NULL;
 }
 
 void free_domheap_page(struct page_info *pg)
@@ -233,6 +255,14 @@ void free_domheap_page(struct page_info *pg)
     tlbflush_pending = true;
 }
 
+/* dom_cow's frame pg, allocated, becomes a shared frame. */
+static void shared_frame_state(struct page_info *pg)
+{
+    pg->count_info &= ~PGC_allocated;
+    pg->count_info--;
+    pg->type_info = PGT_none | PGT_validated | 1;
+}
+
 void page_make_sharable(struct domain *d, struct page_info *pg)
 {
     BUG_ON(page_get_owner(pg) != d || !(pg->count_info & PGC_allocated) ||
@@ -243,10 +273,19 @@ void page_make_sharable(struct domain *d, struct page_info *pg)
     pg->owner = dom_cow;
     page_list_add(&dom_cow->page_list, pg);
     domain_adjust_tot_pages(dom_cow, 1);
-    pg->count_info &= ~PGC_allocated;
-    pg->count_info--;
-    pg->type_info = PGT_none | PGT_validated | 1;
+    shared_frame_state(pg);
     set_gpfn_from_mfn(d, page_to_mfn(pg), SHARED_M2P_ENTRY);
+}
+
+struct page_info *alloc_shared_frame_near(uint32_t mfn)
+{
+    struct page_info *pg = alloc_domheap_page_near(dom_cow, mfn, MEMF_no_scrub);
+
+    if (pg) {
+        shared_frame_state(pg);
+        set_gpfn_from_mfn(NULL, page_to_mfn(pg), SHARED_M2P_ENTRY);
+    }
+    return pg;
 }
 
 void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn)

@@ -299,6 +299,87 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
     return 0;
 }
 
+/* "group name=G behaviour=same|normal". */
+static int parse_group(struct parser *ps, struct scenario *s)
+{
+    char key[32], val[SCN_NAME_MAX + 8];
+    struct scenario_group g;
+    bool have_behaviour = false;
+    unsigned int i;
+    int r;
+
+    memset(&g, 0, sizeof(g));
+    g.line = ps->line;
+    while ((r = next_pair(ps, key, sizeof(key), val, sizeof(val))) > 0) {
+        if (!strcmp(key, "name")) {
+            if (g.name[0])
+                return fail(ps, "%s given twice", key);
+            if (set_string(ps, g.name, sizeof(g.name), key, val))
+                return -1;
+            if (!valid_name(val))
+                return fail(ps,
+                            "share group '%s' may hold only letters, digits, "
+                            "_ and -",
+                            val);
+        } else if (!strcmp(key, "behaviour")) {
+            if (have_behaviour)
+                return fail(ps, "%s given twice", key);
+            have_behaviour = true;
+            if (!strcmp(val, "same"))
+                g.same = true;
+            else if (strcmp(val, "normal"))
+                return fail(ps, "behaviour=%s: expected normal or same", val);
+        } else {
+            return fail(ps, "unknown key '%s' on a group line (known: name "
+                            "behaviour)",
+                        key);
+        }
+    }
+    if (r < 0)
+        return -1;
+    if (!g.name[0])
+        return fail(ps, "group has no name=%s", "");
+    for (i = 0; i < s->nr_groups; i++)
+        if (!strcmp(s->group[i].name, g.name))
+            return fail(ps, "a second line for group '%s'", g.name);
+    if (s->nr_groups == MAX_DOMAINS)
+        return fail(ps, "too many group lines (at most %s)", "16");
+    s->group[s->nr_groups++] = g;
+    return 0;
+}
+
+/* Every group line names a group some domain is in; a same-behaviour
+ * group's domains are all translated (the hypervisor alone decides). */
+static int check_groups(struct parser *ps, struct scenario *s)
+{
+    unsigned int i, j, users;
+    char msg[96];
+
+    for (i = 0; i < s->nr_groups; i++) {
+        const struct scenario_group *g = &s->group[i];
+
+        ps->line = g->line;
+        for (j = 0, users = 0; j < s->nr_domains; j++) {
+            struct scenario_domain *sd = &s->dom[j];
+
+            if (strcmp(sd->share_group, g->name))
+                continue;
+            users++;
+            if (g->same && sd->mode != PT_MODE_SHADOW) {
+                snprintf(msg, sizeof(msg),
+                         "group '%s' has behaviour=same, but domain '%s' is "
+                         "not mode=shadow",
+                         g->name, sd->name);
+                return fail(ps, "%s", msg);
+            }
+            sd->share_same = g->same;
+        }
+        if (!users)
+            return fail(ps, "group '%s': no domain has share= it", g->name);
+    }
+    return 0;
+}
+
 int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
                    size_t errlen)
 {
@@ -332,6 +413,11 @@ int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
         while (ps.p < ps.end && !is_space(*ps.p))
             ps.p++;
         wlen = (size_t)(ps.p - w);
+        if (wlen == 5 && !strncmp(w, "group", 5)) {
+            if (parse_group(&ps, s))
+                return -1;
+            continue;
+        }
         if (wlen != 6 || strncmp(w, "domain", 6)) {
             char word[32];
             size_t n = min(wlen, sizeof(word) - 1);
@@ -339,7 +425,7 @@ int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
             /* The text need not be terminated: copy only what is there. */
             memcpy(word, w, n);
             word[n] = '\0';
-            return fail(&ps, "expected 'domain', found '%s'", word);
+            return fail(&ps, "expected 'domain' or 'group', found '%s'", word);
         }
         if (s->nr_domains == MAX_DOMAINS)
             return fail(&ps, "too many domains (at most %s)", "16");
@@ -354,5 +440,5 @@ int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
         snprintf(err, errlen, "no domain lines in scenario");
         return -1;
     }
-    return 0;
+    return check_groups(&ps, s);
 }

@@ -118,14 +118,15 @@ static void check_frame(struct page_info *pg)
     if (pg->type_info != (PGT_none | PGT_validated | 1))
         fail("type of a shared frame", mfn, pg->type_info,
              PGT_none | PGT_validated | 1);
-    if (!sf->list.len)
+    if (!sf->list.len && !sf->queued)
         fail("shared frame with an empty list", mfn, 0, 0);
     for (i = 0; i <= MAX_DOMAINS; i++)
         maps += sf->maps[i];
-    if ((pg->count_info & PGC_count_mask) != sf->list.len + maps ||
+    /* A queued frame (same behaviour) keeps its last entry's reference. */
+    if ((pg->count_info & PGC_count_mask) != sf->list.len + maps + sf->queued ||
         (pg->count_info & (PGC_allocated | PGC_free | PGC_xen_heap)))
         fail("count of a shared frame (count vs list + mappings)", mfn,
-             pg->count_info, sf->list.len + maps);
+             pg->count_info, sf->list.len + maps + sf->queued);
     memset(per_dom, 0, sizeof(per_dom));
     i = 0;
     for (e = sf->list.head; e; e = e->next, i++) {

@@ -329,11 +329,22 @@ static bool scan_record(struct scan_pfn *sp, uint32_t h)
 
 /* Look h up: the zero page or a shared frame (an offer to d alone), a
  * page of this round's (an offer to both), or nothing (d's page joins the
- * unstable table). Hash matches are offers, not shares. */
-static void scan_match(struct domain *d, uint32_t pfn, uint32_t h)
+ * unstable table). Hash matches are offers, not shares.
+ * In a same-behaviour group every page unchanged since the last visit is
+ * offered, alone, and only such a page: the set-up merges it with a
+ * shared frame that matches or alone, so that matched and unmatched
+ * pages are merged at the same visit (and a second page of a pair joins
+ * the frame the first made). */
+static void scan_match(struct domain *d, uint32_t pfn, uint32_t h,
+                       bool unchanged)
 {
     struct scan_node *n;
 
+    if (share_same_behaviour(d)) {
+        if (unchanged)
+            offer(d, pfn, 0, 0);
+        return;
+    }
     if (h == zero_page_hash || share_stable_has_hash(d->share->group, h)) {
         offer(d, pfn, 0, 0);
         return;
@@ -353,6 +364,7 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
 {
     uint32_t mfn, h;
     const void *p;
+    bool seen;
 
     if (!scan_wanted(d, pfn, &mfn))
         return;
@@ -360,8 +372,9 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
     h = share_hash_page(p);
     unmap_domain_page(p);
     scan.stats.pages++;
+    seen = d->share->pfn[pfn].flags & SCAN_HASHED;
     if (scan_record(&d->share->pfn[pfn], h))
-        scan_match(d, pfn, h);
+        scan_match(d, pfn, h, seen);
 }
 
 /* --- Rounds -------------------------------------------------------------- */
@@ -510,6 +523,7 @@ static void scan_slice(uint64_t *t0)
     unsigned int visited = 0;
     struct domain *d;
 
+    share_free_deferred(); /* same-behaviour frames whose users left */
     while (visited < opt_pages_to_scan * 4 &&
            scan.stats.pages - pages0 < opt_pages_to_scan) {
         /* Every 8 pages hashed (the clock is not free either). */

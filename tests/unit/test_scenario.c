@@ -367,7 +367,7 @@ static void test_bad_lines(void)
             "mode=hvm: expected pv or shadow", "an unknown mode");
     rejects("domain name=a kernel=k expect=reboot", 1,
             "expect=reboot: expected poweroff or crash", "an unknown expect");
-    rejects("name=a kernel=k", 1, "expected 'domain', found 'name=a'",
+    rejects("name=a kernel=k", 1, "expected 'domain' or 'group', found 'name=a'",
             "a line not starting with 'domain'");
     rejects("domains name=a kernel=k", 1, "found 'domains'",
             "a line starting with 'domains'");
@@ -413,6 +413,42 @@ static void test_start(void)
             "start=lots");
     rejects("domain name=a kernel=k start=8M start=8M", 1, "start given twice",
             "start= twice");
+}
+
+static void test_groups(void)
+{
+    const struct outcome *o;
+
+    o = accepts("domain name=a kernel=k mode=shadow share=t\n"
+                "group name=t behaviour=same\n"
+                "domain name=b kernel=k mode=shadow share=t\n"
+                "domain name=c kernel=k share=u\n",
+                "a same-behaviour group line after its first domain");
+    tap_is_uint(o->s.nr_groups, 1, "  one group line");
+    tap_ok(o->s.dom[0].share_same && o->s.dom[1].share_same &&
+               !o->s.dom[2].share_same,
+           "  its two domains are same-behaviour, the other group's not");
+    o = accepts("group name=t behaviour=normal\n"
+                "domain name=a kernel=k share=t\n",
+                "behaviour=normal, before the domain, a PV domain");
+    tap_ok(!o->s.dom[0].share_same, "  not same-behaviour");
+    rejects("domain name=a kernel=k share=t\ngroup name=t behaviour=same\n",
+            2, "group 't' has behaviour=same, but domain 'a' is not "
+               "mode=shadow",
+            "behaviour=same with a PV domain");
+    rejects("domain name=a kernel=k share=t\ngroup name=x behaviour=same\n",
+            2, "group 'x': no domain has share= it", "a group nobody is in");
+    rejects("domain name=a kernel=k mode=shadow share=t\n"
+            "group name=t behaviour=same\ngroup name=t\n",
+            3, "a second line for group 't'", "two lines for one group");
+    rejects("domain name=a kernel=k share=t\ngroup name=t behaviour=odd\n",
+            2, "behaviour=odd: expected normal or same", "behaviour=odd");
+    rejects("domain name=a kernel=k share=t\ngroup name=t mem=4M\n", 2,
+            "unknown key 'mem' on a group line", "a domain key on a group line");
+    rejects("domain name=a kernel=k share=t\ngroup behaviour=same\n", 2,
+            "group has no name=", "a group line without a name");
+    rejects("domain name=a kernel=k share=t\ngroup name=t/x\n", 2,
+            "may hold only", "a group name with a '/'");
 }
 
 static void test_bad_mem(void)
@@ -516,7 +552,7 @@ static void test_length_bounds(void)
     tap_is_str(o->s.dom[0].kernel, "kerne", "  the value ends at len");
     rejects_len("domain name=a kernel=k cmdline=\"abc", 35, false, 1,
                 "unterminated quote", "an unterminated quote at len");
-    rejects_len("bogus", 5, false, 1, "expected 'domain', found 'bogus'",
+    rejects_len("bogus", 5, false, 1, "expected 'domain' or 'group', found 'bogus'",
                 "a stray word right at len");
 
     /* A short error buffer gets a terminated prefix of the message. */
@@ -554,6 +590,7 @@ int main(void)
     test_disks();
     test_bad_lines();
     test_start();
+    test_groups();
     test_bad_mem();
     test_bad_values();
     test_repeated_keys();

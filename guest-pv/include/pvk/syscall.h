@@ -232,6 +232,7 @@ struct pvk_meminfo {
     uint32_t fs_refused;      /* ... puts it refused (then the disk)    */
     uint32_t swap_writes;     /* pages written to the swap disk         */
     uint32_t swap_reads;      /* pages read from it                     */
+    uint32_t machine_pages;   /* XENMEM_maximum_ram_page: the M2P's size */
 };
 
 #endif /* !__ASSEMBLY__ */

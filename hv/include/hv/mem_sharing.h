@@ -80,6 +80,8 @@ struct share_frame {
     uint8_t group;
     bool zero; /* its group's zero frame               */
     bool read; /* in the read map: it holds block rblock of disk rdisk */
+    bool queued; /* same behaviour: empty, its forgetting deferred (it
+                    holds one reference more than list + maps)       */
     uint8_t rdisk;                  /* blkdev_index() of the image          */
     uint32_t rblock;
     struct share_frame *rnext;      /* read-map chain                       */
@@ -124,6 +126,12 @@ struct share_dom {
 };
 
 extern struct objpool share_frame_pool, m2p_entry_pool;
+
+/* d is in a same-behaviour group (mem_sharing.c says what that means). */
+bool share_same_behaviour(const struct domain *d);
+/* Free the frames of same-behaviour groups whose last user left (the
+ * scanner calls it at each slice, share_finish() at the end). */
+void share_free_deferred(void);
 /* Pages for the sharing objpools (xenheap). */
 void *share_pool_get(void);
 void share_pool_put(void *page);

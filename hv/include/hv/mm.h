@@ -152,6 +152,14 @@ void free_xenheap_pages(void *va, unsigned int nr);
  */
 #define MEMF_no_scrub (1U << 0)
 struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags);
+/*
+ * alloc_domheap_page_near - the same, but the first free frame at or after
+ * mfn (wrapping): given a random mfn, a frame whose place nobody can
+ * predict (same-behaviour sharing, mem_sharing.c). Walks the frame table:
+ * not for hot paths on a full machine.
+ */
+struct page_info *alloc_domheap_page_near(struct domain *d, uint32_t mfn,
+                                          unsigned int memflags);
 /* Called when a domain frame's count reaches zero: poison and free it. */
 void free_domheap_page(struct page_info *pg);
 /*
@@ -186,6 +194,9 @@ uint32_t domain_adjust_tot_pages(struct domain *d, int delta);
  * of a shared frame is read-only).
  */
 void page_make_sharable(struct domain *d, struct page_info *pg);
+/* A free frame at or after mfn made a shared frame directly, in the state
+ * page_make_sharable() leaves (contents not cleared); NULL if none. */
+struct page_info *alloc_shared_frame_near(uint32_t mfn);
 void page_make_private(struct domain *d, struct page_info *pg, uint32_t pfn);
 
 uint32_t nr_free_domheap_pages(void);

@@ -24,6 +24,15 @@
  * order they appear: the guest's disk 0, 1, ...); every other key may
  * appear at most once on a line.
  *
+ * A share group may have a line of its own, before or after its domains:
+ *
+ *   group name=tenants behaviour=same
+ *
+ * behaviour: normal (the default) or same: a group of untrusting domains,
+ * in which every candidate page behaves alike whether or not it is merged
+ * (mem_sharing.c; every domain of it must be mode=shadow). A group line
+ * for a group no domain names is an error, as is a second line for one.
+ *
  * The parser is pure (no hypervisor state) and unit-tested on the host.
  */
 #ifndef __HV_SCENARIO_H__
@@ -60,12 +69,21 @@ struct scenario_domain {
     char cmdline[SCN_CMDLINE_MAX];
     unsigned int expect; /* SHUTDOWN_* that passes */
     char share_group[SCN_NAME_MAX]; /* "" = sharing off */
+    bool share_same;     /* its group's line says behaviour=same */
     unsigned int line;   /* where it was defined */
+};
+
+struct scenario_group {
+    char name[SCN_NAME_MAX];
+    bool same;         /* behaviour=same */
+    unsigned int line;
 };
 
 struct scenario {
     unsigned int nr_domains;
     struct scenario_domain dom[MAX_DOMAINS];
+    unsigned int nr_groups;
+    struct scenario_group group[MAX_DOMAINS];
 };
 
 /*
