@@ -178,6 +178,7 @@ static int attack(unsigned int pages, uint32_t seed, const char *expect,
     uint64_t *tu = malloc(pages * sizeof(uint64_t));
     uint32_t *idx = malloc(n2 * sizeof(uint32_t)), r = seed * 2654435761U | 1;
     unsigned int i, j, g, u, waited = 0, sg, su, entries, shared_entries;
+
     bool see = !strcmp(expect, "see"), same = !strcmp(expect, "same"),
          cross = !strcmp(expect, "cross");
     struct pvk_meminfo mi;
@@ -187,16 +188,16 @@ static int attack(unsigned int pages, uint32_t seed, const char *expect,
             "attacker: %u guessed and %u unmatched pages, expect=%s", pages,
             pages, expect))
         return done();
-    /* Which of the 2N pages hold a guess is random (a fixed shuffle of
-     * the seed's): no layout, fill order or measuring order can stand in
-     * for the class. idx[k] < N: the victim's page idx[k]; else an
-     * unmatched page. */
-    for (i = 0; i < n2; i++)
-        idx[i] = i;
-    for (i = n2 - 1; i > 0; i--) {
+    /* Pages 2k and 2k+1 hold guess k and unmatched page k, in an order
+     * a coin decides (from the seed): no layout, fill order or time along
+     * the measurement can stand in for the class, and whatever drifts
+     * along it falls on both classes alike. idx[k] < N: the victim's
+     * page idx[k]; else an unmatched page. */
+    for (i = 0; i < pages; i++) {
         r ^= r << 13, r ^= r >> 17, r ^= r << 5;
-        j = r % (i + 1);
-        g = idx[i], idx[i] = idx[j], idx[j] = g;
+        j = r >> 31;
+        idx[2 * i + j] = i;
+        idx[2 * i + 1 - j] = pages + i;
     }
     for (i = 0; i < n2; i++)
         for (unsigned int w = 0; w < WORDS; w++)
@@ -249,8 +250,8 @@ static int attack(unsigned int pages, uint32_t seed, const char *expect,
            entries, mi.total_pages);
     }
 
-    /* The measurement: one write a page, in address order (the classes
-     * fall at random along it). */
+    /* The measurement: one write a page, in address order (each pair of
+     * pages, one of each class, written one after the other). */
     for (i = 0, g = u = 0; i < n2; i++) {
         volatile uint32_t *a = mem + i * WORDS + 5;
         uint64_t t0, t1;
