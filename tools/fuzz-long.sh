@@ -7,8 +7,6 @@
 # 1). Passes if no hypervisor panic, every domain powers off, the
 # fuzzers' audits are clean and no frame leaks. Writes build/bench/fuzz.txt.
 #   tools/fuzz-long.sh [--calls N] [--seeds "S1 S2 ..."] [--shadow] [--no-build]
-# (--shadow: a shadow-mode fuzzer crashes itself after a few 10^5 calls, an
-# open question: see docs/benchmarks.md, Hypercall fuzzing.)
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -84,8 +84,10 @@ void do_trap(struct guest_regs *regs)
             trap_exit_hook(regs);
             return;
         }
-    guest_panic("unhandled trap %u at eip %#x (error %#x, cr2 %#x, cs %#x)",
-                regs->vector, regs->eip, regs->error_code, cr2, regs->cs);
+    guest_panic("unhandled trap %u at eip %#x (error %#x, cr2 %#x, cs %#x, "
+                "esp %#x)",
+                regs->vector, regs->eip, regs->error_code, cr2, regs->cs,
+                regs->esp);
 }
 
 int probe_read(const volatile void *p)

@@ -95,7 +95,7 @@ static uint32_t arg(void)
     case 8: return target_pfn(); /* a pfn of ours it may lose */
     case 9: return rnd() % (max_mfn + 16);              /* any mfn       */
     case 10: return 0x80000000U;
-    default: return rnd() & ~PAGE_MASK ? rnd() & PAGE_MASK : 0x1000;
+    default: return spare_ptr(rnd() & ~PAGE_MASK ? rnd() & PAGE_MASK : 0x1000);
     }
 }
 

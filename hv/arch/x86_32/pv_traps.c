@@ -139,17 +139,19 @@ void do_guest_exception(struct cpu_user_regs *regs)
     uint32_t ec = regs->error_code;
 
     switch (vector) {
-    case TRAP_page_fault:
+    case TRAP_page_fault: {
+        uint32_t cr2 = read_cr2();
+
         /* Shadow mode: a fault the guest's tables allow is ours. */
-        if (is_translated(v->domain) && sh_page_fault(v, read_cr2(), ec))
+        if (is_translated(v->domain) && sh_page_fault(v, cr2, ec))
             return;
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         /* A write to a shared frame: tell the guest which (sharing.h). */
         v->vcpu_info->arch.cow_mfn =
             (ec & (PFEC_page_present | PFEC_write_access)) ==
                     (PFEC_page_present | PFEC_write_access)
                 ? arch_share_fault_mfn(v->domain, read_cr3() >> PAGE_SHIFT,
-                                  v->vcpu_info->arch.cr2)
+                                       cr2)
                 : 0;
         /* The hardware says "user" for every guest access (ring 3); tell
          * the guest which of its modes faulted. */
@@ -157,6 +159,7 @@ void do_guest_exception(struct cpu_user_regs *regs)
             ec &= ~PFEC_user_mode;
         inject(v, regs, vector, true, ec);
         return;
+    }
     case TRAP_gp_fault:
         /* "int n" through an IDT gate of DPL 0: emulate from the virtual
          * trap table. The CPU reports the vector in the error code. */
