@@ -23,7 +23,7 @@ LIBGCC   := $(shell $(CC) -m32 -print-libgcc-file-name)
 HV_COMMON := blkback boot_domains cmdline console domain event_channel kernel \
 	mem_sched mem_sharing memory page_alloc scenario sched share_audit share_scan \
 	stats timer tmem
-KLIB      := arith elf32 m2p_list objpool string vsnprintf
+KLIB      := arith dom_counts elf32 m2p_list objpool string vsnprintf
 HV_ARCH_C := desc domain domain_build hypercall i8259 m2p_view mm mm_audit mm_init \
              pci shadow share_pte virtio_blk \
 	multiboot ns16550 paging pv_traps setup shutdown time traps usercopy
@@ -119,7 +119,7 @@ GUEST_HEAD := $(BUILD)/guest-pv/lib/head.o
 GUEST_LIB := $(BUILD)/guest-pv/libguest.a
 
 # Test guests: one file each in guest-pv/tests.
-GUEST_TESTS := blk crasher events fuzz hello hostile memory mmu repay share tmem user worker
+GUEST_TESTS := blk crasher crowd events fuzz hello hostile memory mmu repay share tmem user worker
 GUEST_TEST_ELFS := $(GUEST_TESTS:%=$(BUILD)/guest-pv/tests/%.elf)
 
 # User programs for the guest kernel, linked with newlib (built once from

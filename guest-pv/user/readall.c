@@ -1,13 +1,13 @@
 /*
  * readall - read every file under a path (default /) through the page
  * cache, 4 KiB at a time, and say how long it took: "readall [PATH
- * [PASSES [drop]]]". With PASSES > 1 it reads the tree that many times and fails
+ * [PASSES [drop [MS]]]]". With PASSES > 1 it reads the tree that many times and fails
  * (exit 1) if a pass reads other bytes than the first (a checksum of
  * everything read, in order): the pages that came back from the disk, the
  * page cache or the hypervisor's tmem pool must be the same. With "drop",
  * before each pass after the first it evicts every clean cache page (to
- * the tmem pool, with cleancache) and sleeps 100 ms, so that the
- * hypervisor, idle, compresses the pool's pages.
+ * the tmem pool, with cleancache) and sleeps MS milliseconds (default
+ * 100), so that the hypervisor, idle, compresses the pool's pages.
  * The disk benchmarks run it: four guests reading the same files is where
  * sharing at block-read time finds its duplicates, and one large file
  * (readall /data/big) is a sequential read. Prints files, bytes, seconds
@@ -137,6 +137,7 @@ int main(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : "/";
     unsigned int passes = argc > 2 ? (unsigned int)atoi(argv[2]) : 1, i;
     int drop = argc > 3 && !strcmp(argv[3], "drop");
+    unsigned int drop_ms = argc > 4 ? (unsigned int)atoi(argv[4]) : 100;
     unsigned long long first = 0;
     int bad = 0;
 
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 
         if (i > 1 && drop) {
             printf("readall: dropped %d cache pages\n", pvk_drop_caches());
-            pvk_msleep(100);
+            pvk_msleep(drop_ms);
         }
         s = pass(path, i);
 

@@ -63,6 +63,11 @@ static unsigned int opt_share_debug_reclaim;
 integer_param("share_debug_reclaim", opt_share_debug_reclaim);
 
 struct objpool share_frame_pool, m2p_entry_pool;
+/* Frames shared by more domains than dom_counts.h keeps inline: their
+ * per-domain tables. */
+static struct objpool dom_table_pool;
+_Static_assert(DOM_COUNTS_IDS >= MAX_DOMAINS + 1,
+               "dom_counts.h's tables hold every domain id");
 uint32_t share_seed;
 uint32_t zero_page_hash;
 /* Each group's zero frame, once a zero page was shared; the first zero
@@ -251,11 +256,42 @@ struct share_frame *share_stable_lookup(uint8_t group, uint32_t hash,
     return NULL;
 }
 
+/* --- Per-domain counts of a shared frame (lib/dom_counts.c) ------------ */
+
+static void *dom_table_get(void)
+{
+    return objpool_alloc(&dom_table_pool);
+}
+
+static void dom_table_put(void *t)
+{
+    objpool_free(&dom_table_pool, t);
+}
+
+/* d's counts on sf, made if it had none; NULL if a table was needed and
+ * there is no memory for it. (The one place counts are made.) */
+static struct dom_count *sf_count(struct share_frame *sf,
+                                  const struct domain *d)
+{
+    return dom_counts_get(&sf->doms, d->domain_id, dom_table_get);
+}
+
+/* d's counts on sf, which it must have. */
+static struct dom_count *sf_count_held(struct share_frame *sf,
+                                       const struct domain *d)
+{
+    struct dom_count *c = dom_counts_find(&sf->doms, d->domain_id);
+
+    if (!c)
+        panic("share: mfn %#x has no counts for d%u", sf->mfn, d->domain_id);
+    return c;
+}
+
 /* --- Mappings of shared frames (mm.c's hooks) --------------------------- */
 
-static bool domain_on_list(const struct share_frame *sf, domid_t id)
+static bool domain_on_list(struct share_frame *sf, domid_t id)
 {
-    return sf->pfns[id] != 0;
+    return sf_pfns(sf, id) != 0;
 }
 
 int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
@@ -275,10 +311,10 @@ int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
         return -EPERM;
     }
     if ((pg->count_info & PGC_count_mask) >= PGC_count_mask - 1 ||
-        sf->maps[d->domain_id] >= PGC_count_mask - 1)
+        sf_maps(sf, d->domain_id) >= PGC_count_mask - 1)
         return -EOVERFLOW;
     pg->count_info++;
-    sf->maps[d->domain_id]++;
+    sf_count_held(sf, d)->maps++;
     return 0;
 }
 
@@ -287,10 +323,11 @@ void share_put_mapping(struct page_info *pg, struct domain *d)
     struct share_frame *sf = page_share_frame(pg);
 
     BUG_ON(!sf);
-    if (!sf->maps[d->domain_id])
+    if (!sf_maps(sf, d->domain_id))
         panic("share: mfn %#x: d%u drops a mapping it does not hold", sf->mfn,
               d->domain_id);
-    sf->maps[d->domain_id]--;
+    sf_count_held(sf, d)->maps--;
+    dom_counts_drop(&sf->doms, d->domain_id);
     put_page(pg);
 }
 
@@ -396,7 +433,7 @@ static void share_join(struct share_frame *sf, struct domain *d,
                        struct m2p_entry *e)
 {
     m2p_list_add(&sf->list, e);
-    sf->pfns[d->domain_id]++;
+    sf_count_held(sf, d)->pfns++; /* made by the caller's sf_count() */
     d->share->entry[e->pfn] = e;
     mfn_to_page(sf->mfn)->count_info++;
     d->p2m[e->pfn] = sf->mfn;
@@ -411,11 +448,13 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
 {
     struct m2p_entry *e = d->share->entry[pfn];
 
-    if (!e || e->domid != d->domain_id || e->pfn != pfn || !sf->pfns[e->domid])
+    if (!e || e->domid != d->domain_id || e->pfn != pfn ||
+        !sf_pfns(sf, e->domid))
         panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
               pfn, sf->mfn);
     m2p_list_unlink(&sf->list, e);
-    sf->pfns[e->domid]--;
+    sf_count_held(sf, d)->pfns--;
+    dom_counts_drop(&sf->doms, d->domain_id);
     d->share->entry[pfn] = NULL;
     account(d, sf, e, -1);
     return e;
@@ -432,6 +471,7 @@ static void frame_forget(struct share_frame *sf)
     if (sf->zero)
         zero_sf[sf->group] = NULL;
     mfn_to_page(sf->mfn)->u.sharing.frame = NULL;
+    dom_counts_release(&sf->doms, dom_table_put);
     objpool_free(&share_frame_pool, sf);
 }
 
@@ -441,13 +481,13 @@ static void frame_forget(struct share_frame *sf)
 static void frame_empty(struct share_frame *sf)
 {
     struct page_info *pg = mfn_to_page(sf->mfn);
-    uint32_t i;
+    uint32_t pfns, maps;
 
-    for (i = 0; i <= MAX_DOMAINS; i++)
-        if (sf->maps[i])
-            panic("share: mfn %#x leaves its last list entry still "
-                  "mapped by d%u",
-                  sf->mfn, i);
+    dom_counts_sum(&sf->doms, &pfns, &maps);
+    if (maps)
+        panic("share: mfn %#x leaves its last list entry still mapped %u "
+              "times",
+              sf->mfn, maps);
     BUG_ON((pg->count_info & PGC_count_mask) != 1 ||
            (pg->type_info & PGT_count_mask) != 1);
     pg->type_info = PGT_none; /* the permanent type reference goes */
@@ -675,7 +715,7 @@ static int setup_convert(struct domain *d, const struct share_req *req,
     }
     for (i = 0; i < req->nr_ptes; i++)
         arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
-    sf->maps[d->domain_id] = req->nr_ptes;
+    sf_count(sf, d)->maps = req->nr_ptes; /* a new frame: inline room */
     *psf = sf;
     return 0;
 }
@@ -688,14 +728,18 @@ static int setup_join(struct domain *d, const struct share_req *req,
     struct page_info *spg = mfn_to_page(sf->mfn), *pg = mfn_to_page(mfn);
     unsigned int i;
 
+    if (!sf_count(sf, d)) /* the counts share_join() will need */
+        return -ENOMEM;
     if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
             PGC_count_mask ||
-        sf->maps[d->domain_id] + req->nr_ptes >= PGC_count_mask - 1)
+        sf_maps(sf, d->domain_id) + req->nr_ptes >= PGC_count_mask - 1) {
+        dom_counts_drop(&sf->doms, d->domain_id);
         return -EOVERFLOW;
+    }
     for (i = 0; i < req->nr_ptes; i++)
         arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
     spg->count_info += req->nr_ptes;
-    sf->maps[d->domain_id] += req->nr_ptes;
+    sf_count_held(sf, d)->maps += req->nr_ptes;
     release_frame(pg, req->nr_ptes);
     return 0;
 }
@@ -844,11 +888,12 @@ static int break_check(struct domain *d, const struct share_req *req,
               d->domain_id, req->pfn, smfn);
     if ((rc = arch_share_check_ptes(d, req, smfn, &nw)) != 0)
         return rc;
-    if (sf->pfns[d->domain_id] == 1 && req->nr_ptes != sf->maps[d->domain_id]) {
+    if (sf_pfns(sf, d->domain_id) == 1 &&
+        req->nr_ptes != sf_maps(sf, d->domain_id)) {
         gprintk(d,
                 "cow_break: pfn %#x: %u entries listed, the domain maps "
                 "the frame %u times",
-                req->pfn, req->nr_ptes, sf->maps[d->domain_id]);
+                req->pfn, req->nr_ptes, sf_maps(sf, d->domain_id));
         return -EBUSY;
     }
     *psf = sf;
@@ -1031,9 +1076,13 @@ static int read_move_pfn(struct domain *d, uint32_t pfn, uint32_t mfn,
         return 0; /* it holds the block already */
     if ((spg->count_info & PGC_count_mask) + 1 >= PGC_count_mask)
         return -EOVERFLOW;
-    e = new_entry(d, pfn, SHARE_CAT_CACHE);
-    if (!e)
+    if (!sf_count(sf, d))
         return -ENOMEM;
+    e = new_entry(d, pfn, SHARE_CAT_CACHE);
+    if (!e) {
+        dom_counts_drop(&sf->doms, d->domain_id);
+        return -ENOMEM;
+    }
     e->flags = M2P_READ;
     drop_from_list(old, d, pfn);
     share_join(sf, d, e);
@@ -1164,11 +1213,11 @@ int share_drop_pfn(struct domain *d, uint32_t pfn)
     struct share_frame *sf = page_share_frame(pg);
 
     BUG_ON(page_get_owner(pg) != dom_cow);
-    if (!is_translated(d) && sf->pfns[d->domain_id] == 1 &&
-        sf->maps[d->domain_id]) {
+    if (!is_translated(d) && sf_pfns(sf, d->domain_id) == 1 &&
+        sf_maps(sf, d->domain_id)) {
         gprintk(d, "decrease_reservation: shared pfn %#x: its frame is still "
                    "mapped %u times",
-                pfn, sf->maps[d->domain_id]);
+                pfn, sf_maps(sf, d->domain_id));
         return -EBUSY;
     }
     drop_from_list(sf, d, pfn);
@@ -1384,9 +1433,9 @@ void share_domain_destroy(struct domain *d)
         if (mfn == INVALID_MFN || page_get_owner(mfn_to_page(mfn)) != dom_cow)
             continue;
         sf = page_share_frame(mfn_to_page(mfn));
-        if (sf->maps[d->domain_id])
+        if (sf_maps(sf, d->domain_id))
             panic("share: dying d%u still maps shared mfn %#x %u times",
-                  d->domain_id, mfn, sf->maps[d->domain_id]);
+                  d->domain_id, mfn, sf_maps(sf, d->domain_id));
         drop_from_list(sf, d, pfn);
         d->p2m[pfn] = INVALID_MFN;
     }
@@ -1401,6 +1450,8 @@ void share_domain_destroy(struct domain *d)
         objpool_release(&share_frame_pool, share_pool_put);
     if (!m2p_entry_pool.in_use)
         objpool_release(&m2p_entry_pool, share_pool_put);
+    if (!dom_table_pool.in_use)
+        objpool_release(&dom_table_pool, share_pool_put);
 }
 
 /* --- Figures ------------------------------------------------------------ */
@@ -1435,7 +1486,8 @@ void share_totals(struct share_totals *t)
     }
     share_scan_stats(&ss);
     t->metadata_bytes += objpool_bytes(&share_frame_pool) +
-                         objpool_bytes(&m2p_entry_pool) + ss.meta_bytes +
+                         objpool_bytes(&m2p_entry_pool) +
+                         objpool_bytes(&dom_table_pool) + ss.meta_bytes +
                          (STABLE_BUCKETS + READ_BUCKETS) * sizeof(void *);
 }
 
@@ -1583,6 +1635,8 @@ void mem_sharing_init(void)
     objpool_init(&share_frame_pool, "share_frame", sizeof(struct share_frame),
                  share_pool_get, 0);
     objpool_init(&m2p_entry_pool, "m2p_entry", sizeof(struct m2p_entry),
+                 share_pool_get, 0);
+    objpool_init(&dom_table_pool, "dom_table", DOM_COUNTS_TABLE_BYTES,
                  share_pool_get, 0);
     stable = alloc_xenheap_pages(STABLE_BUCKETS * sizeof(void *) / PAGE_SIZE);
     read_map = alloc_xenheap_pages(READ_BUCKETS * sizeof(void *) / PAGE_SIZE);

@@ -53,7 +53,7 @@ bool share_audit_note(struct domain *d, uint32_t mfn, uint32_t e)
         fail("shared frame mapped writable", mfn, d->domain_id, e);
         return false;
     }
-    if (!sf->pfns[d->domain_id]) {
+    if (!sf_pfns(sf, d->domain_id)) {
         fail("shared frame mapped by a domain not on its list", mfn,
              d->domain_id, e);
         return false;
@@ -70,9 +70,9 @@ unsigned int share_audit_end(struct domain *d)
     for_each_page_safe (pg, n, &dom_cow->page_list) {
         struct share_frame *sf = page_share_frame(pg);
 
-        if (sf && sf->audit_maps != sf->maps[d->domain_id])
-            fail("mappings counted vs found", sf->mfn, sf->maps[d->domain_id],
-                 sf->audit_maps);
+        if (sf && sf->audit_maps != sf_maps(sf, d->domain_id))
+            fail("mappings counted vs found", sf->mfn,
+                 sf_maps(sf, d->domain_id), sf->audit_maps);
     }
     /* Every pfn of d on a shared frame is on that frame's list. */
     for (pfn = 0; d->share && pfn < d->p2m_size; pfn++) {
@@ -105,7 +105,7 @@ static void walk_domain(struct domain *d)
 static void check_frame(struct page_info *pg)
 {
     struct share_frame *sf = page_share_frame(pg);
-    uint32_t mfn = page_to_mfn(pg), maps = 0, i, per_dom[MAX_DOMAINS + 1];
+    uint32_t mfn = page_to_mfn(pg), pfns, maps, i, per_dom[DOM_COUNTS_IDS];
     const struct m2p_entry *e;
 
     if (!sf || sf->mfn != mfn) {
@@ -120,8 +120,10 @@ static void check_frame(struct page_info *pg)
              PGT_none | PGT_validated | 1);
     if (!sf->list.len && !sf->queued)
         fail("shared frame with an empty list", mfn, 0, 0);
-    for (i = 0; i <= MAX_DOMAINS; i++)
-        maps += sf->maps[i];
+    dom_counts_sum(&sf->doms, &pfns, &maps);
+    if (pfns != sf->list.len)
+        fail("list entries counted vs the list's length", mfn, pfns,
+             sf->list.len);
     /* A queued frame (same behaviour) keeps its last entry's reference. */
     if ((pg->count_info & PGC_count_mask) != sf->list.len + maps + sf->queued ||
         (pg->count_info & (PGC_allocated | PGC_free | PGC_xen_heap)))
@@ -146,15 +148,15 @@ static void check_frame(struct page_info *pg)
         /* (Twice on the list: one of the two is not the array's.) */
         if (e->next && e->next->prev != e)
             fail("list back link", mfn, e->domid, e->pfn);
-        if (e->domid <= MAX_DOMAINS)
+        if (e->domid < DOM_COUNTS_IDS)
             per_dom[e->domid]++;
     }
     if (i != sf->list.len)
         fail("list length", mfn, i, sf->list.len);
-    for (i = 0; i <= MAX_DOMAINS; i++)
-        if (per_dom[i] != sf->pfns[i])
+    for (i = 0; i < DOM_COUNTS_IDS; i++)
+        if (per_dom[i] != sf_pfns(sf, (domid_t)i))
             fail("list entries of a domain counted", mfn, per_dom[i],
-                 sf->pfns[i]);
+                 sf_pfns(sf, (domid_t)i));
 }
 
 unsigned int share_audit(bool verbose)

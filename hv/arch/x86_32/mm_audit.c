@@ -302,8 +302,7 @@ long do_debug_op(uint32_t cmd, uint32_t a1, uint32_t a2)
             /* Shared: only the caller's own references, never others'. */
             struct share_frame *sf = page_share_frame(pg);
 
-            fi.count = sf->pfns[d->domain_id] +
-                       sf->maps[d->domain_id];
+            fi.count = sf_pfns(sf, d->domain_id) + sf_maps(sf, d->domain_id);
             fi.type = DEBUG_PGT_none;
             fi.type_count = 0;
             fi.pinned = 0;

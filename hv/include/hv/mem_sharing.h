@@ -60,6 +60,7 @@
 #include <hv/mm.h>
 #include <hv/param.h>
 #include <asm/page.h>
+#include <dom_counts.h>
 #include <m2p_list.h>
 #include <objpool.h>
 #include <public/sharing.h>
@@ -72,10 +73,10 @@ struct share_frame {
     uint32_t hash;                  /* of the contents (per-boot seed)      */
     struct share_frame *hnext;      /* stable hash-table chain              */
     struct m2p_list list;           /* (domain, pfn) pairs it backs         */
-    uint32_t maps[MAX_DOMAINS + 1]; /* PTEs mapping it, by domain id (a
-                                       shadow guest's zero frame can be
+    struct dom_counts doms;         /* by domain: its list entries and
+                                       the PTEs of it that map the frame
+                                       (a shadow guest's zero frame can be
                                        mapped by every pfn it has)      */
-    uint32_t pfns[MAX_DOMAINS + 1]; /* list entries, by domain id      */
     uint32_t audit_maps;            /* share_audit.c's scratch count        */
     uint8_t group;
     bool zero; /* its group's zero frame               */
@@ -126,6 +127,21 @@ struct share_dom {
 };
 
 extern struct objpool share_frame_pool, m2p_entry_pool;
+
+/* Domain id's counts on sf (zero if it has none): its list entries, and
+ * its page-table entries that map the frame. */
+static inline uint32_t sf_pfns(struct share_frame *sf, domid_t id)
+{
+    const struct dom_count *c = dom_counts_find(&sf->doms, id);
+
+    return c ? c->pfns : 0;
+}
+static inline uint32_t sf_maps(struct share_frame *sf, domid_t id)
+{
+    const struct dom_count *c = dom_counts_find(&sf->doms, id);
+
+    return c ? c->maps : 0;
+}
 
 /* d is in a same-behaviour group (mem_sharing.c says what that means). */
 bool share_same_behaviour(const struct domain *d);
