@@ -18,6 +18,8 @@
 #define min(a, b)      ((a) < (b) ? (a) : (b))
 #define max(a, b)      ((a) > (b) ? (a) : (b))
 #define ROUNDUP(x, a)  (((x) + (a)-1) & ~((a)-1))
+#define STRINGIFY_(x)  #x
+#define STRINGIFY(x)   STRINGIFY_(x) /* a macro's value as a string */
 #define likely(x)      __builtin_expect(!!(x), 1)
 #define unlikely(x)    __builtin_expect(!!(x), 0)
 #define __noreturn     __attribute__((noreturn))

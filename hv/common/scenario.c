@@ -343,7 +343,8 @@ static int parse_group(struct parser *ps, struct scenario *s)
         if (!strcmp(s->group[i].name, g.name))
             return fail(ps, "a second line for group '%s'", g.name);
     if (s->nr_groups == MAX_DOMAINS)
-        return fail(ps, "too many group lines (at most %s)", "16");
+        return fail(ps, "too many group lines (at most %s)",
+                    STRINGIFY(MAX_DOMAINS));
     s->group[s->nr_groups++] = g;
     return 0;
 }
@@ -428,7 +429,8 @@ int scenario_parse(const char *text, size_t len, struct scenario *s, char *err,
             return fail(&ps, "expected 'domain' or 'group', found '%s'", word);
         }
         if (s->nr_domains == MAX_DOMAINS)
-            return fail(&ps, "too many domains (at most %s)", "16");
+            return fail(&ps, "too many domains (at most %s)",
+                        STRINGIFY(MAX_DOMAINS));
         if (parse_domain(&ps, &s->dom[s->nr_domains]))
             return -1;
         for (i = 0; i < s->nr_domains; i++)

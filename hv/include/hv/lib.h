@@ -26,7 +26,7 @@
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
 /* The longest text one printk prints whole; longer text is cut. */
-#define PRINTK_MAX 1024
+#define PRINTK_MAX 6144
 
 /*
  * panic - print "(hv) PANIC: <message>", the counters, and stop the machine

@@ -5,7 +5,7 @@
 #ifndef __HV_PARAM_H__
 #define __HV_PARAM_H__
 
-#define MAX_DOMAINS         16 /* guests in one scenario                */
+#define MAX_DOMAINS         128 /* guests in one scenario (lib/dom_counts.h) */
 #define MAX_MODULES         64 /* multiboot modules                     */
 #define MAX_DOMAIN_PAGES    (512U << 8) /* 512 MiB of guest memory      */
 #define MIN_DOMAIN_PAGES    (1U << 8)   /* 1 MiB                          */
