@@ -85,6 +85,7 @@ void build_domains_from_scenario(void)
     uint32_t len = sm->end - sm->start;
     char err[160];
     unsigned int i, j;
+    uint64_t start;
 
     if (len >= sizeof(scenario_text))
         config_error("scenario %s is %u bytes; at most %u", sm->name, len,
@@ -96,14 +97,25 @@ void build_domains_from_scenario(void)
     printk("scenario %s: %u domain%s", sm->name, scenario.nr_domains,
            scenario.nr_domains == 1 ? "" : "s");
 
-    /* Check every name before building anything. */
-    for (i = 0; i < scenario.nr_domains; i++) {
+    /* Check every name, and that the machine can hold what the domains
+     * start with, before building anything. */
+    for (i = 0, start = 0; i < scenario.nr_domains; i++) {
         const struct scenario_domain *sd = &scenario.dom[i];
 
         need_module(sd, "kernel", sd->kernel);
         if (sd->module[0])
             need_module(sd, "module", sd->module);
+        start += sd->start_pages;
     }
+    if (start > nr_free_domheap_pages())
+        config_error("scenario %s: its %u domains start with %llu MiB of "
+                     "guest memory in all, and the machine has %u MiB free "
+                     "for guests (of %u MiB of RAM): give it more memory "
+                     "(run-qemu.sh --mem, or '# machine-mem:'), or the "
+                     "domains less (mem=, start=)",
+                     sm->name, scenario.nr_domains,
+                     (unsigned long long)start >> 8,
+                     nr_free_domheap_pages() >> 8, max_page >> 8);
 
     for (i = 0; i < scenario.nr_domains; i++) {
         const struct scenario_domain *sd = &scenario.dom[i];
