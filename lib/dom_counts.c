@@ -28,6 +28,7 @@ struct dom_count *dom_counts_get(struct dom_counts *c, uint16_t id,
         c->id[c->nr] = id;
         n = &c->slot[c->nr++];
         n->pfns = n->maps = 0;
+        n->first = NULL;
         return n;
     }
     t = alloc();
@@ -52,6 +53,7 @@ void dom_counts_drop(struct dom_counts *c, uint16_t id)
             if (c->slot[i].pfns || c->slot[i].maps)
                 return;
             c->nr--;
+            /* (first is the caller's: NULL once pfns is 0) */
             c->id[i] = c->id[c->nr];
             c->slot[i] = c->slot[c->nr];
             return;

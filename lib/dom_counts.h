@@ -5,8 +5,8 @@
  * keeps them in DOM_COUNTS_INLINE slots of its own; the first domain past
  * those moves them all into a table indexed by domain id (DOM_COUNTS_IDS
  * entries), which the caller allocates. Either way a lookup is O(1): at
- * most DOM_COUNTS_INLINE compares, or an index. So a frame costs 48 bytes
- * of counts whatever the number of domains the hypervisor can run, and 8
+ * most DOM_COUNTS_INLINE compares, or an index. So a frame costs 64 bytes
+ * of counts whatever the number of domains the hypervisor can run, and 12
  * bytes a domain more only when many domains share it.
  *
  * Never allocates or frees on its own: the caller passes the allocator.
@@ -23,6 +23,8 @@
 struct dom_count {
     uint32_t pfns; /* the domain's list entries on the frame     */
     uint32_t maps; /* the domain's page-table entries mapping it */
+    void *first;   /* the caller's: the first of the domain's list
+                      entries, which it keeps together          */
 };
 
 struct dom_counts {

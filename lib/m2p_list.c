@@ -4,6 +4,21 @@
  */
 #include "m2p_list.h"
 
+void m2p_list_add_after(struct m2p_list *l, struct m2p_entry *pos,
+                        struct m2p_entry *e)
+{
+    if (!pos) {
+        m2p_list_add(l, e);
+        return;
+    }
+    e->prev = pos;
+    e->next = pos->next;
+    if (pos->next)
+        pos->next->prev = e;
+    pos->next = e;
+    l->len++;
+}
+
 void m2p_list_add(struct m2p_list *l, struct m2p_entry *e)
 {
     e->prev = NULL;

@@ -29,6 +29,10 @@ struct m2p_list {
 };
 
 void m2p_list_add(struct m2p_list *l, struct m2p_entry *e);
+/* Link e right after pos, which is on l (at the head if pos is NULL): so
+ * that one domain's entries can be kept next to each other. */
+void m2p_list_add_after(struct m2p_list *l, struct m2p_entry *pos,
+                        struct m2p_entry *e);
 /* The entry for (domid, pfn), or NULL. */
 struct m2p_entry *m2p_list_find(const struct m2p_list *l, uint16_t domid,
                                 uint32_t pfn);

@@ -432,8 +432,13 @@ static void account(struct domain *d, const struct share_frame *sf,
 static void share_join(struct share_frame *sf, struct domain *d,
                        struct m2p_entry *e)
 {
-    m2p_list_add(&sf->list, e);
-    sf_count_held(sf, d)->pfns++; /* made by the caller's sf_count() */
+    struct dom_count *c = sf_count_held(sf, d); /* made by sf_count() */
+
+    /* d's entries stay together, from c->first: get_pfn reads d's only. */
+    m2p_list_add_after(&sf->list, c->first, e);
+    if (!c->first)
+        c->first = e;
+    c->pfns++;
     d->share->entry[e->pfn] = e;
     mfn_to_page(sf->mfn)->count_info++;
     d->p2m[e->pfn] = sf->mfn;
@@ -447,13 +452,17 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
                                      uint32_t pfn)
 {
     struct m2p_entry *e = d->share->entry[pfn];
+    struct dom_count *c;
 
     if (!e || e->domid != d->domain_id || e->pfn != pfn ||
         !sf_pfns(sf, e->domid))
         panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
               pfn, sf->mfn);
+    c = sf_count_held(sf, d);
+    if (c->first == e)
+        c->first = e->next && e->next->domid == e->domid ? e->next : NULL;
     m2p_list_unlink(&sf->list, e);
-    sf_count_held(sf, d)->pfns--;
+    c->pfns--;
     dom_counts_drop(&sf->doms, d->domain_id);
     d->share->entry[pfn] = NULL;
     account(d, sf, e, -1);
@@ -1323,17 +1332,22 @@ static long get_pfn(struct domain *d, uint32_t arg)
 {
     struct share_get_pfn gp;
     struct share_frame *sf;
-    uint32_t n;
+    const struct m2p_entry *e;
+    uint32_t n, i;
 
     if (copy_from_guest(&gp, arg, sizeof(gp)))
         return -EFAULT;
     if (!mfn_valid(gp.mfn) || page_get_owner(mfn_to_page(gp.mfn)) != dom_cow)
         return -ENOENT;
     sf = page_share_frame(mfn_to_page(gp.mfn));
-    n = m2p_list_domain_pfns(&sf->list, d->domain_id, gp.pfns,
-                             ARRAY_SIZE(gp.pfns));
+    n = sf_pfns(sf, d->domain_id);
     if (!n)
         return -ENOENT; /* the same answer as for a frame not shared */
+    /* d's entries are together from its first: the cost is d's, not the
+     * other sharers'. */
+    for (e = dom_counts_find(&sf->doms, d->domain_id)->first, i = 0;
+         e && e->domid == d->domain_id && i < ARRAY_SIZE(gp.pfns); e = e->next)
+        gp.pfns[i++] = e->pfn;
     gp.nr = n;
     if (copy_to_guest(arg, &gp, sizeof(gp)))
         return -EFAULT;

@@ -148,8 +148,17 @@ static void check_frame(struct page_info *pg)
         /* (Twice on the list: one of the two is not the array's.) */
         if (e->next && e->next->prev != e)
             fail("list back link", mfn, e->domid, e->pfn);
-        if (e->domid < DOM_COUNTS_IDS)
+        if (e->domid < DOM_COUNTS_IDS) {
+            /* A domain's entries are together, from its first. */
+            if (!per_dom[e->domid] &&
+                dom_counts_find(&sf->doms, e->domid) &&
+                dom_counts_find(&sf->doms, e->domid)->first != e)
+                fail("a domain's first list entry", mfn, e->domid, e->pfn);
+            if (per_dom[e->domid] && e->prev && e->prev->domid != e->domid)
+                fail("a domain's list entries not together", mfn, e->domid,
+                     e->pfn);
             per_dom[e->domid]++;
+        }
     }
     if (i != sf->list.len)
         fail("list length", mfn, i, sf->list.len);

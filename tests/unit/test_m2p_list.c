@@ -401,6 +401,29 @@ static void test_unlink(void)
     tap_ok(m2p_list_find(&l, 1, 300) == NULL, "unlink all: nothing found");
 }
 
+/* add_after keeps one domain's entries together, back links right. */
+static void test_add_after(void)
+{
+    struct m2p_list l = { 0 };
+    struct m2p_entry *a = entry(0, 1, 10), *b = entry(1, 2, 20),
+                     *c = entry(2, 1, 11), *d = entry(3, 1, 12);
+
+    m2p_list_add_after(&l, NULL, a);
+    tap_ok(l.head == a && l.len == 1 && !a->prev && !a->next,
+           "add_after NULL: at the head");
+    m2p_list_add(&l, b);
+    m2p_list_add_after(&l, a, c);
+    m2p_list_add_after(&l, a, d);
+    tap_ok(l.head == b && b->next == a && a->next == d && d->next == c &&
+               !c->next && l.len == 4,
+           "entries added after a follow it (b a d c)");
+    tap_ok(d->prev == a && c->prev == d && a->prev == b,
+           "  with their back links");
+    m2p_list_unlink(&l, d);
+    tap_ok(a->next == c && c->prev == a && l.len == 3 && walk(&l) == 3,
+           "unlink of one in the middle of the run");
+}
+
 int main(void)
 {
     test_empty();
@@ -408,5 +431,6 @@ int main(void)
     test_remove();
     test_domains();
     test_unlink();
+    test_add_after();
     return tap_done();
 }
