@@ -135,12 +135,12 @@ static int parse_mem(struct parser *ps, const char *key, const char *val,
         uint32_t n;
 
         if (!parse_u32(val, &end, 10, &n))
-            return fail(ps, "%s out of range (1M to 512M)", kv);
+            return fail(ps, "%s out of range (1M to 896M)", kv);
     }
     if (parse_size(ps, kv, val, &kb))
         return -1;
     if (kb / PAGE_KB < MIN_DOMAIN_PAGES || kb / PAGE_KB > MAX_DOMAIN_PAGES)
-        return fail(ps, "%s out of range (1M to 512M)", kv);
+        return fail(ps, "%s out of range (1M to 896M)", kv);
     *pages = (uint32_t)(kb / PAGE_KB);
     return 0;
 }

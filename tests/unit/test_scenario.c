@@ -470,11 +470,11 @@ static void test_bad_mem(void)
     rejects("domain name=a kernel=k mem=1020K", 1, "mem=1020K out of range",
             "mem=1020K (too small)");
     rejects("domain name=a kernel=k mem=0", 1, "out of range", "mem=0");
-    rejects("domain name=a kernel=k mem=513M", 1, "mem=513M out of range",
-            "mem=513M (too large)");
-    rejects("domain name=a kernel=k mem=524292K", 1, "out of range",
-            "mem=524292K (512M + 4K)");
-    rejects("domain name=a kernel=k mem=1G", 1, "mem=1G out of range",
+    rejects("domain name=a kernel=k mem=897M", 1, "mem=897M out of range",
+            "mem=897M (too large)");
+    rejects("domain name=a kernel=k mem=917508K", 1, "out of range",
+            "mem=917508K (896M + 4K)");
+    rejects("domain name=a kernel=k mem=1G", 1, "mem=1G out of range (1M to 896M)",
             "mem=1G");
     rejects("domain name=a kernel=k mem=32M mem=64M", 1, "mem given twice",
             "mem given twice");

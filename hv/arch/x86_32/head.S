@@ -1,9 +1,9 @@
 /*
  * head.S - multiboot v1 entry. Runs at the physical load address with
  * paging off: checks the boot loader's magic, zeroes .bss, maps machine
- * 0..DIRECTMAP_SIZE (32 MiB) both at 0 and at DIRECTMAP_VIRT_START with
+ * 0..DIRECTMAP_SIZE (24 MiB) both at 0 and at DIRECTMAP_VIRT_START with
  * 4 MiB pages, turns paging on and jumps to start_hv() in the direct map.
- * It must not touch memory above 32 MiB or assume anything of the boot
+ * It must not touch memory above 24 MiB or assume anything of the boot
  * loader's GDT.
  */
 #include <asm/memlayout.h>

@@ -7,7 +7,11 @@
 
 #define MAX_DOMAINS         128 /* guests in one scenario (lib/dom_counts.h) */
 #define MAX_MODULES         64 /* multiboot modules                     */
-#define MAX_DOMAIN_PAGES    (512U << 8) /* 512 MiB of guest memory      */
+#define MAX_DOMAIN_PAGES    (896U << 8) /* 896 MiB of guest memory: the
+                                           builder maps all of it from
+                                           0xC0000000, with its P2M after,
+                                           below the hypervisor's
+                                           0xFC000000 (960 MiB) */
 #define MIN_DOMAIN_PAGES    (1U << 8)   /* 1 MiB                          */
 #define HZ                  1000 /* timer ticks per second                */
 #define SCHED_SLICE_MS      10   /* round-robin time slice                */

@@ -8,10 +8,11 @@
  * table is allocated once at boot and shared by all address spaces.
  *
  *  4 GiB  +---------------------------------+ 0xFFFFFFFF
- *         | direct map of machine 0..32 MiB |  image at +1 MiB, xenheap
+ *         | direct map of machine 0..24 MiB |  image at +1 MiB, xenheap
  *         |   (supervisor, rw, global)      |
- *         +---------------------------------+ 0xFE000000  DIRECTMAP_VIRT_START
- *         | frame_table: page_info[]        |  20 MiB: up to 2.5 GiB of RAM
+ *         +---------------------------------+ 0xFE800000  DIRECTMAP_VIRT_START
+ *         | frame_table: page_info[]        |  28 MiB: up to 3.5 GiB of RAM,
+ *         |                                 |  all QEMU puts below 4 GiB
  *         +---------------------------------+ 0xFCC00000  FRAMETABLE_VIRT_START
  *         | M2P, read-write view            |  hypervisor writes here
  *         +---------------------------------+ 0xFC800000  RW_MPT_VIRT_START
@@ -43,9 +44,9 @@
 #define RW_MPT_VIRT_START     0xFC800000U
 #define RW_MPT_VIRT_END       0xFCC00000U
 #define FRAMETABLE_VIRT_START 0xFCC00000U
-#define FRAMETABLE_VIRT_END   0xFE000000U
-#define DIRECTMAP_VIRT_START  0xFE000000U
-#define DIRECTMAP_SIZE        (32U << 20)
+#define FRAMETABLE_VIRT_END   0xFE800000U
+#define DIRECTMAP_VIRT_START  0xFE800000U
+#define DIRECTMAP_SIZE        (24U << 20)
 #define DIRECTMAP_NR_FRAMES   (DIRECTMAP_SIZE >> 12)
 
 /* Number of hypervisor slots in every page directory: 16 x 4 MiB. */
