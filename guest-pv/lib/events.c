@@ -85,6 +85,22 @@ void local_events_enable(void)
         force_evtchn_callback();
 }
 
+void nap_ms(unsigned int ms)
+{
+    uint64_t end = monotonic_ns() + ms * 1000000ULL;
+
+    /* Masked from before the timer is set to the block, which unmasks
+     * atomically: a timer that fired and was handled in between would
+     * leave nothing to wake the block. */
+    local_events_disable();
+    while (monotonic_ns() < end) {
+        (void)HYPERVISOR_set_timer_op(end);
+        block_domain();
+        local_events_disable();
+    }
+    local_events_enable();
+}
+
 void block_domain(void)
 {
     /* SCHEDOP_block unmasks events and returns at once if one is pending;

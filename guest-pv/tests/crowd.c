@@ -33,12 +33,6 @@ static void on_timer(evtchn_port_t port, struct guest_regs *regs)
     (void)regs;
 }
 
-static void nap(unsigned int ms)
-{
-    (void)HYPERVISOR_set_timer_op(monotonic_ns() + ms * 1000000ULL);
-    block_domain();
-}
-
 static bool common(unsigned int i)
 {
     return i % 4 != 3;
@@ -108,7 +102,7 @@ void test_main(void)
             if (sc == ncommon || waited >= MAX_PASSES)
                 break;
         }
-        nap(50);
+        nap_ms(50);
     }
     printk("crowd: %u of %u common pages shared after %u passes, at %llu ms\n",
            sc, ncommon, waited,
@@ -121,13 +115,13 @@ void test_main(void)
     is(bad, 0, "every word is what we wrote");
     p0 = passes();
     while (passes() - p0 < cmdline_get_ulong("linger", 8))
-        nap(50);
+        nap_ms(50);
 
     from = cmdline_get_ulong("spin_from", 0) * 1000000ULL;
     to = cmdline_get_ulong("spin_to", 0) * 1000000ULL;
     if (to > from) {
         while (monotonic_ns() < from)
-            nap(10);
+            nap_ms(10);
         while (monotonic_ns() < to)
             spins++;
         printk("crowd: spins=%llu from %llu to %llu ms\n",

@@ -46,12 +46,6 @@ static void on_timer(evtchn_port_t port, struct guest_regs *regs)
 }
 
 /* Sleep up to ms (any event wakes us). */
-static void nap(unsigned int ms)
-{
-    (void)HYPERVISOR_set_timer_op(monotonic_ns() + ms * 1000000ULL);
-    block_domain();
-}
-
 void test_main(void)
 {
     uint32_t *fp = alloc_page(), *good1 = alloc_page(), *good2 = alloc_page();
@@ -101,7 +95,7 @@ void test_main(void)
        target);
     printk("# repay: FIFO ready\n");
     while (*(volatile uint32_t *)&fifo->head < 7 && waited < LIMIT_MS) {
-        nap(20);
+        nap_ms(20);
         waited += 20;
     }
     is(fifo->head, 7, "the hypervisor went through all seven entries");

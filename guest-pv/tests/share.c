@@ -192,12 +192,6 @@ static uint32_t scan_passes(void)
 }
 
 /* Sleep up to ms (any event wakes us): the cpu idles, the scanner runs. */
-static void nap(unsigned int ms)
-{
-    (void)HYPERVISOR_set_timer_op(monotonic_ns() + ms * 1000000ULL);
-    block_domain();
-}
-
 static uint32_t mix32(uint32_t x)
 {
     x ^= x >> 16;
@@ -371,7 +365,7 @@ static void connect_readers(void)
 
         while (HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi) &&
                now_ms() - t0 < PEER_WAIT_MS)
-            nap(2);
+            nap_ms(2);
         if (bi.local_port) {
             reader_port[i] = bi.local_port;
             bind_evtchn_handler(bi.local_port, on_port);
@@ -786,7 +780,7 @@ static void share_phase(void)
         if (done || scan_passes() - p0 > SHARE_WAIT_PASSES ||
             now_ms() - t0 > STARVED_MS)
             break;
-        nap(5);
+        nap_ms(5);
     }
     t = now_ms() - t0;
     ok(done,
@@ -984,7 +978,7 @@ static void test_foreign(void)
 
     while (scan_passes() - p0 <= FOREIGN_WAIT_PASSES &&
            now_ms() - t0 < STARVED_MS)
-        nap(20);
+        nap_ms(20);
     for (mfn = 0; mfn < max_page; mfn++) {
         pfn = machine_to_phys[mfn];
         if (pfn == SHARED_M2P_ENTRY)
@@ -1264,7 +1258,7 @@ static void test_enomem(void)
      * rate limit of guest-caused lines (GUEST_LOG_BURST a second), which
      * the tests before have used up: wait for a new period. */
     while (now_ms() - t0 < 1100)
-        nap(100);
+        nap_ms(100);
     cow_armed = true;
     for (i = 0; i < enomem_period - 1; i++) {
         struct slot *m = common[FIRST_ENOMEM + i];
@@ -1387,7 +1381,7 @@ void test_main(void)
                 ready += port_hits[reader_port[i]] > 0;
             if (ready == nr_readers || now_ms() - t0 > PEER_WAIT_MS)
                 break;
-            nap(20);
+            nap_ms(20);
         }
         ok(ready == nr_readers, "all %u readers said READY (%u ms)", nr_readers,
            now_ms() - t0);
@@ -1404,7 +1398,7 @@ void test_main(void)
         t0 = now_ms();
         while (!port_hits[1] && now_ms() - t0 < PEER_WAIT_MS) {
             send_event(1); /* READY, until the writer answers */
-            nap(50);
+            nap_ms(50);
         }
         ok(port_hits[1], "the writer said DONE (%u ms)", now_ms() - t0);
         for (i = FIRST_MORE, n = 0; i < FIRST_MORE + NR_MORE; i++)

@@ -145,6 +145,8 @@ static inline void local_events_disable(void)
 void local_events_enable(void);
 /* Block until an event arrives (events end up enabled). */
 void block_domain(void);
+/* Sleep at least ms milliseconds, blocked (VIRQ_TIMER must be bound). */
+void nap_ms(unsigned int ms);
 
 /* --- Time --------------------------------------------------------------------- */
 /* Nanoseconds since the hypervisor booted. */
