@@ -204,6 +204,19 @@ static bool valid_name(const char *c)
     return true;
 }
 
+/* A share group's name (share= on a domain line, name= on a group line). */
+static int set_group_name(struct parser *ps, char dst[SCN_NAME_MAX],
+                          const char *key, const char *val)
+{
+    if (set_string(ps, dst, SCN_NAME_MAX, key, val))
+        return -1;
+    if (!valid_name(val))
+        return fail(ps,
+                    "share group '%s' may hold only letters, digits, _ and -",
+                    val);
+    return 0;
+}
+
 /* Keys that may appear once per line (the disk keys may repeat). */
 static const char *const single_keys[] = {
     "name", "kernel", "module", "mem", "mode", "cmdline", "expect", "share",
@@ -264,14 +277,8 @@ static int parse_domain(struct parser *ps, struct scenario_domain *sd)
                 return fail(ps, "cmdline too long%s", "");
             strlcpy(sd->cmdline, val, sizeof(sd->cmdline));
         } else if (!strcmp(key, "share")) {
-            if (set_string(ps, sd->share_group, sizeof(sd->share_group), key,
-                           val))
+            if (set_group_name(ps, sd->share_group, key, val))
                 return -1;
-            if (!valid_name(val))
-                return fail(ps,
-                            "share group '%s' may hold only letters, digits, "
-                            "_ and -",
-                            val);
         } else if (!strcmp(key, "expect")) {
             if (!strcmp(val, "poweroff"))
                 sd->expect = SHUTDOWN_poweroff;
@@ -314,13 +321,8 @@ static int parse_group(struct parser *ps, struct scenario *s)
         if (!strcmp(key, "name")) {
             if (g.name[0])
                 return fail(ps, "%s given twice", key);
-            if (set_string(ps, g.name, sizeof(g.name), key, val))
+            if (set_group_name(ps, g.name, key, val))
                 return -1;
-            if (!valid_name(val))
-                return fail(ps,
-                            "share group '%s' may hold only letters, digits, "
-                            "_ and -",
-                            val);
         } else if (!strcmp(key, "behaviour")) {
             if (have_behaviour)
                 return fail(ps, "%s given twice", key);
