@@ -30,7 +30,7 @@
  *       0.001, 1.949 * sqrt((n + m) / (n m))), and what the attacker gets
  *       right page by page: in each pair (written one after the other),
  *       which page is the guess, taking the slower one. The check: at
- *       least 0.95 of the pairs for the control, at most 0.60 for the
+ *       least 0.95 of the pairs for the control, at most 0.65 for the
  *       others (0.5 is a coin; its standard deviation over 512 pairs is
  *       0.022). A loaded host bunches its noise in time, which the KS
  *       test's calibration does not allow for; the pairs do. SAMPLES_FILE, if given, gets
@@ -52,7 +52,7 @@
 #define MAX_PASSES 40     /* passes to wait for the scanner to deal with us   */
 #define KS_C_001   1.949  /* c(alpha) of the two-sample KS test, alpha 0.001 */
 #define ACC_SEES   0.95   /* the control's attacker must be right this often  */
-#define ACC_BLIND  0.60   /* an attacker must be right at most this often     */
+#define ACC_BLIND  0.65   /* an attacker must be right at most this often     */
 
 #define M2P ((const volatile uint32_t *)0xFC000000U) /* MACH2PHYS_VIRT_START */
 #define M2P_INVALID 0xFFFFFFFFU
