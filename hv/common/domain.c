@@ -292,13 +292,14 @@ static void print_domain_lines(void)
     for_each_domain (d)
         printk(
             "DOMAIN d%u name=%s state=%s expected=%s hypercalls=%llu "
-            "bounces=%llu events=%llu%s%s",
+            "bounces=%llu events=%llu m2p_view_pages=%u%s%s",
             d->domain_id, d->name,
             d->is_shutting_down ? shutdown_names[d->shutdown_code] : "running",
             shutdown_names[d->cfg->expect],
             (unsigned long long)d->nr_hypercalls,
             (unsigned long long)d->nr_bounces, (unsigned long long)d->nr_events,
-            d->crash_reason[0] ? " reason=" : "", d->crash_reason);
+            d->m2p_view_pages, d->crash_reason[0] ? " reason=" : "",
+            d->crash_reason);
 }
 
 static void dump_domains(unsigned char key)

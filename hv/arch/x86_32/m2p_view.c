@@ -37,8 +37,6 @@
 
 static uint32_t *invalid_page;       /* INVALID_M2P_ENTRY x 1,024        */
 static l1_pgentry_t *empty_view;     /* the idle and translated view     */
-static unsigned int nr_view_pages;   /* view pages of all domains, now   */
-static unsigned int nr_view_l1s;
 
 static unsigned int nr_ranges(void)
 {
@@ -68,7 +66,6 @@ int m2p_view_create(struct domain *d)
     if (!d->m2p_view)
         return -ENOMEM;
     memcpy(d->m2p_view, empty_view, PAGE_SIZE);
-    nr_view_l1s++;
     return 0;
 }
 
@@ -98,7 +95,7 @@ bool m2p_view_reserve(struct domain *d, uint32_t mfn)
     memset(page, 0xFF, PAGE_SIZE);
     d->m2p_view[mfn / VIEW_ENTRIES] =
         pte_from_mfn(__pa(page) >> PAGE_SHIFT, VIEW_FLAGS);
-    nr_view_pages++;
+    d->m2p_view_pages++;
     /* The slot's entry changed from the common page: no stale TLB entry
      * may keep showing it (the domain may be running on this CPU). */
     flush_tlb_local();
@@ -121,13 +118,6 @@ void m2p_view_set(struct domain *d, uint32_t mfn, uint32_t pfn)
         pfn == SHARED_M2P_ENTRY ? INVALID_M2P_ENTRY : pfn;
 }
 
-uint32_t m2p_view_get(const struct domain *d, uint32_t mfn)
-{
-    const uint32_t *page = d->m2p_view ? view_page(d, mfn) : NULL;
-
-    return page ? page[mfn % VIEW_ENTRIES] : INVALID_M2P_ENTRY;
-}
-
 void m2p_view_destroy(struct domain *d)
 {
     unsigned int i;
@@ -137,14 +127,11 @@ void m2p_view_destroy(struct domain *d)
         return;
     for (i = 0; i < nr_ranges(); i++) {
         page = view_page(d, i * VIEW_ENTRIES);
-        if (page) {
+        if (page)
             free_xenheap_pages(page, 1);
-            nr_view_pages--;
-        }
     }
     free_xenheap_pages(d->m2p_view, 1);
-    d->m2p_view = NULL;
-    nr_view_l1s--;
+    d->m2p_view = NULL; /* (m2p_view_pages stays: the DOMAIN line's) */
 }
 
 l2_pgentry_t m2p_view_l2e(const struct domain *d)
@@ -153,9 +140,4 @@ l2_pgentry_t m2p_view_l2e(const struct domain *d)
                                       : (const void *)empty_view;
 
     return __pa(l1) | _PAGE_PRESENT | _PAGE_USER;
-}
-
-unsigned int m2p_view_frames(void)
-{
-    return nr_view_pages + nr_view_l1s;
 }

@@ -56,6 +56,7 @@ struct domain {
     struct share_dom *share;         /* page sharing; NULL if in no group    */
     struct shadow_dom *shadow;       /* shadow mode (translated); NULL if PV */
     uint32_t *m2p_view;              /* PV: L1 of its M2P view (m2p_view.c)  */
+    unsigned int m2p_view_pages;     /* ... view pages it got (besides it)   */
     struct mem_dom mem;              /* the memory scheduler's (mem_sched.c) */
     struct tmem_client tmem;         /* its tmem pools (tmem.c)              */
 

@@ -96,8 +96,6 @@ int m2p_view_create(struct domain *d);
 void m2p_view_destroy(struct domain *d);
 bool m2p_view_reserve(struct domain *d, uint32_t mfn);
 void m2p_view_set(struct domain *d, uint32_t mfn, uint32_t pfn);
-uint32_t m2p_view_get(const struct domain *d, uint32_t mfn);
-unsigned int m2p_view_frames(void);
 
 /* The M2P's entry for mfn, which d (the frame's owner) sees in its view. */
 static inline void set_gpfn_from_mfn(struct domain *d, uint32_t mfn,
