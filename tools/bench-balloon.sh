@@ -47,10 +47,7 @@ runs=("idle|$bench/balloon-idle.scn"
       "flow|$bench/balloon-flow.scn"
       "flow-static|$bench/balloon-flow-static.scn")
 
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 if [ $run = 1 ]; then
     for r in "${runs[@]}"; do
         IFS='|' read -r name scn <<< "$r"

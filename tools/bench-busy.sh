@@ -22,10 +22,7 @@ done
 out=build/bench
 logs=$out/busy-logs
 mkdir -p "$logs"
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 if [ $run = 1 ]; then
     for b in 50 0; do
         ./run-qemu.sh test-images/bench/share-busy.scn --icount --no-build --timeout 600 \

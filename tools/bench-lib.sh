@@ -1,5 +1,11 @@
 # bench-lib.sh - what the benchmark scripts share; sourced, not run.
 
+# bench_build: what a benchmark runs on - the packages, then the tree.
+bench_build() {
+    tools/install-deps.sh
+    make -s all >&2
+}
+
 # bench_provenance COMMAND: the line a benchmark's logs carry: the commit,
 # whether the tree had changes not committed, the date, the command.
 bench_provenance() {

@@ -38,10 +38,7 @@ done
 out=build/bench
 logs=$out/scale-logs
 mkdir -p "$logs"
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 
 SPIN_FROM=20000 SPIN_TO=40000 # ms of guest time: after every guest shared; 2,000
 # slices of 10 ms, 15 or 16 a guest

@@ -50,10 +50,7 @@ runs=("reread-on|$bench/tmem-reread.scn"
       "compress|$bench/tmem-compress.scn"
       "ops|$bench/tmem-ops.scn")
 
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 if [ $run = 1 ]; then
     for r in "${runs[@]}"; do
         IFS='|' read -r name scn <<< "$r"

@@ -11,6 +11,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+. tools/bench-lib.sh
 calls=1000000 seeds=1 build=1 mode3=pv
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -25,10 +26,7 @@ done
 case "$calls" in ''|*[!0-9]*) echo "fuzz-long.sh: --calls '$calls' is not a number" >&2; exit 4 ;; esac
 out=build/bench
 mkdir -p "$out/scn" "$out/fuzz-logs"
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 rc=0
 : > "$out/fuzz.txt"
 for s in $seeds; do

@@ -10,6 +10,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+. tools/bench-lib.sh
 cycles=100000 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -22,10 +23,7 @@ done
 case "$cycles" in ''|*[!0-9]*) echo "integrity-long.sh: --cycles '$cycles' is not a number" >&2; exit 4 ;; esac
 out=build/bench
 mkdir -p "$out/scn"
-if [ $build = 1 ]; then
-    tools/install-deps.sh
-    make -s all >&2
-fi
+[ $build = 1 ] && bench_build
 scn=$out/scn/integrity-long.scn
 sed -e "s/cycles=3000/cycles=$cycles/" -e '/^# test-/d' test-images/integrity.scn > "$scn"
 log=$out/integrity-long.log
