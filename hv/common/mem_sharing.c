@@ -443,6 +443,7 @@ static void share_join(struct share_frame *sf, struct domain *d,
     mfn_to_page(sf->mfn)->count_info++;
     d->p2m[e->pfn] = sf->mfn;
     account(d, sf, e, +1);
+    share_changed(d);
 }
 
 /* d's pfn leaves sf's list (found through d's entry array, not by walking:
@@ -466,6 +467,7 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
     dom_counts_drop(&sf->doms, d->domain_id);
     d->share->entry[pfn] = NULL;
     account(d, sf, e, -1);
+    share_changed(d);
     return e;
 }
 
@@ -1303,6 +1305,7 @@ static long share_register(struct domain *d, uint32_t uarg)
     }
     sh->bitmap_pages = r.bitmap_pages;
     sh->ring_mfn = mfn;
+    share_changed(d); /* scannable now: a whole visit */
     return 0;
 }
 
@@ -1362,6 +1365,7 @@ static long scan_info(struct domain *d, uint32_t arg)
         .shared_pfns = d->share->shared_pfns,
     };
 
+    share_changed(d); /* it waits for passes: the next is a whole one */
     return copy_to_guest(arg, &si, sizeof(si)) ? -EFAULT : 0;
 }
 
@@ -1429,6 +1433,7 @@ int share_domain_init(struct domain *d)
     sh->pfn = (struct scan_pfn *)(sh->shared_bits + words);
     sh->entry = (struct m2p_entry **)(sh->pfn + d->p2m_size);
     d->share = sh;
+    share_changed(d);
     return 0;
 }
 
@@ -1457,6 +1462,7 @@ void share_domain_destroy(struct domain *d)
         put_page_and_type(mfn_to_page(sh->ring_mfn));
     for (i = 0; i < sh->bitmap_pages; i++)
         put_page_and_type(mfn_to_page(sh->bitmap_mfn[i]));
+    share_scan_forget(d);
     d->share = NULL;
     free_xenheap_pages(sh, sh->meta_pages);
     share_free_deferred(); /* frames its leaving emptied: their records go */
@@ -1557,7 +1563,7 @@ void share_print(const char *why)
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
         "read_joins=%llu read_frames=%llu scan_cycles=%llu busy_slices=%llu "
         "busy_cycles=%llu same_alone=%llu same_deferred=%llu "
-        "same_deferred_full=%llu at=%s",
+        "same_deferred_full=%llu quiet_skips=%llu listed=%u tsc=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
@@ -1571,7 +1577,9 @@ void share_print(const char *why)
         (unsigned long long)t.read_publishes, (unsigned long long)ss.cycles,
         (unsigned long long)ss.busy_slices, (unsigned long long)ss.busy_cycles,
         (unsigned long long)same_alone, (unsigned long long)same_deferred,
-        (unsigned long long)same_deferred_full, why);
+        (unsigned long long)same_deferred_full,
+        (unsigned long long)ss.quiet_skips, ss.listed,
+        (unsigned long long)arch_read_tsc(), why);
 }
 
 /*

@@ -48,6 +48,7 @@ static int populate_one(struct domain *d, uint32_t pfn, uint32_t *mfn_out)
     *mfn_out = page_to_mfn(pg);
     d->p2m[pfn] = *mfn_out;
     set_gpfn_from_mfn(d, *mfn_out, pfn);
+    share_changed(d);
     return 0;
 }
 
@@ -80,6 +81,7 @@ int mem_give_back(struct domain *d, uint32_t pfn)
         return -EBUSY;
     }
     d->p2m[pfn] = INVALID_MFN;
+    share_changed(d);
     pg->count_info &= ~PGC_allocated;
     put_page(pg); /* frees it: M2P entry cleared, frame poisoned */
     return 0;
@@ -101,6 +103,7 @@ int guest_pfn_get_writable(struct domain *d, uint32_t pfn, uint32_t *mfn)
     if (sh_unshare(d, pfn))
         return -ENOMEM;
     *mfn = d->p2m[pfn];
+    share_changed(d); /* the hypervisor writes it */
     return get_page_and_type(mfn_to_page(*mfn), d, PGT_writable_page) ? -EPERM
                                                                         : 0;
 }

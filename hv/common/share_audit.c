@@ -187,6 +187,7 @@ unsigned int share_audit(bool verbose)
         walk_domain(d);
         total += share_audit_end(d);
     }
+    total += share_scan_audit();
     errors = total;
     return total;
 }

@@ -60,13 +60,23 @@ integer_param_range("scan_busy_per_mille", opt_scan_busy, 0, 500);
 static unsigned int opt_scan_starve_ms = 5000;
 integer_param_range("scan_starve_ms", opt_scan_starve_ms, 0, 60000);
 
+/* A domain in which a visit found nothing new is quiet: it is skipped
+ * until its gen moves (share_changed()) or this long has passed since, 10
+ * ms at first, doubling with each quiet visit (0: every domain is visited
+ * every round). Those visits find what no event tells: a silent write
+ * through a mapping that was writable already, a new eligibility bit. */
+static unsigned int opt_scan_quiet_max_ms = 2000;
+integer_param_range("scan_quiet_max_ms", opt_scan_quiet_max_ms, 0, 600000);
+
 #define SHARE_NOTIFY_BATCH  64
 #define IDLE_ROUND_PAUSE_MS 10 /* after a round that offered nothing */
+#define QUIET_FIRST_MS      10 /* a quiet domain's first pause        */
 #define UNSTABLE_BUCKETS   8192
 
+/* A private page in the unstable table, under the hash of its last visit
+ * (its scan_pfn has SCAN_LISTED and the same hash). */
 struct scan_node {
     struct scan_node *next;
-    struct scan_node *all_next; /* every node of this round, for the flush */
     uint32_t hash;
     uint32_t pfn;
     uint16_t domid;
@@ -85,17 +95,22 @@ static struct share_scan {
     uint32_t bitmap_word_pfn;  /* ~0: none cached                         */
     uint32_t bitmap_mfn;       /* the page mapped at bitmap_map, 0: none  */
     const uint32_t *bitmap_map;
-    /* The unstable table: this round's private pages by hash. */
+    bool visiting;             /* visit_begin() let the cursor into dom   */
+    /* The unstable table: private pages by their last hash. */
     struct scan_node **unstable;     /* UNSTABLE_BUCKETS chains         */
-    struct scan_node *all_nodes;     /* every node in it, for the flush */
     struct objpool node_pool;
     /* This round. */
     s_time_t round_start;            /* when it began                   */
     unsigned int round_offers;       /* offers made in it               */
     unsigned int round_offers_printed; /* ... as of its last SHARE line */
     uint64_t round_unshared;         /* pages that matched nothing      */
+    unsigned int round_visits;       /* domains visited in it           */
     bool idle_round;                 /* the last round offered nothing:
                                         pause before the next slice    */
+    /* It visited none (every domain quiet): the scanner sleeps until the
+     * first quiet domain is due, or share_changed() wakes it. */
+    bool asleep;
+    s_time_t asleep_since;
     /* The SHARE lines: at most one a second. */
     s_time_t last_print;             /* any SHARE line of the scanner's */
     s_time_t last_round_print;       /* the last at=round one           */
@@ -129,6 +144,13 @@ static void notify(struct domain *d)
         d->share->queued_unnotified = 0;
         send_guest_vcpu_virq(d->vcpu, VIRQ_SHARING);
     }
+}
+
+/* A visit of d found something new (an offer, a page changed, an offer
+ * still out): d is not quiet. */
+static void visit_found(struct domain *d)
+{
+    d->share->quiet_level = 0;
 }
 
 /* pfn on d's share ring, for its driver; a full ring drops it (counted). */
@@ -183,33 +205,133 @@ static struct scan_node **unstable_bucket(uint32_t hash)
     return &scan.unstable[hash & (UNSTABLE_BUCKETS - 1)];
 }
 
-/* Empty the table: only the buckets this round used are touched. */
-static void unstable_flush(void)
+/* The node at *pn leaves the table (its page's SCAN_LISTED is the
+ * caller's). */
+static void unstable_unlink(struct scan_node **pn)
 {
-    while (scan.all_nodes) {
-        struct scan_node *n = scan.all_nodes;
+    struct scan_node *n = *pn;
 
-        scan.all_nodes = n->all_next;
-        *unstable_bucket(n->hash) = NULL;
-        objpool_free(&scan.node_pool, n);
-    }
+    *pn = n->next;
+    objpool_free(&scan.node_pool, n);
+    scan.stats.listed--;
 }
 
+/* d's pfn leaves the table, if it is in it (under its recorded hash). */
+static void unstable_remove(struct domain *d, uint32_t pfn)
+{
+    struct scan_pfn *sp = &d->share->pfn[pfn];
+    struct scan_node **pn;
+
+    if (!(sp->flags & SCAN_LISTED))
+        return;
+    sp->flags &= ~SCAN_LISTED;
+    for (pn = unstable_bucket(sp->hash); *pn; pn = &(*pn)->next)
+        if ((*pn)->domid == d->domain_id && (*pn)->pfn == pfn) {
+            unstable_unlink(pn);
+            return;
+        }
+    panic("share: d%u pfn %#x is listed but not in the unstable table",
+          d->domain_id, pfn);
+}
+
+/* d's pfn, unchanged since its last visit and matching nothing, waits in
+ * the table under hash h for a page that matches it. */
 static void unstable_insert(struct domain *d, uint32_t pfn, uint32_t h)
 {
+    struct scan_pfn *sp = &d->share->pfn[pfn];
     struct scan_node **b = unstable_bucket(h);
-    struct scan_node *n = objpool_alloc(&scan.node_pool);
+    struct scan_node *n;
 
+    if (sp->flags & SCAN_LISTED)
+        return; /* in it already, under h (a change would have taken it) */
+    n = objpool_alloc(&scan.node_pool);
     if (!n)
-        return; /* a page missed this round: the next one finds it */
+        return; /* not listed: its next visit tries again */
     n->hash = h;
     n->pfn = pfn;
     n->domid = d->domain_id;
     n->group = d->share->group;
     n->next = *b;
     *b = n;
-    n->all_next = scan.all_nodes;
-    scan.all_nodes = n;
+    sp->flags |= SCAN_LISTED;
+    scan.stats.listed++;
+}
+
+/* Every node of d (id: d's or, with d NULL, every domain's) leaves. */
+static void unstable_purge(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < UNSTABLE_BUCKETS; i++) {
+        struct scan_node **pn = &scan.unstable[i];
+
+        while (*pn)
+            if (!d || (*pn)->domid == d->domain_id) {
+                if (d)
+                    d->share->pfn[(*pn)->pfn].flags &= ~SCAN_LISTED;
+                unstable_unlink(pn);
+            } else
+                pn = &(*pn)->next;
+    }
+}
+
+/*
+ * The audit's part (share_audit()): each node is one listed page of a
+ * living domain, under the hash that page recorded, in the right bucket;
+ * each listed page has its node; the count agrees. Disagreements found.
+ */
+unsigned int share_scan_audit(void)
+{
+    unsigned int i, errors = 0;
+    uint32_t nodes = 0, flagged = 0, pfn;
+    struct domain *d;
+
+    for (i = 0; scan.unstable && i < UNSTABLE_BUCKETS; i++) {
+        const struct scan_node *n;
+
+        for (n = scan.unstable[i]; n; n = n->next) {
+            struct domain *nd = get_domain_by_id(n->domid);
+
+            nodes++;
+            if (!nd || !nd->share || n->pfn >= nd->p2m_size ||
+                !(nd->share->pfn[n->pfn].flags & SCAN_LISTED) ||
+                nd->share->pfn[n->pfn].hash != n->hash ||
+                (n->hash & (UNSTABLE_BUCKETS - 1)) != i) {
+                printk(XENLOG_ERR "share audit: unstable node d%u pfn %#x "
+                                  "hash %#x is not its page's",
+                       n->domid, n->pfn, n->hash);
+                errors++;
+            }
+        }
+    }
+    for_each_domain (d)
+        for (pfn = 0; d->share && pfn < d->p2m_size; pfn++)
+            flagged += !!(d->share->pfn[pfn].flags & SCAN_LISTED);
+    if (nodes != flagged || nodes != scan.stats.listed) {
+        printk(XENLOG_ERR "share audit: unstable table: %u nodes, %u pages "
+                          "listed, count %u",
+               nodes, flagged, scan.stats.listed);
+        errors++;
+    }
+    return errors;
+}
+
+/* d's sharing state goes (share_domain_destroy()): its nodes with it. */
+void share_scan_forget(struct domain *d)
+{
+    if (scan.unstable && d->share)
+        unstable_purge(d);
+}
+
+void share_changed(struct domain *d)
+{
+    if (!d->share)
+        return;
+    d->share->gen++;
+    if (scan.asleep) { /* the pause of an idle round, no more */
+        scan.asleep = false;
+        scan.next_slice = scan.asleep_since + MILLISECS(IDLE_ROUND_PAUSE_MS);
+    }
 }
 
 /* The eligibility bits of pfn's word (the guest's bitmap). */
@@ -253,14 +375,23 @@ static bool eligible(struct domain *d, uint32_t pfn)
     return (eligible_word(d, pfn) >> (pfn % 32)) & 1;
 }
 
-/* Is the node's page still a private candidate? (Its contents are not
- * compared here: setup_shares compares them, and must anyway.) */
-static bool node_valid(const struct scan_node *n)
+/* Is the node at *pn still a private candidate? If not (its page was
+ * shared, given back, made a table since) it leaves the table now. (Its
+ * contents are not compared here: setup_shares compares them, and must
+ * anyway.) */
+static bool node_valid(struct scan_node **pn)
 {
+    struct scan_node *n = *pn;
     struct domain *d = get_domain_by_id(n->domid);
     uint32_t mfn;
 
-    return d && scannable(d) && share_check_pfn(d, n->pfn, &mfn) == SHARE_OK;
+    /* share_scan_forget() takes a domain's nodes before its state goes. */
+    BUG_ON(!d || !d->share || !(d->share->pfn[n->pfn].flags & SCAN_LISTED));
+    if (scannable(d) && share_check_pfn(d, n->pfn, &mfn) == SHARE_OK)
+        return true;
+    d->share->pfn[n->pfn].flags &= ~SCAN_LISTED;
+    unstable_unlink(pn);
+    return false;
 }
 
 static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
@@ -269,6 +400,7 @@ static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
 
     sp->partner = pdom ? SCAN_PARTNER(pdom, ppfn) : 0;
     sp->flags |= SCAN_MATCHED;
+    visit_found(d);
     if (!(sp->flags & SCAN_QUEUED)) {
         share_offer(d, pfn);
         scan.round_offers++;
@@ -291,8 +423,10 @@ static bool scan_wanted(struct domain *d, uint32_t pfn, uint32_t *mfn)
         return false;
     if (sp->flags & SCAN_QUEUED) {
         if ((uint8_t)(scan.stats.rounds - sp->queued_round) < 2 ||
-            !ring_drained(d))
+            !ring_drained(d)) {
+            visit_found(d); /* an offer is still out: come back */
             return false;
+        }
         sp->flags &= ~SCAN_QUEUED;
     }
     if (sp->skip & 0x0F) {
@@ -306,11 +440,14 @@ static bool scan_wanted(struct domain *d, uint32_t pfn, uint32_t *mfn)
 /* Record this visit's hash h. False if the page changed since the last
  * visit (volatile: not worth a match); a page that matched nothing last
  * time backs off for 1, 3, then 7 rounds. */
-static bool scan_record(struct scan_pfn *sp, uint32_t h)
+static bool scan_record(struct domain *d, uint32_t pfn, uint32_t h)
 {
+    struct scan_pfn *sp = &d->share->pfn[pfn];
     bool was_hashed = sp->flags & SCAN_HASHED;
 
     if (was_hashed && sp->hash != h) {
+        unstable_remove(d, pfn); /* listed under its old hash */
+        visit_found(d);
         sp->hash = h;
         sp->skip = 0;
         sp->flags &= ~SCAN_MATCHED;
@@ -338,7 +475,7 @@ static bool scan_record(struct scan_pfn *sp, uint32_t h)
 static void scan_match(struct domain *d, uint32_t pfn, uint32_t h,
                        bool unchanged)
 {
-    struct scan_node *n;
+    struct scan_node **pn;
 
     if (share_same_behaviour(d)) {
         if (unchanged)
@@ -349,13 +486,20 @@ static void scan_match(struct domain *d, uint32_t pfn, uint32_t h,
         offer(d, pfn, 0, 0);
         return;
     }
-    for (n = *unstable_bucket(h); n; n = n->next)
-        if (n->hash == h && n->group == d->share->group &&
-            !(n->domid == d->domain_id && n->pfn == pfn) && node_valid(n)) {
-            offer(d, pfn, n->domid, n->pfn);
-            offer(get_domain_by_id(n->domid), n->pfn, d->domain_id, pfn);
-            return;
+    for (pn = unstable_bucket(h); *pn;) {
+        struct scan_node *n = *pn;
+
+        if (n->hash != h || n->group != d->share->group ||
+            (n->domid == d->domain_id && n->pfn == pfn)) {
+            pn = &n->next;
+            continue;
         }
+        if (!node_valid(pn))
+            continue; /* stale, and gone: *pn is the next */
+        offer(d, pfn, n->domid, n->pfn);
+        offer(get_domain_by_id(n->domid), n->pfn, d->domain_id, pfn);
+        return;
+    }
     unstable_insert(d, pfn, h);
     scan.round_unshared++;
 }
@@ -373,7 +517,7 @@ static void scan_pfn(struct domain *d, uint32_t pfn)
     unmap_domain_page(p);
     scan.stats.pages++;
     seen = d->share->pfn[pfn].flags & SCAN_HASHED;
-    if (scan_record(&d->share->pfn[pfn], h))
+    if (scan_record(d, pfn, h))
         scan_match(d, pfn, h, seen);
 }
 
@@ -419,7 +563,6 @@ static void round_end(void)
 {
     struct domain *d;
 
-    unstable_flush(); /* the nodes stay in the pool for the next round */
     scan.stats.rounds++;
     scan.round_start = NOW();
     scan.stats.unshared = scan.round_unshared;
@@ -427,7 +570,8 @@ static void round_end(void)
     /* A round that offered nothing: the next one waits a while, so an idle
      * machine does not spin through empty rounds. */
     scan.idle_round = !scan.round_offers;
-    scan.round_offers = scan.round_offers_printed = 0;
+    scan.asleep = !scan.round_visits;
+    scan.round_offers = scan.round_offers_printed = scan.round_visits = 0;
     scan.stats.meta_bytes =
         UNSTABLE_BUCKETS * sizeof(void *) + objpool_bytes(&scan.node_pool);
     for_each_domain (d)
@@ -448,17 +592,58 @@ static void round_end(void)
         round_audit();
 }
 
-/* The domain at the cursor, or NULL at the end of a round. A domain the
- * cursor leaves has had one more pass (SHAREOP_scan_info). */
+/* The cursor reaches d: false if d is quiet (its last visits found
+ * nothing new, nothing told of a change since, and its pause has not
+ * passed); else its visit begins. */
+static bool visit_begin(struct domain *d)
+{
+    struct share_dom *sh = d->share;
+
+    if (sh->quiet_level && sh->gen == sh->scan_gen &&
+        NOW() < sh->quiet_until) {
+        scan.stats.quiet_skips++;
+        return false;
+    }
+    sh->scan_gen = sh->gen;
+    sh->quiet_level++; /* visit_found() clears it */
+    scan.round_visits++;
+    return true;
+}
+
+/* The cursor leaves d at the end of a visit: one more pass
+ * (SHAREOP_scan_info). A visit that found nothing new and heard of no
+ * change makes d quiet for 10 ms, then twice as long after each such
+ * visit, at most scan_quiet_max_ms. */
+static void visit_end(struct domain *d)
+{
+    struct share_dom *sh = d->share;
+
+    sh->scan_passes++;
+    if (sh->gen != sh->scan_gen || !opt_scan_quiet_max_ms)
+        sh->quiet_level = 0;
+    if (sh->quiet_level) {
+        unsigned int shift = min(sh->quiet_level, 17U) - 1;
+
+        sh->quiet_until =
+            NOW() + MILLISECS(min((uint32_t)QUIET_FIRST_MS << shift,
+                                  (uint32_t)opt_scan_quiet_max_ms));
+    }
+}
+
+/* The domain at the cursor, or NULL at the end of a round. */
 static struct domain *advance(void)
 {
     while (scan.dom < nr_domains) {
         struct domain *d = domain_list[scan.dom];
 
-        if (d && scannable(d) && scan.pfn < d->p2m_size)
+        if (d && scannable(d) && scan.pfn < d->p2m_size &&
+            (scan.visiting || visit_begin(d))) {
+            scan.visiting = true;
             return d;
-        if (d && scannable(d))
-            d->share->scan_passes++;
+        }
+        if (d && scannable(d) && scan.visiting)
+            visit_end(d);
+        scan.visiting = false;
         scan.dom++;
         scan.pfn = 0;
         scan.bitmap_word_pfn = ~0U;
@@ -515,14 +700,16 @@ static bool guest_timer_due(void)
 }
 
 /* One slice: up to pages_to_scan pages hashed (4 x as many visits), cut
- * short by a round's end or a guest's timer. The end of a round (its
- * SHARE line, its audit) is not scanning: *t0 moves past it. */
-static void scan_slice(uint64_t *t0)
+ * short by a round's end or a guest's timer (then true). The end of a
+ * round (its SHARE line, its audit) is not scanning: *t0 moves past it. */
+static bool scan_slice(uint64_t *t0)
 {
+    bool cut = false;
     uint64_t pages0 = scan.stats.pages, timer_checked = pages0;
     unsigned int visited = 0;
     struct domain *d;
 
+    scan.asleep = false; /* round_end() says if it sleeps again */
     share_free_deferred(); /* same-behaviour frames whose users left */
     while (visited < opt_pages_to_scan * 4 &&
            scan.stats.pages - pages0 < opt_pages_to_scan) {
@@ -530,7 +717,7 @@ static void scan_slice(uint64_t *t0)
         if (scan.stats.pages != timer_checked &&
             !((scan.stats.pages - pages0) % 8)) {
             timer_checked = scan.stats.pages;
-            if (guest_timer_due())
+            if ((cut = guest_timer_due()))
                 break;
         }
         d = advance();
@@ -540,6 +727,7 @@ static void scan_slice(uint64_t *t0)
             *t0 = arch_read_tsc();
             scan.dom = 0;
             scan.pfn = 0;
+            scan.visiting = false;
             scan.bitmap_word_pfn = ~0U;
             break;
         }
@@ -548,15 +736,35 @@ static void scan_slice(uint64_t *t0)
             scan_pfn(d, scan.pfn++);
     }
     bitmap_unmap(); /* a guest's frame is not kept mapped between slices */
+    return cut;
+}
+
+/* A round visited no domain: the next comes when the first quiet domain
+ * is due (share_changed() may call it sooner). */
+static s_time_t first_quiet_due(void)
+{
+    s_time_t due = NOW() + MILLISECS(opt_scan_quiet_max_ms);
+    struct domain *d;
+
+    for_each_domain (d)
+        if (scannable(d) && d->share->quiet_level &&
+            d->share->quiet_until < due)
+            due = d->share->quiet_until;
+    return max(due, NOW() + MILLISECS(IDLE_ROUND_PAUSE_MS));
 }
 
 /* After a slice: the next no sooner than sleep_millisecs, or 10 ms after a
  * round that offered nothing, idle or busy alike. Cut short for a guest:
  * the slice goes on at the next chance, with no pause (a pause is per
- * slice of work done, not per cut). */
-static void pace(void)
+ * slice of work done, not per cut). A slice that ended a round is not cut
+ * (a guest's timer that the tick has not served yet made the scanner spin
+ * through empty rounds until it did). */
+static void pace(bool cut)
 {
-    if (guest_timer_due())
+    if (scan.asleep) {
+        scan.asleep_since = NOW();
+        scan.next_slice = first_quiet_due();
+    } else if (cut)
         scan.next_slice = 0;
     else
         scan.next_slice =
@@ -569,12 +777,13 @@ static void pace(void)
 static bool share_scan_work(void)
 {
     uint64_t t0;
+    bool cut;
 
     scan.last_idle = NOW();
     if (!opt_share_scan || NOW() < scan.next_slice || !any_scannable())
         return false;
     t0 = arch_read_tsc();
-    scan_slice(&t0);
+    cut = scan_slice(&t0);
     /* A round that has run for over a second (shadow-mode domains offer
      * every pfn, set up at once) still shows its progress: at most once a
      * second, if it offered anything since. */
@@ -586,7 +795,7 @@ static bool share_scan_work(void)
         share_print("scan");
     }
     scan.stats.cycles += arch_read_tsc() - t0;
-    pace();
+    pace(cut);
     return true;
 }
 
@@ -601,6 +810,7 @@ static bool share_scan_work(void)
 void share_scan_tick(void)
 {
     uint64_t now = arch_read_tsc(), t0 = now, spent;
+    bool cut;
     int64_t cap = (int64_t)(2 * opt_pages_to_scan * scan.stats.hash_cycles);
 
     if (scan.busy_refill_tsc)
@@ -614,9 +824,9 @@ void share_scan_tick(void)
         NOW() - scan.last_idle < MILLISECS(opt_scan_starve_ms) ||
         !any_scannable())
         return;
-    scan_slice(&t0);
+    cut = scan_slice(&t0);
     scan.stats.cycles += arch_read_tsc() - t0;
-    pace();
+    pace(cut);
     /* The budget pays for all of it, a round's end (its flush, its SHARE
      * line) included, which scan_cycles leaves out. */
     spent = arch_read_tsc() - now;
@@ -690,6 +900,6 @@ void share_scan_init(void)
 /* At the end of the run: the unstable table's pages go back. */
 void share_scan_release(void)
 {
-    unstable_flush();
+    unstable_purge(NULL);
     objpool_release(&scan.node_pool, share_pool_put);
 }

@@ -367,6 +367,8 @@ static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
         return rc;
     *pl1e = nl1e;
     l1e_put_refs(ol1e, d);
+    if ((nl1e & (_PAGE_PRESENT | _PAGE_RW)) == (_PAGE_PRESENT | _PAGE_RW))
+        share_changed(d); /* a page it may now write unseen */
     return 0;
 }
 

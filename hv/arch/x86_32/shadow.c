@@ -172,6 +172,8 @@ static bool slot_fill(struct domain *d, uint32_t loc, intpte_t g)
     }
     sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
     d->shadow->propagated++;
+    if (e & _PAGE_RW)
+        share_changed(d); /* a page it may now write unseen */
     return true;
 }
 

@@ -104,6 +104,7 @@ struct scan_pfn {
 #define SCAN_HASHED            0x01 /* hash holds the last visit's hash          */
 #define SCAN_QUEUED            0x02 /* on the share ring, awaiting setup_shares  */
 #define SCAN_MATCHED           0x04 /* matched something in its last round       */
+#define SCAN_LISTED            0x08 /* in the unstable table under hash          */
 
 /* A domain's sharing state; NULL unless its scenario line has share=. */
 struct share_dom {
@@ -119,6 +120,15 @@ struct share_dom {
     uint32_t meta_pages;   /* xenheap pages of gnttab + pfn          */
     uint32_t queued_unnotified;
     uint32_t scan_passes;  /* complete scanner passes over its pfns  */
+    /* What the scanner needs to know of change (share_scan.c): gen counts
+     * the events that can make a page of d new to it (share_changed());
+     * scan_gen is gen when its last visit began. A visit that found
+     * nothing new makes d quiet: the next comes no sooner than
+     * quiet_until (10 ms, doubling, at most scan_quiet_max_ms), unless gen
+     * moves first. */
+    uint32_t gen, scan_gen;
+    uint32_t quiet_level;  /* visits in a row that found nothing new */
+    int64_t quiet_until;   /* NOW() of the next visit of a quiet d    */
     /* Figures, kept by share_join() / share_leave() and the hypercalls. */
     uint32_t shared_pfns, zero_pfns, by_cat[SHARE_CAT_KERNEL + 1];
     uint32_t read_pfns;     /* of shared_pfns, those joined at read time */
@@ -142,6 +152,17 @@ static inline uint32_t sf_maps(struct share_frame *sf, domid_t id)
 
     return c ? c->maps : 0;
 }
+
+/*
+ * Something the scanner cannot see by itself may have changed in d: a
+ * frame populated, given back, shared or broken (share_join(),
+ * share_leave()), a mapping made writable, the hypervisor writing into a
+ * page (a disk read, a tmem get), a guest waiting for passes. d's next
+ * visit is a whole one. Silent writes through mappings that were already
+ * writable, and the guest's own eligibility bits, are found by the visits
+ * a quiet domain still gets.
+ */
+void share_changed(struct domain *d);
 
 /* d is in a same-behaviour group (mem_sharing.c says what that means). */
 bool share_same_behaviour(const struct domain *d);
@@ -265,6 +286,10 @@ void share_scan_init(void);
 /* End of the run: the last SHARE line; the metadata pages go back. */
 void share_finish(void);
 void share_scan_release(void);
+/* The unstable table's books, for share_audit(): errors found. */
+unsigned int share_scan_audit(void);
+/* d's sharing state goes: the scanner forgets its pages. */
+void share_scan_forget(struct domain *d);
 /* Offer d's pfn: on its share ring for the driver (PV), or set up at once
  * through the shadows (translated). */
 void share_offer(struct domain *d, uint32_t pfn);
@@ -276,10 +301,12 @@ struct share_scan_stats {
     uint64_t volatile_pages; /* visits that found the page changed        */
     uint64_t unshared;      /* pages of the last round that matched none  */
     uint64_t skipped;       /* visits skipped by the smart scan           */
+    uint64_t quiet_skips;   /* domain visits skipped: nothing new in them */
     uint64_t hash_cycles;   /* one XXH32 of a page, measured at boot      */
     uint64_t busy_slices;   /* slices taken from busy guests (a tick)     */
     uint64_t busy_cycles;   /* ... and their TSC cycles (in cycles too)   */
     uint32_t meta_bytes;    /* the unstable table and its nodes           */
+    uint32_t listed;        /* pages in the unstable table now            */
 };
 void share_scan_stats(struct share_scan_stats *out);
 /* Each tick: a slice from a busy guest's time, within scan_busy_per_mille. */
