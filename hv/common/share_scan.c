@@ -655,18 +655,45 @@ static struct domain *advance(void)
  * word of 32 with none is one step. False at the end of d. */
 static bool next_candidate(struct domain *d)
 {
-    uint32_t mask;
+    const uint32_t *shared = d->share->shared_bits;
+    uint32_t words = ROUNDUP(d->p2m_size, 32) / 32, mask, w, end;
 
     for (;;) {
-        mask = (eligible_word(d, scan.pfn) &
-                ~d->share->shared_bits[scan.pfn / 32]) >>
+        if (scan.pfn >= d->p2m_size)
+            return false;
+        mask = (eligible_word(d, scan.pfn) & ~shared[scan.pfn / 32]) >>
                (scan.pfn % 32);
-        if (mask || scan.pfn >= d->p2m_size)
+        if (mask)
             break;
-        scan.pfn = ROUNDUP(scan.pfn + 1, 32);
+        /* The words after it, in a tight loop: those of the bitmap page
+         * eligible_word() mapped (every word is eligible in a translated
+         * domain). An idle domain is mostly such words. */
+        w = scan.pfn / 32 + 1;
+        if (is_translated(d)) {
+            while (w + 8 <= words && !~(shared[w] & shared[w + 1] &
+                                        shared[w + 2] & shared[w + 3] &
+                                        shared[w + 4] & shared[w + 5] &
+                                        shared[w + 6] & shared[w + 7]))
+                w += 8; /* 256 pfns, all shared: free memory, here */
+            while (w < words && !~shared[w])
+                w++;
+        } else if (scan.bitmap_map) {
+            const uint32_t *bm = scan.bitmap_map - w / (PAGE_SIZE / 4) *
+                                                       (PAGE_SIZE / 4);
+
+            end = min(words, ROUNDUP(w, PAGE_SIZE / 4));
+            for (;;) {
+                while (w + 8 <= end && !(bm[w] | bm[w + 1] | bm[w + 2] |
+                                         bm[w + 3] | bm[w + 4] | bm[w + 5] |
+                                         bm[w + 6] | bm[w + 7]))
+                    w += 8; /* 256 pfns none eligible: free memory */
+                if (w >= end || (bm[w] & ~shared[w]))
+                    break;
+                w++;
+            }
+        }
+        scan.pfn = w * 32;
     }
-    if (!mask)
-        return false;
     scan.pfn += (uint32_t)__builtin_ctz(mask);
     return scan.pfn < d->p2m_size;
 }
