@@ -4,21 +4,26 @@
  * (pages_to_scan, then a pause of sleep_millisecs, as KSM's knobs), hashes
  * the pages the guest marked eligible with XXH32 (per-boot seed), and looks
  * the hash up in the stable table (shared frames) and in the unstable
- * table (this round's private pages), which is flushed at the end of each
- * round. A hash match is a hint only: it makes an offer, and setup_shares
- * compares the pages in full (the guest's page unwritable meanwhile)
- * before anything is shared.
+ * table (private pages under the hash of their last visit, kept until
+ * they change or stop being candidates). A hash match is a hint only: it
+ * makes an offer, and setup_shares compares the pages in full (the
+ * guest's page unwritable meanwhile) before anything is shared. A domain
+ * in which a visit found nothing new is quiet: it is skipped until
+ * share_changed() tells of an event in it or a pause (10 ms doubling to
+ * scan_quiet_max_ms) has passed, so an idle machine costs next to nothing.
  *
  * Offered pfns go to the domain's share ring; the guest hears of them by
  * VIRQ_SHARING when SHARE_NOTIFY_BATCH are waiting or the round ends. A
  * translated domain has no ring: its offers are set up at once through
  * the shadows (hv/mem_sharing.h draws both paths). Like KSM: a page whose
  * hash changed since the last visit is volatile and not inserted; a page
- * that matched nothing is skipped for 1, 3, then 7 rounds (smart scan).
+ * that matched nothing is skipped for 1, 3, then 7 visits (smart scan).
  *
- * Owns the unstable table and struct share_scan (cursor, round state,
- * counters), as KSM's ksm_scan. It never changes a guest's page tables or
- * frames; it only reads frames and writes the share ring.
+ * Owns the unstable table, struct share_scan (cursor, round state,
+ * counters), as KSM's ksm_scan, and each domain's quiet state (gen,
+ * scan_gen, quiet_level, quiet_until in struct share_dom). It never
+ * changes a guest's page tables or frames; it only reads frames and
+ * writes the share ring.
  */
 #include <hv/cmdline.h>
 #include <hv/console.h>
