@@ -9,7 +9,9 @@
  * share=1 (the domain in a share group) also read-time sharing at the
  * ABI: a page read with its mapping named arrives shared, a second read
  * of the same sector joins the same frame, a lying mapping never shares.
- * Prints TAP.
+ * With crowd=N only disk 0 (many guests on one drive: blk-crowd.scn), and
+ * its tests N times over: full rings, every wrong request, a bogus
+ * producer index. Prints TAP.
  */
 #include <guest/test.h>
 #include <public/io/blkif.h>
@@ -440,6 +442,7 @@ void test_main(void)
     struct blkif_info info;
     uint32_t nsect = (uint32_t)cmdline_get_ulong("sectors", 0), i;
     bool share = cmdline_get_ulong("share", 0);
+    unsigned long crowd = cmdline_get_ulong("crowd", 0);
 
     is(blkif_op(BLKIFOP_info, 0, (unsigned long)&info), 0, "info on disk 0");
     ok(info.sectors == nsect && info.readonly && info.kind == BLKIF_DISK_IMAGE,
@@ -450,7 +453,7 @@ void test_main(void)
        "there is no disk 5");
     (void)bind_virq(VIRQ_TIMER, on_event);
 
-    for (i = 0; i < NDISKS; i++) {
+    for (i = 0; i < (crowd ? 1 : NDISKS); i++) {
         int port = (int)connect(i);
 
         ok(port > 0, "connect disk %u (port %d)", i, port);
@@ -466,7 +469,10 @@ void test_main(void)
     is(HYPERVISOR_debug_op(DEBUGOP_audit, 0, 0), 0,
        "audit counts the backend's reference on the ring");
 
-    if (cmdline_get_ulong("cycles", 0)) {
+    if (crowd) {
+        for (i = 0; i < crowd; i++)
+            test_image(nsect);
+    } else if (cmdline_get_ulong("cycles", 0)) {
         test_integrity(nsect, cmdline_get_ulong("cycles", 0));
     } else if (share) {
         test_read_share(nsect);
