@@ -4,22 +4,6 @@
  */
 #include "dom_counts.h"
 
-struct dom_count *dom_counts_find(struct dom_counts *c, uint16_t id)
-{
-    struct dom_count *n = NULL;
-    unsigned int i;
-
-    if (c->table)
-        return id < DOM_COUNTS_IDS ? &c->table[id] : NULL;
-    /* Every slot looked at, whatever the answer: the cost must not tell
-     * how many domains share the frame, nor where this one's slot is
-     * (same-behaviour sharing times writes, mem_sharing.c). */
-    for (i = 0; i < DOM_COUNTS_INLINE; i++)
-        if (i < c->nr && c->id[i] == id)
-            n = &c->slot[i];
-    return n;
-}
-
 struct dom_count *dom_counts_get(struct dom_counts *c, uint16_t id,
                                  void *(*alloc)(void))
 {

@@ -37,8 +37,24 @@ struct dom_counts {
 /* The table's size in bytes, for the caller's allocator. */
 #define DOM_COUNTS_TABLE_BYTES (DOM_COUNTS_IDS * sizeof(struct dom_count))
 
-/* id's counts, or NULL if id has none (both 0, in an inline frame). */
-struct dom_count *dom_counts_find(struct dom_counts *c, uint16_t id);
+/* id's counts, or NULL if id has none (both 0, in an inline frame).
+ * Inline: every mapping and unmapping of a shared frame asks it. Every
+ * slot is looked at, whatever the answer: the cost must not tell how many
+ * domains share the frame, nor where this one's slot is (same-behaviour
+ * sharing times writes, mem_sharing.c). */
+static inline struct dom_count *dom_counts_find(struct dom_counts *c,
+                                                uint16_t id)
+{
+    struct dom_count *n = NULL;
+    unsigned int i;
+
+    if (c->table)
+        return id < DOM_COUNTS_IDS ? &c->table[id] : NULL;
+    for (i = 0; i < DOM_COUNTS_INLINE; i++)
+        if (i < c->nr && c->id[i] == id)
+            n = &c->slot[i];
+    return n;
+}
 /* id's counts, a zeroed slot made for it if it had none; NULL if the
  * inline slots are full and alloc() gave no table (or id is too big). */
 struct dom_count *dom_counts_get(struct dom_counts *c, uint16_t id,

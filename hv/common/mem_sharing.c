@@ -289,14 +289,12 @@ static struct dom_count *sf_count_held(struct share_frame *sf,
 
 /* --- Mappings of shared frames (mm.c's hooks) --------------------------- */
 
-static bool domain_on_list(struct share_frame *sf, domid_t id)
-{
-    return sf_pfns(sf, id) != 0;
-}
-
+/* (A build maps and unmaps shared frames tens of thousands of times, cc1's
+ * page-cache pages at every exec: one look-up of d's counts each.) */
 int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
 {
     struct share_frame *sf = page_share_frame(pg);
+    struct dom_count *c;
 
     BUG_ON(!sf || sf->mfn != page_to_mfn(pg));
     if (e & _PAGE_RW) {
@@ -306,28 +304,31 @@ int share_get_mapping(struct page_info *pg, struct domain *d, uint32_t e)
                 e, sf->mfn);
         return -EPERM;
     }
-    if (!domain_on_list(sf, d->domain_id)) {
+    c = dom_counts_find(&sf->doms, d->domain_id);
+    if (!c || !c->pfns) {
         gprintk(d, "L1 entry %#x: mfn %#x is not the domain's", e, sf->mfn);
         return -EPERM;
     }
     if ((pg->count_info & PGC_count_mask) >= PGC_count_mask - 1 ||
-        sf_maps(sf, d->domain_id) >= PGC_count_mask - 1)
+        c->maps >= PGC_count_mask - 1)
         return -EOVERFLOW;
     pg->count_info++;
-    sf_count_held(sf, d)->maps++;
+    c->maps++;
     return 0;
 }
 
 void share_put_mapping(struct page_info *pg, struct domain *d)
 {
     struct share_frame *sf = page_share_frame(pg);
+    struct dom_count *c;
 
     BUG_ON(!sf);
-    if (!sf_maps(sf, d->domain_id))
+    c = dom_counts_find(&sf->doms, d->domain_id);
+    if (!c || !c->maps)
         panic("share: mfn %#x: d%u drops a mapping it does not hold", sf->mfn,
               d->domain_id);
-    sf_count_held(sf, d)->maps--;
-    dom_counts_drop(&sf->doms, d->domain_id);
+    if (!--c->maps && !c->pfns)
+        dom_counts_drop(&sf->doms, d->domain_id);
     put_page(pg);
 }
 

@@ -57,4 +57,18 @@ void stats_print(void)
             append(&sb, hypercall_name(i) ? hypercall_name(i) : "unknown",
                    stats.hypercalls[i]);
     printk("%s", buf);
+
+    /* STATS-CYCLES: the cycles of the same handlers (a hypercall that
+     * blocks counts until it returns, other guests' time included). */
+    sb = (struct strbuf)STRBUF_INIT(buf);
+    strbuf_printf(&sb, "STATS-CYCLES");
+    for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)
+        if (stats.exception_cycles[i])
+            append(&sb, trap_names[i] ? trap_names[i] : "other",
+                   stats.exception_cycles[i]);
+    for (i = 0; i < NR_hypercalls; i++)
+        if (stats.hypercall_cycles[i])
+            append(&sb, hypercall_name(i) ? hypercall_name(i) : "unknown",
+                   stats.hypercall_cycles[i]);
+    printk("%s", buf);
 }

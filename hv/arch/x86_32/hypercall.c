@@ -98,6 +98,7 @@ void do_hypercall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     uint32_t nr = regs->eax;
+    uint64_t t0;
     long ret;
 
     if (!v->arch.kernel_mode) {
@@ -115,7 +116,9 @@ void do_hypercall(struct cpu_user_regs *regs)
     }
     perfc_incr(hypercalls[nr]);
     v->domain->nr_hypercalls++;
+    t0 = arch_read_tsc();
     ret = hypercall_table[nr].fn(regs);
+    stats.hypercall_cycles[nr] += arch_read_tsc() - t0;
     /* iret's result is the guest's own eax, not a status. */
     if (nr != __HYPERVISOR_iret && ret < 0 && ret >= -4095)
         perfc_incr(hypercall_errors);

@@ -14,6 +14,10 @@ struct hv_stats {
     uint64_t exceptions[32]; /* by vector, from guests            */
     uint64_t irqs;           /* hardware interrupts               */
     uint64_t hypercalls[NR_hypercalls];
+    /* TSC cycles in the hypervisor's handlers (under -icount,
+     * instructions): where a workload's hypervisor time goes. */
+    uint64_t hypercall_cycles[NR_hypercalls];
+    uint64_t exception_cycles[32];
     uint64_t hypercall_errors; /* calls that returned < 0           */
     uint64_t bounces;          /* traps reflected to a guest        */
     uint64_t events_delivered; /* event upcalls                     */
