@@ -667,6 +667,8 @@ static struct share_frame *find_target(struct domain *d, uint32_t pfn,
     eq = share_pages_equal(p, q);
     unmap_domain_page(q);
     *convert = eq;
+    if (!eq)
+        share_scan_stale(pd, ppfn); /* it changed unseen since its visit */
     return NULL;
 }
 
@@ -1564,7 +1566,7 @@ void share_print(const char *why)
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
         "read_joins=%llu read_frames=%llu scan_cycles=%llu busy_slices=%llu "
         "busy_cycles=%llu same_alone=%llu same_deferred=%llu "
-        "same_deferred_full=%llu quiet_skips=%llu listed=%u tsc=%llu at=%s",
+        "same_deferred_full=%llu quiet_skips=%llu listed=%u offers_held=%llu tsc=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,
@@ -1580,7 +1582,8 @@ void share_print(const char *why)
         (unsigned long long)same_alone, (unsigned long long)same_deferred,
         (unsigned long long)same_deferred_full,
         (unsigned long long)ss.quiet_skips, ss.listed,
-        (unsigned long long)arch_read_tsc(), why);
+        (unsigned long long)ss.offers_held, (unsigned long long)arch_read_tsc(),
+        why);
 }
 
 /*

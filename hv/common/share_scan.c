@@ -76,6 +76,7 @@ integer_param_range("scan_quiet_max_ms", opt_scan_quiet_max_ms, 0, 600000);
 #define SHARE_NOTIFY_BATCH  64
 #define IDLE_ROUND_PAUSE_MS 10 /* after a round that offered nothing */
 #define QUIET_FIRST_MS      10 /* a quiet domain's first pause        */
+#define SHARE_META_MIN_PAGES 16 /* heap pages an offer needs left      */
 #define UNSTABLE_BUCKETS   8192
 
 /* A private page in the unstable table, under the hash of its last visit
@@ -116,6 +117,7 @@ static struct share_scan {
      * first quiet domain is due, or share_changed() wakes it. */
     bool asleep;
     s_time_t asleep_since;
+    bool meta_short;           /* offers held: meta_short()             */
     /* The SHARE lines: at most one a second. */
     s_time_t last_print;             /* any SHARE line of the scanner's */
     s_time_t last_round_print;       /* the last at=round one           */
@@ -321,6 +323,24 @@ unsigned int share_scan_audit(void)
     return errors;
 }
 
+/*
+ * A set-up found d's pfn unlike the page the scanner matched it with: it
+ * changed since its last visit, unseen (a quiet domain, a smart-scan
+ * pause). Its node is stale and would match that page again at every
+ * visit, each offer refused (-ESTALE): 128 guests spent 10^10 cycles so.
+ * It leaves the table, its record is forgotten, and d is visited soon:
+ * its next visit hashes it as new.
+ */
+void share_scan_stale(struct domain *d, uint32_t pfn)
+{
+    if (!d->share || pfn >= d->p2m_size)
+        return;
+    unstable_remove(d, pfn);
+    d->share->pfn[pfn].flags &= ~(SCAN_HASHED | SCAN_MATCHED);
+    d->share->pfn[pfn].skip = 0;
+    visit_found(d);
+}
+
 /* d's sharing state goes (share_domain_destroy()): its nodes with it. */
 void share_scan_forget(struct domain *d)
 {
@@ -399,10 +419,36 @@ static bool node_valid(struct scan_node **pn)
     return false;
 }
 
+/*
+ * The hypervisor heap (the direct map: every share record, list entry and
+ * per-domain array comes from it) is nearly full: a set-up would fail for
+ * want of a list entry (-ENOMEM), and the same offer would come again at
+ * every visit (128 sharing guests of 16 MiB spent 10^10 cycles so). Offers
+ * are held, counted, until it frees; said once each way.
+ */
+static bool meta_short(void)
+{
+    bool short_now = nr_free_xenheap_pages() < SHARE_META_MIN_PAGES;
+
+    if (short_now != scan.meta_short) {
+        scan.meta_short = short_now;
+        printk(short_now ? "share: the hypervisor heap is nearly full (%u "
+                           "pages free): offers held until it frees"
+                         : "share: the hypervisor heap has %u pages free: "
+                           "offers resume",
+               nr_free_xenheap_pages());
+    }
+    return short_now;
+}
+
 static void offer(struct domain *d, uint32_t pfn, uint16_t pdom, uint32_t ppfn)
 {
     struct scan_pfn *sp = &d->share->pfn[pfn];
 
+    if (meta_short()) {
+        scan.stats.offers_held++;
+        return;
+    }
     sp->partner = pdom ? SCAN_PARTNER(pdom, ppfn) : 0;
     sp->flags |= SCAN_MATCHED;
     visit_found(d);

@@ -20,9 +20,12 @@ static l1_pgentry_t
     hv_l1[NR_HV_L2_SLOTS][L1_PAGETABLE_ENTRIES] __section(".bss.page_aligned")
         __aligned(PAGE_SIZE);
 
-static uint32_t mapcache_inuse[MAPCACHE_ENTRIES / 32];
+#define MAPCACHE_HASH 256
+static uint16_t mapcache_ref[MAPCACHE_ENTRIES];  /* maps in use of a slot  */
+static uint32_t mapcache_mfn[MAPCACHE_ENTRIES];  /* the frame it maps      */
+static uint16_t mapcache_hash[MAPCACHE_HASH];    /* mfn -> its last slot   */
 static unsigned int mapcache_hint;
-static unsigned int mapcache_used;
+static unsigned int mapcache_used;               /* slots in use           */
 
 bool tlbflush_pending;
 
@@ -80,6 +83,17 @@ void init_guest_l2_slots(const struct domain *d, l2_pgentry_t *l2)
     l2[l2_table_offset(MACH2PHYS_VIRT_START)] = m2p_view_l2e(d);
 }
 
+/*
+ * The mapcache keeps a slot's mapping after its last unmap, as Xen's does:
+ * mapping the same frame again while the slot still holds it (a page
+ * table read and then written, a frame hashed and then compared) costs a
+ * look-up, no PTE write and no invlpg. A slot is given to another frame
+ * only when no mapping of it is in use, and then its PTE is rewritten and
+ * its TLB entry flushed. The look-up is by mfn in a small hash of the
+ * last slot of each; a frame whose hash entry another took may be mapped
+ * in a second slot, which is harmless (both map it). The slots are the
+ * hypervisor's only, never a guest's.
+ */
 void *map_domain_page(uint32_t mfn)
 {
     unsigned int i, slot;
@@ -89,17 +103,25 @@ void *map_domain_page(uint32_t mfn)
     if (mfn < DIRECTMAP_NR_FRAMES)
         return __va(mfn << PAGE_SHIFT);
 
+    slot = mapcache_hash[mfn % MAPCACHE_HASH];
+    if (mapcache_mfn[slot] == mfn) {
+        if (!mapcache_ref[slot]++)
+            mapcache_used++;
+        return (void *)(MAPCACHE_VIRT_START + (slot << PAGE_SHIFT));
+    }
     for (i = 0; i < MAPCACHE_ENTRIES; i++) {
         slot = (mapcache_hint + i) % MAPCACHE_ENTRIES;
-        if (!(mapcache_inuse[slot / 32] & (1U << (slot % 32))))
+        if (!mapcache_ref[slot])
             break;
     }
     if (i == MAPCACHE_ENTRIES)
         panic("map_domain_page: all %u mapcache slots in use",
               MAPCACHE_ENTRIES);
-    mapcache_inuse[slot / 32] |= 1U << (slot % 32);
     mapcache_hint = slot + 1;
+    mapcache_ref[slot] = 1;
     mapcache_used++;
+    mapcache_mfn[slot] = mfn;
+    mapcache_hash[mfn % MAPCACHE_HASH] = slot;
 
     va = MAPCACHE_VIRT_START + (slot << PAGE_SHIFT);
     *hv_l1e(va) = pte_from_mfn(mfn, _PAGE_PRESENT | _PAGE_RW);
@@ -116,10 +138,9 @@ void unmap_domain_page(const void *ptr)
         return;
     ASSERT(va >= MAPCACHE_VIRT_START && va < MAPCACHE_VIRT_END);
     slot = (va - MAPCACHE_VIRT_START) >> PAGE_SHIFT;
-    BUG_ON(!(mapcache_inuse[slot / 32] & (1U << (slot % 32))));
-    mapcache_inuse[slot / 32] &= ~(1U << (slot % 32));
-    mapcache_used--;
-    *hv_l1e(va) = 0;
+    BUG_ON(!mapcache_ref[slot]);
+    if (!--mapcache_ref[slot])
+        mapcache_used--; /* the mapping stays, for the next map of it */
 }
 
 unsigned int mapcache_in_use(void)

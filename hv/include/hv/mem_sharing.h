@@ -288,6 +288,9 @@ void share_finish(void);
 void share_scan_release(void);
 /* The unstable table's books, for share_audit(): errors found. */
 unsigned int share_scan_audit(void);
+/* d's pfn is not what its last visit hashed (a set-up compared it with
+ * the page it was matched with): the scanner hashes it afresh. */
+void share_scan_stale(struct domain *d, uint32_t pfn);
 /* d's sharing state goes: the scanner forgets its pages. */
 void share_scan_forget(struct domain *d);
 /* Offer d's pfn: on its share ring for the driver (PV), or set up at once
@@ -307,6 +310,7 @@ struct share_scan_stats {
     uint64_t busy_cycles;   /* ... and their TSC cycles (in cycles too)   */
     uint32_t meta_bytes;    /* the unstable table and its nodes           */
     uint32_t listed;        /* pages in the unstable table now            */
+    uint64_t offers_held;   /* offers not made: the hypervisor heap full  */
 };
 void share_scan_stats(struct share_scan_stats *out);
 /* Each tick: a slice from a busy guest's time, within scan_busy_per_mille. */
