@@ -2,10 +2,13 @@
  * stats.c - the global counters and their printing. Only counting; it must
  * never change behaviour.
  */
+#include <hv/cmdline.h>
 #include <hv/lib.h>
 #include <hv/stats.h>
 
 struct hv_stats stats;
+bool stats_cycles;
+boolean_param("stats_cycles", stats_cycles);
 
 static void append(struct strbuf *sb, const char *key, uint64_t v)
 {
@@ -60,6 +63,8 @@ void stats_print(void)
 
     /* STATS-CYCLES: the cycles of the same handlers (a hypercall that
      * blocks counts until it returns, other guests' time included). */
+    if (!stats_cycles)
+        return;
     sb = (struct strbuf)STRBUF_INIT(buf);
     strbuf_printf(&sb, "STATS-CYCLES");
     for (i = 0; i < ARRAY_SIZE(stats.exceptions); i++)

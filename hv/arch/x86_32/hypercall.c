@@ -116,9 +116,10 @@ void do_hypercall(struct cpu_user_regs *regs)
     }
     perfc_incr(hypercalls[nr]);
     v->domain->nr_hypercalls++;
-    t0 = arch_read_tsc();
+    t0 = stats_cycles ? arch_read_tsc() : 0;
     ret = hypercall_table[nr].fn(regs);
-    stats.hypercall_cycles[nr] += arch_read_tsc() - t0;
+    if (stats_cycles)
+        stats.hypercall_cycles[nr] += arch_read_tsc() - t0;
     /* iret's result is the guest's own eax, not a status. */
     if (nr != __HYPERVISOR_iret && ret < 0 && ret >= -4095)
         perfc_incr(hypercall_errors);

@@ -172,11 +172,12 @@ void do_trap(struct cpu_user_regs *regs)
             printk(XENLOG_WARNING "unexpected vector %#x in hypervisor",
                    vector);
     } else if (vector < 32) {
-        uint64_t t0 = arch_read_tsc();
+        uint64_t t0 = stats_cycles ? arch_read_tsc() : 0;
 
         perfc_incr(exceptions[vector]);
         do_guest_exception(regs);
-        stats.exception_cycles[vector] += arch_read_tsc() - t0;
+        if (stats_cycles)
+            stats.exception_cycles[vector] += arch_read_tsc() - t0;
     } else if (vector == HYPERCALL_VECTOR) {
         do_hypercall(regs);
     } else if (vector == SYSCALL_VECTOR) {

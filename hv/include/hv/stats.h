@@ -34,6 +34,10 @@ struct hv_stats {
 };
 
 extern struct hv_stats stats;
+/* The stats_cycles option: time the handlers (STATS-CYCLES). Off by
+ * default: two TSC reads an event are 1-2 % of a hypercall-bound
+ * benchmark's instructions. */
+extern bool stats_cycles;
 #define perfc_incr(x) (stats.x++)
 
 /* Print the STATS lines: key=value pairs, stable across versions. */
