@@ -52,10 +52,7 @@ scenario() {
 run() {
     local name=$1
     shift
-    ./run-qemu.sh "$logs/$name.scn" --icount --no-build --timeout 3000 \
-        --hv-args "share_seed=1234567 $*" > "$logs/$name.log" 2>&1 ||
-        { echo "bench-idle.sh: the $name run failed; see $logs/$name.log" >&2; exit 1; }
-    sed -i 's/\r$//' "$logs/$name.log"
+    bench_icount_run bench-idle.sh "$logs/$name.scn" "$logs/$name.log" "$@"
     echo "  ran     $name" >&2
 }
 

@@ -60,10 +60,7 @@ if [ $run = 1 ]; then
                 echo "domain name=c$i kernel=crowd.elf mem=4M mode=shadow share=crowd cmdline=\"pages=256 seed=$i$spin\""
             done
         } > "$scn"
-        ./run-qemu.sh "$scn" --icount --no-build --timeout 3000 \
-            --hv-args share_seed=1234567 > "$logs/crowd-$n.log" 2>&1 ||
-            { echo "bench-scale.sh: the $n-guest run failed; see $logs/crowd-$n.log" >&2; exit 1; }
-        sed -i 's/\r$//' "$logs/crowd-$n.log"
+        bench_icount_run bench-scale.sh "$scn" "$logs/crowd-$n.log"
         echo "  ran     $n guests" >&2
     done
     for n in $sizes; do
@@ -78,10 +75,7 @@ if [ $run = 1 ]; then
                     echo "domain name=b$i kernel=pvk.elf mem=16M disk=root-a.img$key cmdline=\"args=unpack,sleep+@$((2000 + 150 * n)),build+64\""
                 done
             } > "$scn"
-            ./run-qemu.sh "$scn" --icount --no-build --timeout 3000 \
-                --hv-args share_seed=1234567 > "$logs/build-$n-$sh.log" 2>&1 ||
-                { echo "bench-scale.sh: the $n-guest build ($sh) failed; see $logs/build-$n-$sh.log" >&2; exit 1; }
-            sed -i 's/\r$//' "$logs/build-$n-$sh.log"
+            bench_icount_run bench-scale.sh "$scn" "$logs/build-$n-$sh.log"
             if grep -q "# sleep: .* late" "$logs/build-$n-$sh.log"; then
                 echo "bench-scale.sh: in the $n-guest build ($sh) a guest was late for the common start; see $logs/build-$n-$sh.log" >&2
                 exit 1
