@@ -153,7 +153,7 @@ print $t;
 EOF
 if command -v gnuplot > /dev/null; then
     gnuplot <<EOF
-set terminal pngcairo size 1200,700
+set terminal pngcairo size 1200,700 noenhanced
 set output '$out/scale.png'
 set multiplot layout 2,3 title 'Sharing as the number of guests grows (tools/bench-scale.sh, -icount)'
 set logscale x 2
