@@ -8,6 +8,20 @@
 
 static volatile unsigned int timer_hits, port_hits[NR_EVTCHN_PORTS], int40_hits;
 
+/* Block until *hits reaches n. Events are off from the look to the block,
+ * which turns them on (and returns at once if one is pending): an event
+ * handled between the look and the block would leave nothing to wake it
+ * (the fuzz scenario's worker, which slept so, hung once). */
+static void wait_hits(volatile unsigned int *hits, unsigned int n)
+{
+    local_events_disable();
+    while (*hits < n) {
+        block_domain();
+        local_events_disable();
+    }
+    local_events_enable();
+}
+
 static void on_timer(evtchn_port_t port, struct guest_regs *regs)
 {
     timer_hits++;
@@ -44,8 +58,7 @@ static void test_timer(void)
 
     t0 = monotonic_ns();
     is(HYPERVISOR_set_timer_op(t0 + 5000000), 0, "set a timer 5 ms ahead");
-    while (!timer_hits)
-        block_domain();
+    wait_hits(&timer_hits, 1);
     t1 = monotonic_ns();
     is(timer_hits, 1, "the timer fired once");
     ok(t1 >= t0 + 5000000, "not before its deadline (%llu ns later)",
@@ -189,8 +202,7 @@ static void test_peer(void)
 
         while (evtchn_op(EVTCHNOP_bind_interdomain, &bi)) {
             tries++;
-            (void)HYPERVISOR_set_timer_op(monotonic_ns() + 2000000);
-            block_domain();
+            nap_ms(2);
         }
         peer_port = bi.local_port;
         ok(1, "bound to d%u's port 1 after %u retries", peer, tries);
@@ -199,8 +211,7 @@ static void test_peer(void)
     }
     send.port = peer_port;
     if (ping) {
-        while (!port_hits[peer_port]) /* the pong side is there */
-            block_domain();
+        wait_hits(&port_hits[peer_port], 1); /* the pong side is there */
     } else
         (void)evtchn_op(EVTCHNOP_send, &send);
 
@@ -209,12 +220,10 @@ static void test_peer(void)
             unsigned int before = port_hits[peer_port];
 
             (void)evtchn_op(EVTCHNOP_send, &send);
-            while (port_hits[peer_port] == before)
-                block_domain();
+            wait_hits(&port_hits[peer_port], before + 1);
             printk("ping %u -> d%u, pong back\n", i, peer);
         } else {
-            while (port_hits[peer_port] < i)
-                block_domain();
+            wait_hits(&port_hits[peer_port], i);
             printk("pong %u <- d%u\n", i, peer);
             (void)evtchn_op(EVTCHNOP_send, &send);
         }

@@ -21,15 +21,6 @@ static uint32_t pattern(unsigned int page, unsigned int word,
            word;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-    unsigned int before = ticks;
-
-    (void)HYPERVISOR_set_timer_op(monotonic_ns() + ms * 1000000ULL);
-    while (ticks == before)
-        block_domain();
-}
-
 void test_main(void)
 {
     unsigned int npages = (unsigned int)cmdline_get_ulong("pages", 256);
@@ -51,7 +42,7 @@ void test_main(void)
         for (p = 0; p < npages; p++)
             for (w = 0; w < 1024; w++)
                 pages[p][w] = pattern(p, w, r);
-        sleep_ms(2); /* let the others run over our memory's lifetime */
+        nap_ms(2); /* let the others run over our memory's lifetime */
         for (p = 0; p < npages; p++)
             for (w = 0; w < 1024; w++) {
                 bad += pages[p][w] != pattern(p, w, r);
