@@ -454,18 +454,16 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
                                      uint32_t pfn)
 {
     struct m2p_entry *e = d->share->entry[pfn];
-    struct dom_count *c;
+    struct dom_count *c = dom_counts_find(&sf->doms, d->domain_id);
 
-    if (!e || e->domid != d->domain_id || e->pfn != pfn ||
-        !sf_pfns(sf, e->domid))
+    if (!e || e->domid != d->domain_id || e->pfn != pfn || !c || !c->pfns)
         panic("share: d%u pfn %#x is not on the list of mfn %#x", d->domain_id,
               pfn, sf->mfn);
-    c = sf_count_held(sf, d);
     if (c->first == e)
         c->first = e->next && e->next->domid == e->domid ? e->next : NULL;
     m2p_list_unlink(&sf->list, e);
-    c->pfns--;
-    dom_counts_drop(&sf->doms, d->domain_id);
+    if (!--c->pfns && !c->maps)
+        dom_counts_drop(&sf->doms, d->domain_id);
     d->share->entry[pfn] = NULL;
     account(d, sf, e, -1);
     share_changed(d);
@@ -885,6 +883,7 @@ static int break_check(struct domain *d, const struct share_req *req,
 {
     uint32_t smfn = p2m_lookup(d, req->pfn);
     struct share_frame *sf;
+    struct dom_count *c;
     unsigned int nw;
     int rc;
 
@@ -902,12 +901,13 @@ static int break_check(struct domain *d, const struct share_req *req,
               d->domain_id, req->pfn, smfn);
     if ((rc = arch_share_check_ptes(d, req, smfn, &nw)) != 0)
         return rc;
-    if (sf_pfns(sf, d->domain_id) == 1 &&
-        req->nr_ptes != sf_maps(sf, d->domain_id)) {
+    c = dom_counts_find(&sf->doms, d->domain_id);
+    BUG_ON(!c || !c->pfns); /* its entry is on the list (above) */
+    if (c->pfns == 1 && req->nr_ptes != c->maps) {
         gprintk(d,
                 "cow_break: pfn %#x: %u entries listed, the domain maps "
                 "the frame %u times",
-                req->pfn, req->nr_ptes, sf_maps(sf, d->domain_id));
+                req->pfn, req->nr_ptes, c->maps);
         return -EBUSY;
     }
     *psf = sf;

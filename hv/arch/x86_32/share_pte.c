@@ -29,14 +29,6 @@ static intpte_t read_pte(uint32_t maddr)
     return e;
 }
 
-static void write_pte(uint32_t maddr, intpte_t val)
-{
-    intpte_t *pt = map_domain_page(maddr >> PAGE_SHIFT);
-
-    pt[(maddr & ~PAGE_MASK) / sizeof(intpte_t)] = val;
-    unmap_domain_page(pt);
-}
-
 /* One listed entry: in one of d's validated L1 tables, present, mapping
  * mfn. *writable says whether it is writable. */
 static int check_pte(struct domain *d, uint32_t maddr, uint32_t mfn,
@@ -100,10 +92,12 @@ int arch_share_check_ptes(struct domain *d, const struct share_req *req,
 
 void arch_share_set_pte(uint32_t maddr, uint32_t mfn, bool writable)
 {
-    intpte_t flags = read_pte(maddr) & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY);
+    intpte_t *pt = map_domain_page(maddr >> PAGE_SHIFT);
+    intpte_t *e = &pt[(maddr & ~PAGE_MASK) / sizeof(intpte_t)];
 
-    write_pte(maddr, (mfn << PAGE_SHIFT) | flags |
-                         (writable ? _PAGE_RW | _PAGE_DIRTY : 0));
+    *e = (mfn << PAGE_SHIFT) | (*e & ~PAGE_MASK & ~(_PAGE_RW | _PAGE_DIRTY)) |
+         (writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+    unmap_domain_page(pt);
 }
 
 uint32_t arch_share_fault_mfn(struct domain *d, uint32_t l2_mfn, uint32_t va)
