@@ -226,7 +226,11 @@ for my $run (qw(idle paced idle-shadow)) {
                   "round", "sharing_pfns", "shared_mfns", "saved", "max_saving",
                   "saved/max", "shared/all", "shared/nonfree", "zero_pfns", "saved_nz");
     my $n = 0;
-    for my $s (grep { $_->{at} eq 'round' } @{ $r->{share} }) {
+    # Rounds printed while every guest is there: a guest that ended takes
+    # its pages with it (the scanner's rounds are rare once its domains
+    # are quiet, and one may fall after the first guest's exit).
+    my ($all) = sort { $b <=> $a } map { $_->{guest_pages} } @{ $r->{share} };
+    for my $s (grep { $_->{at} eq 'round' && $_->{guest_pages} == $all } @{ $r->{share} }) {
         my $a = $r->{audit}{ $s->{round} } or next;
         my $nonfree = $s->{guest_pages} - $free;
         my $row = {
