@@ -233,7 +233,10 @@ XEN_ABI_SIZE(struct share_get_pfn, 72);
  * by events (passes) rather than by time: a loaded host makes passes slow,
  * never fewer. Both figures are about the caller alone; the pace of passes
  * says only how busy the machine is. The only command a shadow-mode domain
- * may use.
+ * may use. Asking is itself news to the scanner: a domain in which its
+ * visits found nothing new is otherwise visited only now and then (every
+ * 2 s at most by default), and the call makes the caller's next visit a
+ * whole one, so that a guest waiting for passes gets them.
  * Returns 0.
  * Errors: -XEN_EPERM if the domain is not in a share group; -XEN_EFAULT the
  * structure cannot be written.
