@@ -30,22 +30,16 @@ struct dom_count *dom_counts_get(struct dom_counts *c, uint16_t id,
     return &t[id];
 }
 
-void dom_counts_drop(struct dom_counts *c, uint16_t id)
+void dom_counts_drop(struct dom_counts *c, struct dom_count *n)
 {
-    unsigned int i;
+    unsigned int i = (unsigned int)(n - c->slot);
 
-    if (c->table)
+    if (c->table || n->pfns || n->maps || i >= c->nr)
         return;
-    for (i = 0; i < c->nr; i++)
-        if (c->id[i] == id) {
-            if (c->slot[i].pfns || c->slot[i].maps)
-                return;
-            c->nr--;
-            /* (first is the caller's: NULL once pfns is 0) */
-            c->id[i] = c->id[c->nr];
-            c->slot[i] = c->slot[c->nr];
-            return;
-        }
+    c->nr--;
+    /* (first is the caller's: NULL once pfns is 0) */
+    c->id[i] = c->id[c->nr];
+    c->slot[i] = c->slot[c->nr];
 }
 
 void dom_counts_sum(const struct dom_counts *c, uint32_t *pfns, uint32_t *maps)

@@ -59,9 +59,11 @@ static inline struct dom_count *dom_counts_find(struct dom_counts *c,
  * inline slots are full and alloc() gave no table (or id is too big). */
 struct dom_count *dom_counts_get(struct dom_counts *c, uint16_t id,
                                  void *(*alloc)(void));
-/* Forget id's slot if both its counts are 0 (inline only: a table keeps
- * its entries; they are 0 all the same). */
-void dom_counts_drop(struct dom_counts *c, uint16_t id);
+/* Forget slot n (found or got in c) if both its counts are 0, in O(1)
+ * (inline only: a table keeps its entries; they are 0 all the same). The
+ * one place the rule for keeping a slot lives: callers drop after every
+ * decrement. */
+void dom_counts_drop(struct dom_counts *c, struct dom_count *n);
 /* The sums of both counts over every domain. */
 void dom_counts_sum(const struct dom_counts *c, uint32_t *pfns, uint32_t *maps);
 /* The domain ids with a count above 0, in *ids (room for DOM_COUNTS_IDS);

@@ -327,8 +327,8 @@ void share_put_mapping(struct page_info *pg, struct domain *d)
     if (!c || !c->maps)
         panic("share: mfn %#x: d%u drops a mapping it does not hold", sf->mfn,
               d->domain_id);
-    if (!--c->maps && !c->pfns)
-        dom_counts_drop(&sf->doms, d->domain_id);
+    c->maps--;
+    dom_counts_drop(&sf->doms, c);
     put_page(pg);
 }
 
@@ -462,8 +462,8 @@ static struct m2p_entry *share_leave(struct share_frame *sf, struct domain *d,
     if (c->first == e)
         c->first = e->next && e->next->domid == e->domid ? e->next : NULL;
     m2p_list_unlink(&sf->list, e);
-    if (!--c->pfns && !c->maps)
-        dom_counts_drop(&sf->doms, d->domain_id);
+    c->pfns--;
+    dom_counts_drop(&sf->doms, c);
     d->share->entry[pfn] = NULL;
     account(d, sf, e, -1);
     share_changed(d);
@@ -738,20 +738,21 @@ static int setup_join(struct domain *d, const struct share_req *req,
                       struct share_frame *sf, uint32_t mfn)
 {
     struct page_info *spg = mfn_to_page(sf->mfn), *pg = mfn_to_page(mfn);
+    struct dom_count *c = sf_count(sf, d); /* share_join() will need it */
     unsigned int i;
 
-    if (!sf_count(sf, d)) /* the counts share_join() will need */
+    if (!c)
         return -ENOMEM;
     if ((spg->count_info & PGC_count_mask) + req->nr_ptes + 1 >=
             PGC_count_mask ||
-        sf_maps(sf, d->domain_id) + req->nr_ptes >= PGC_count_mask - 1) {
-        dom_counts_drop(&sf->doms, d->domain_id);
+        c->maps + req->nr_ptes >= PGC_count_mask - 1) {
+        dom_counts_drop(&sf->doms, c);
         return -EOVERFLOW;
     }
     for (i = 0; i < req->nr_ptes; i++)
         arch_share_set_pte(req->pte[i] & ~3U, sf->mfn, false);
     spg->count_info += req->nr_ptes;
-    sf_count_held(sf, d)->maps += req->nr_ptes;
+    c->maps += req->nr_ptes;
     release_frame(pg, req->nr_ptes);
     return 0;
 }
@@ -1084,17 +1085,18 @@ static int read_move_pfn(struct domain *d, uint32_t pfn, uint32_t mfn,
 {
     struct share_frame *old = page_share_frame(mfn_to_page(mfn));
     struct page_info *spg = mfn_to_page(sf->mfn);
+    struct dom_count *c;
     struct m2p_entry *e;
 
     if (old == sf)
         return 0; /* it holds the block already */
     if ((spg->count_info & PGC_count_mask) + 1 >= PGC_count_mask)
         return -EOVERFLOW;
-    if (!sf_count(sf, d))
+    if (!(c = sf_count(sf, d)))
         return -ENOMEM;
     e = new_entry(d, pfn, SHARE_CAT_CACHE);
     if (!e) {
-        dom_counts_drop(&sf->doms, d->domain_id);
+        dom_counts_drop(&sf->doms, c);
         return -ENOMEM;
     }
     e->flags = M2P_READ;
@@ -1566,7 +1568,8 @@ void share_print(const char *why)
         "scan_cycles_per_page=%llu hash_cycles_per_page=%llu read_shares=%u "
         "read_joins=%llu read_frames=%llu scan_cycles=%llu busy_slices=%llu "
         "busy_cycles=%llu same_alone=%llu same_deferred=%llu "
-        "same_deferred_full=%llu quiet_skips=%llu listed=%u offers_held=%llu tsc=%llu at=%s",
+        "same_deferred_full=%llu quiet_skips=%llu listed=%u offers_held=%llu "
+        "tsc=%llu at=%s",
         (unsigned long long)ss.rounds, t.shared_mfns, t.sharing_pfns,
         (long long)saved, t.guest_pages, t.zero_pfns,
         (unsigned long long)ss.volatile_pages, (unsigned long long)ss.unshared,

@@ -327,8 +327,8 @@ unsigned int share_scan_audit(void)
  * A set-up found d's pfn unlike the page the scanner matched it with: it
  * changed since its last visit, unseen (a quiet domain, a smart-scan
  * pause). Its node is stale and would match that page again at every
- * visit, each offer refused (-ESTALE): 128 guests spent 10^10 cycles so.
- * It leaves the table, its record is forgotten, and d is visited soon:
+ * visit, each offer refused (-ESTALE) until its own next hash. It leaves
+ * the table, its record is forgotten, and d is visited soon:
  * its next visit hashes it as new.
  */
 void share_scan_stale(struct domain *d, uint32_t pfn)
@@ -423,7 +423,8 @@ static bool node_valid(struct scan_node **pn)
  * The hypervisor heap (the direct map: every share record, list entry and
  * per-domain array comes from it) is nearly full: a set-up would fail for
  * want of a list entry (-ENOMEM), and the same offer would come again at
- * every visit (128 sharing guests of 16 MiB spent 10^10 cycles so). Offers
+ * every visit (128 sharing guests of 16 MiB spent 10^10 cycles so:
+ * docs/benchmarks.md "Scale"). Offers
  * are held, counted, until it frees; said once each way.
  */
 static bool meta_short(void)
@@ -489,8 +490,8 @@ static bool scan_wanted(struct domain *d, uint32_t pfn, uint32_t *mfn)
 }
 
 /* Record this visit's hash h. False if the page changed since the last
- * visit (volatile: not worth a match); a page that matched nothing last
- * time backs off for 1, 3, then 7 rounds. */
+ * visit (volatile: not worth a match; it leaves the unstable table); a
+ * page that matched nothing last time backs off for 1, 3, then 7 visits. */
 static bool scan_record(struct domain *d, uint32_t pfn, uint32_t h)
 {
     struct scan_pfn *sp = &d->share->pfn[pfn];

@@ -53,11 +53,11 @@ int main(void)
            "get of a domain with a slot finds it");
     dom_counts_sum(&c, &pfns, &maps);
     tap_ok(pfns == 10 && maps == 20, "sums over the slots (10, 20)");
-    dom_counts_drop(&c, 20);
+    dom_counts_drop(&c, dom_counts_find(&c, 20));
     tap_ok(dom_counts_find(&c, 20) != NULL, "drop keeps a slot with counts");
     n = dom_counts_find(&c, 20);
     n->pfns = n->maps = 0;
-    dom_counts_drop(&c, 20);
+    dom_counts_drop(&c, n);
     tap_ok(dom_counts_find(&c, 20) == NULL && c.nr == 3,
            "drop frees a slot whose counts are 0");
     tap_ok(dom_counts_find(&c, 30) && dom_counts_find(&c, 30)->pfns == 3 &&
