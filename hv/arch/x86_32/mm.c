@@ -200,44 +200,54 @@ static void put_page_from_gl2e(l2_pgentry_t e, struct domain *d)
         put_page_and_type(mfn_to_page(d->p2m[pte_get_mfn(e)]));
 }
 
-/* Take the references every entry of a new page table needs. */
+/* An entry's references, by the type of the table that holds it. */
+static int get_entry_refs(uint32_t type, intpte_t e, struct domain *d)
+{
+    if (type == PGT_guest_l2)
+        return get_page_from_gl2e(e, d);
+    if (type == PGT_l1_page_table)
+        return l1e_get_refs(e, d);
+    return get_page_from_l2e(e, d);
+}
+
+static void put_entry_refs(uint32_t type, intpte_t e, struct domain *d)
+{
+    if (type == PGT_guest_l2)
+        put_page_from_gl2e(e, d);
+    else if (type == PGT_l1_page_table)
+        l1e_put_refs(e, d);
+    else
+        put_page_from_l2e(e);
+}
+
+/* The entries of a table of this type that hold references. */
+static unsigned int table_entries(uint32_t type)
+{
+    return type == PGT_l1_page_table ? L1_PAGETABLE_ENTRIES : FIRST_HV_L2_SLOT;
+}
+
+/* Take the references every entry of a new page table needs. Only present
+ * entries hold any; most of a table is empty (pte_next_present()). */
 static int alloc_page_type(struct page_info *pg, uint32_t type)
 {
     struct domain *d = page_get_owner(pg);
-    intpte_t *pt = map_domain_page(page_to_mfn(pg));
-    unsigned int i, n;
+    intpte_t *pt;
+    unsigned int i, n = table_entries(type);
     int rc = 0;
 
     perfc_incr(pt_validations);
-    if (type == PGT_guest_l1) {
-        unmap_domain_page(pt);
+    if (type == PGT_guest_l1)
         return sh_validate_gl1(d, page_to_mfn(pg));
-    }
-    if (type == PGT_guest_l2) {
-        for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-            if ((rc = get_page_from_gl2e(pt[i], d)) != 0)
-                break;
-        if (rc)
-            while (i--)
-                put_page_from_gl2e(pt[i], d);
-    } else if (type == PGT_l1_page_table) {
-        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-            if ((rc = l1e_get_refs(pt[i], d)) != 0)
-                break;
-        if (rc)
-            while (i--)
-                l1e_put_refs(pt[i], d);
-    } else {
-        n = FIRST_HV_L2_SLOT;
-        for (i = 0; i < n; i++)
-            if ((rc = get_page_from_l2e(pt[i], d)) != 0)
-                break;
-        if (rc)
-            while (i--)
-                put_page_from_l2e(pt[i]);
-        else
-            init_guest_l2_slots(d, pt);
-    }
+    pt = map_domain_page(page_to_mfn(pg));
+    for (i = pte_next_present(pt, 0, n); i < n;
+         i = pte_next_present(pt, i + 1, n))
+        if ((rc = get_entry_refs(type, pt[i], d)) != 0)
+            break;
+    if (rc)
+        while (i--)
+            put_entry_refs(type, pt[i], d); /* no-op where not present */
+    else if (type == PGT_l2_page_table)
+        init_guest_l2_slots(d, pt);
     unmap_domain_page(pt);
     return rc;
 }
@@ -246,24 +256,21 @@ static int alloc_page_type(struct page_info *pg, uint32_t type)
 static void free_page_type(struct page_info *pg, uint32_t type)
 {
     struct domain *d = page_get_owner(pg);
-    intpte_t *pt = map_domain_page(page_to_mfn(pg));
-    unsigned int i;
+    intpte_t *pt;
+    unsigned int i, n = table_entries(type);
 
-    if (type == PGT_guest_l1 || type == PGT_guest_l2) {
+    if (type == PGT_guest_l1 || type == PGT_guest_l2)
         /* The shadow goes first: it reads the guest's entries. */
         sh_guest_table_gone(d, get_gpfn_from_mfn(page_to_mfn(pg)));
-        if (type == PGT_guest_l2)
-            for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-                put_page_from_gl2e(pt[i], d);
-    } else if (type == PGT_l1_page_table) {
-        for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-            l1e_put_refs(pt[i], d);
-    } else {
-        for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-            put_page_from_l2e(pt[i]);
-        /* The guest may map this frame writable next: no hypervisor slots. */
+    if (type == PGT_guest_l1)
+        return;
+    pt = map_domain_page(page_to_mfn(pg));
+    for (i = pte_next_present(pt, 0, n); i < n;
+         i = pte_next_present(pt, i + 1, n))
+        put_entry_refs(type, pt[i], d);
+    /* The guest may map this frame writable next: no hypervisor slots. */
+    if (type == PGT_l2_page_table)
         memset(&pt[FIRST_HV_L2_SLOT], 0, NR_HV_L2_SLOTS * sizeof(intpte_t));
-    }
     unmap_domain_page(pt);
 }
 

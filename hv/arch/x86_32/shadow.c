@@ -341,9 +341,10 @@ static uint32_t get_l1(struct domain *d, uint32_t gfn)
     smfn = page_to_mfn(pg);
     sh_refs(pg) = 1;
     gl1 = map_domain_page(d->p2m[gfn]);
-    for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-        if (pte_present(gl1[i]))
-            slot_update(d, LOC(smfn, i), 0, gl1[i]);
+    for (i = pte_next_present(gl1, 0, L1_PAGETABLE_ENTRIES);
+         i < L1_PAGETABLE_ENTRIES;
+         i = pte_next_present(gl1, i + 1, L1_PAGETABLE_ENTRIES))
+        slot_update(d, LOC(smfn, i), 0, gl1[i]);
     unmap_domain_page(gl1);
     d->shadow->l1_made++;
     return smfn;
@@ -360,12 +361,13 @@ static void put_l1(struct domain *d, uint32_t smfn)
     if (--sh_refs(pg))
         return;
     gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
-    for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
-        if (pte_present(sl1[i])) {
-            slot_clear(d, LOC(smfn, i));
-            if (rmap_pfn(d, gl1[i], &pfn))
-                rmap_del(d, pfn, LOC(smfn, i));
-        }
+    for (i = pte_next_present(sl1, 0, L1_PAGETABLE_ENTRIES);
+         i < L1_PAGETABLE_ENTRIES;
+         i = pte_next_present(sl1, i + 1, L1_PAGETABLE_ENTRIES)) {
+        slot_clear(d, LOC(smfn, i));
+        if (rmap_pfn(d, gl1[i], &pfn))
+            rmap_del(d, pfn, LOC(smfn, i));
+    }
     unmap_domain_page(gl1);
     sh_free(d, pg);
 }
@@ -390,9 +392,9 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
     sl2 = sh_va(page_to_mfn(pg));
     init_guest_l2_slots(d, sl2);
     gl2 = map_domain_page(d->p2m[gfn]);
-    for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-        if (pte_present(gl2[i]) &&
-            (smfn1 = get_l1(d, pte_get_mfn(gl2[i]))) != 0)
+    for (i = pte_next_present(gl2, 0, FIRST_HV_L2_SLOT); i < FIRST_HV_L2_SLOT;
+         i = pte_next_present(gl2, i + 1, FIRST_HV_L2_SLOT))
+        if ((smfn1 = get_l1(d, pte_get_mfn(gl2[i]))) != 0)
             sl2[i] = sl2e_for(smfn1, gl2[i]);
     unmap_domain_page(gl2);
     sh_refs(pg)--;
@@ -408,11 +410,11 @@ static void destroy_l2(struct domain *d, struct page_info *pg)
 
     BUG_ON(sh_kind(pg) != SH_L2 || sh_refs(pg));
     page_list_del(&d->shadow->l2s, pg);
-    for (i = 0; i < FIRST_HV_L2_SLOT; i++)
-        if (pte_present(sl2[i])) {
-            put_l1(d, pte_get_mfn(sl2[i]));
-            sl2[i] = 0;
-        }
+    for (i = pte_next_present(sl2, 0, FIRST_HV_L2_SLOT); i < FIRST_HV_L2_SLOT;
+         i = pte_next_present(sl2, i + 1, FIRST_HV_L2_SLOT)) {
+        put_l1(d, pte_get_mfn(sl2[i]));
+        sl2[i] = 0;
+    }
     sh_free(d, pg);
 }
 
@@ -447,9 +449,10 @@ int sh_validate_gl1(struct domain *d, uint32_t mfn)
     unsigned int i;
     int rc = 0;
 
-    for (i = 0; i < L1_PAGETABLE_ENTRIES && !rc; i++)
-        if (pte_present(gl1[i]))
-            rc = sh_check_gl1e(d, gl1[i]);
+    for (i = pte_next_present(gl1, 0, L1_PAGETABLE_ENTRIES);
+         i < L1_PAGETABLE_ENTRIES && !rc;
+         i = pte_next_present(gl1, i + 1, L1_PAGETABLE_ENTRIES))
+        rc = sh_check_gl1e(d, gl1[i]);
     unmap_domain_page(gl1);
     return rc;
 }

@@ -49,6 +49,31 @@ typedef intpte_t l2_pgentry_t;
 #define pte_get_flags(e)         ((uint32_t)(e) & ~PAGE_MASK)
 #define pte_from_mfn(mfn, flags) (((uint32_t)(mfn) << PAGE_SHIFT) | (flags))
 #define pte_present(e)           (((e)&_PAGE_PRESENT) != 0)
+
+/*
+ * The index of the first present entry of t[i..end), or end. Page tables
+ * are mostly empty: eight entries are tested at a time (one OR each, where
+ * a test per entry costs four or five instructions), which makes a walk of
+ * an empty table about a third of its cost. For the walks of whole tables
+ * on the paths of every directory built and dropped (shadow.c):
+ *     for (i = pte_next_present(t, 0, n); i < n;
+ *          i = pte_next_present(t, i + 1, n))
+ */
+static inline unsigned int pte_next_present(const intpte_t *t, unsigned int i,
+                                            unsigned int end)
+{
+    for (; i < end && (i & 7); i++)
+        if (pte_present(t[i]))
+            return i;
+    for (; i + 8 <= end; i += 8)
+        if (pte_present(t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] |
+                        t[i + 5] | t[i + 6] | t[i + 7]))
+            break;
+    for (; i < end; i++)
+        if (pte_present(t[i]))
+            return i;
+    return end;
+}
 #endif
 
 #endif /* __ASM_PAGE_H__ */
