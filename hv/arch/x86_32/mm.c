@@ -200,9 +200,12 @@ static void put_page_from_gl2e(l2_pgentry_t e, struct domain *d)
         put_page_and_type(mfn_to_page(d->p2m[pte_get_mfn(e)]));
 }
 
-/* An entry's references, by the type of the table that holds it. */
+/* An entry's references, by the type of the table that holds it. A guest
+ * L1's entries hold none (its shadow's do): they are only checked. */
 static int get_entry_refs(uint32_t type, intpte_t e, struct domain *d)
 {
+    if (type == PGT_guest_l1)
+        return sh_check_gl1e(d, e);
     if (type == PGT_guest_l2)
         return get_page_from_gl2e(e, d);
     if (type == PGT_l1_page_table)
@@ -216,38 +219,50 @@ static void put_entry_refs(uint32_t type, intpte_t e, struct domain *d)
         put_page_from_gl2e(e, d);
     else if (type == PGT_l1_page_table)
         l1e_put_refs(e, d);
-    else
+    else if (type == PGT_l2_page_table)
         put_page_from_l2e(e);
 }
 
-/* The entries of a table of this type that hold references. */
+/* The entries of a table of this type that a guest may fill. */
 static unsigned int table_entries(uint32_t type)
 {
-    return type == PGT_l1_page_table ? L1_PAGETABLE_ENTRIES : FIRST_HV_L2_SLOT;
+    return type == PGT_l1_page_table || type == PGT_guest_l1
+               ? L1_PAGETABLE_ENTRIES
+               : FIRST_HV_L2_SLOT;
 }
 
-/* Take the references every entry of a new page table needs. Only present
- * entries hold any; most of a table is empty (pte_next_present()). */
+/* Entry idx of validated table pg is now present (u.pt.present). */
+static void note_present_entry(struct page_info *pg, unsigned int idx)
+{
+    pg->u.pt.present |= 1U << (idx >> 5);
+}
+
+/* Take the references every entry of a new page table needs, and note
+ * where its present entries are. Only those hold any; most of a table is
+ * empty (pte_next_present()). */
 static int alloc_page_type(struct page_info *pg, uint32_t type)
 {
     struct domain *d = page_get_owner(pg);
-    intpte_t *pt;
+    intpte_t *pt = map_domain_page(page_to_mfn(pg));
     unsigned int i, n = table_entries(type);
+    uint32_t present = 0;
     int rc = 0;
 
     perfc_incr(pt_validations);
-    if (type == PGT_guest_l1)
-        return sh_validate_gl1(d, page_to_mfn(pg));
-    pt = map_domain_page(page_to_mfn(pg));
     for (i = pte_next_present(pt, 0, n); i < n;
-         i = pte_next_present(pt, i + 1, n))
+         i = pte_next_present(pt, i + 1, n)) {
         if ((rc = get_entry_refs(type, pt[i], d)) != 0)
             break;
+        present |= 1U << (i >> 5);
+    }
     if (rc)
         while (i--)
             put_entry_refs(type, pt[i], d); /* no-op where not present */
-    else if (type == PGT_l2_page_table)
-        init_guest_l2_slots(d, pt);
+    else {
+        pg->u.pt.present = present;
+        if (type == PGT_l2_page_table)
+            init_guest_l2_slots(d, pt);
+    }
     unmap_domain_page(pt);
     return rc;
 }
@@ -262,12 +277,11 @@ static void free_page_type(struct page_info *pg, uint32_t type)
     if (type == PGT_guest_l1 || type == PGT_guest_l2)
         /* The shadow goes first: it reads the guest's entries. */
         sh_guest_table_gone(d, get_gpfn_from_mfn(page_to_mfn(pg)));
-    if (type == PGT_guest_l1)
-        return;
     pt = map_domain_page(page_to_mfn(pg));
-    for (i = pte_next_present(pt, 0, n); i < n;
-         i = pte_next_present(pt, i + 1, n))
+    for (i = pte_next_present_in(pt, pg->u.pt.present, 0, n); i < n;
+         i = pte_next_present_in(pt, pg->u.pt.present, i + 1, n))
         put_entry_refs(type, pt[i], d);
+    pg->u.pt.present = 0;
     /* The guest may map this frame writable next: no hypervisor slots. */
     if (type == PGT_l2_page_table)
         memset(&pt[FIRST_HV_L2_SLOT], 0, NR_HV_L2_SLOTS * sizeof(intpte_t));
@@ -497,6 +511,8 @@ static int do_one_gpt_update(struct domain *d, uint32_t ptr, uint32_t val,
         rc = mod_gl2_entry(d, gfn, mfn, idx, val);
     else
         rc = write_data_word(d, pg, idx, val);
+    if (!rc && count && is_pt_type(type) && pte_present(val))
+        note_present_entry(pg, idx);
     put_page(pg);
     return rc;
 }
@@ -531,6 +547,8 @@ static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
         else
             rc = mod_l2_entry(pt, idx, val, d);
         unmap_domain_page(pt);
+        if (!rc && pte_present(val))
+            note_present_entry(pg, idx);
     } else
         rc = write_data_word(d, pg, idx, val);
     put_page(pg);

@@ -325,7 +325,7 @@ static void free_spares(struct domain *d)
 /* The shadow of guest L1 gfn, with a reference; 0 if no memory. */
 static uint32_t get_l1(struct domain *d, uint32_t gfn)
 {
-    uint32_t smfn = d->shadow->sh_of[gfn], i;
+    uint32_t smfn = d->shadow->sh_of[gfn], i, present;
     struct page_info *pg;
     const intpte_t *gl1;
 
@@ -341,9 +341,10 @@ static uint32_t get_l1(struct domain *d, uint32_t gfn)
     smfn = page_to_mfn(pg);
     sh_refs(pg) = 1;
     gl1 = map_domain_page(d->p2m[gfn]);
-    for (i = pte_next_present(gl1, 0, L1_PAGETABLE_ENTRIES);
+    present = mfn_to_page(d->p2m[gfn])->u.pt.present;
+    for (i = pte_next_present_in(gl1, present, 0, L1_PAGETABLE_ENTRIES);
          i < L1_PAGETABLE_ENTRIES;
-         i = pte_next_present(gl1, i + 1, L1_PAGETABLE_ENTRIES))
+         i = pte_next_present_in(gl1, present, i + 1, L1_PAGETABLE_ENTRIES))
         slot_update(d, LOC(smfn, i), 0, gl1[i]);
     unmap_domain_page(gl1);
     d->shadow->l1_made++;
@@ -355,15 +356,17 @@ static void put_l1(struct domain *d, uint32_t smfn)
     struct page_info *pg = mfn_to_page(smfn);
     intpte_t *sl1 = sh_va(smfn);
     const intpte_t *gl1;
-    uint32_t i, pfn;
+    uint32_t i, pfn, present;
 
     BUG_ON(sh_kind(pg) != SH_L1 || !sh_refs(pg));
     if (--sh_refs(pg))
         return;
     gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
-    for (i = pte_next_present(sl1, 0, L1_PAGETABLE_ENTRIES);
+    /* A slot is present only where the guest's entry is. */
+    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    for (i = pte_next_present_in(sl1, present, 0, L1_PAGETABLE_ENTRIES);
          i < L1_PAGETABLE_ENTRIES;
-         i = pte_next_present(sl1, i + 1, L1_PAGETABLE_ENTRIES)) {
+         i = pte_next_present_in(sl1, present, i + 1, L1_PAGETABLE_ENTRIES)) {
         slot_clear(d, LOC(smfn, i));
         if (rmap_pfn(d, gl1[i], &pfn))
             rmap_del(d, pfn, LOC(smfn, i));
@@ -384,7 +387,7 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
     struct page_info *pg = sh_alloc(d, gfn, SH_L2);
     const intpte_t *gl2;
     intpte_t *sl2;
-    uint32_t i, smfn1;
+    uint32_t i, smfn1, present;
 
     if (!pg)
         return NULL;
@@ -392,8 +395,10 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
     sl2 = sh_va(page_to_mfn(pg));
     init_guest_l2_slots(d, sl2);
     gl2 = map_domain_page(d->p2m[gfn]);
-    for (i = pte_next_present(gl2, 0, FIRST_HV_L2_SLOT); i < FIRST_HV_L2_SLOT;
-         i = pte_next_present(gl2, i + 1, FIRST_HV_L2_SLOT))
+    present = mfn_to_page(d->p2m[gfn])->u.pt.present;
+    for (i = pte_next_present_in(gl2, present, 0, FIRST_HV_L2_SLOT);
+         i < FIRST_HV_L2_SLOT;
+         i = pte_next_present_in(gl2, present, i + 1, FIRST_HV_L2_SLOT))
         if ((smfn1 = get_l1(d, pte_get_mfn(gl2[i]))) != 0)
             sl2[i] = sl2e_for(smfn1, gl2[i]);
     unmap_domain_page(gl2);
@@ -406,12 +411,15 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
 static void destroy_l2(struct domain *d, struct page_info *pg)
 {
     intpte_t *sl2 = sh_va(page_to_mfn(pg));
-    uint32_t i;
+    uint32_t i, present;
 
     BUG_ON(sh_kind(pg) != SH_L2 || sh_refs(pg));
     page_list_del(&d->shadow->l2s, pg);
-    for (i = pte_next_present(sl2, 0, FIRST_HV_L2_SLOT); i < FIRST_HV_L2_SLOT;
-         i = pte_next_present(sl2, i + 1, FIRST_HV_L2_SLOT)) {
+    /* A slot is present only where the guest's entry is. */
+    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    for (i = pte_next_present_in(sl2, present, 0, FIRST_HV_L2_SLOT);
+         i < FIRST_HV_L2_SLOT;
+         i = pte_next_present_in(sl2, present, i + 1, FIRST_HV_L2_SLOT)) {
         put_l1(d, pte_get_mfn(sl2[i]));
         sl2[i] = 0;
     }
@@ -442,20 +450,6 @@ static void reclaim(struct domain *d, bool all)
 }
 
 /* --- Guest table life ---------------------------------------------------- */
-
-int sh_validate_gl1(struct domain *d, uint32_t mfn)
-{
-    const intpte_t *gl1 = map_domain_page(mfn);
-    unsigned int i;
-    int rc = 0;
-
-    for (i = pte_next_present(gl1, 0, L1_PAGETABLE_ENTRIES);
-         i < L1_PAGETABLE_ENTRIES && !rc;
-         i = pte_next_present(gl1, i + 1, L1_PAGETABLE_ENTRIES))
-        rc = sh_check_gl1e(d, gl1[i]);
-    unmap_domain_page(gl1);
-    return rc;
-}
 
 void sh_guest_table_gone(struct domain *d, uint32_t gfn)
 {

@@ -49,6 +49,14 @@ struct page_info {
             uint32_t audit_refs : 24; /* the consistency check's count of
                                          refs, to compare                */
         } sh;
+        /* A domain's page-table frame while validated (arch mm.c): bit k
+         * set if entries 32k..32k+31 may hold a present one. Set by the
+         * validation and by every write of a present entry, cleared when
+         * the frame stops being a table; a superset, so a walk of the
+         * table may skip the chunks whose bit is clear. */
+        struct {
+            uint32_t present;
+        } pt;
         uint32_t raw[3];
     } u;
 };

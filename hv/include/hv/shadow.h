@@ -61,8 +61,7 @@ void shadow_domain_destroy(struct domain *d);
  * and shared_info (gfns p2m_size ..). INVALID_MFN if none. */
 uint32_t sh_gfn_to_mfn(struct domain *d, uint32_t gfn);
 
-/* mm.c's hooks: a guest table frame's type was taken / is going. */
-int sh_validate_gl1(struct domain *d, uint32_t mfn);
+/* mm.c's hook: a guest table frame's type is going. */
 void sh_guest_table_gone(struct domain *d, uint32_t gfn);
 /* A present guest L1 entry the domain may install (pfn exists; writable
  * only if the frame is not a page table). */

@@ -74,6 +74,32 @@ static inline unsigned int pte_next_present(const intpte_t *t, unsigned int i,
             return i;
     return end;
 }
+
+/* The same, for a table whose present entries all lie in the 32-entry
+ * chunks set in chunks (page_info's u.pt.present): the others are not
+ * read at all. */
+static inline unsigned int pte_next_present_in(const intpte_t *t,
+                                               uint32_t chunks, unsigned int i,
+                                               unsigned int end)
+{
+    while (i < end) {
+        uint32_t left = chunks >> (i >> 5), chunk_end;
+
+        if (!left)
+            return end;
+        if (!(left & 1)) {
+            i = ((i >> 5) + __builtin_ctz(left)) << 5;
+            continue;
+        }
+        chunk_end = ((i >> 5) + 1) << 5;
+        if (chunk_end > end)
+            chunk_end = end;
+        i = pte_next_present(t, i, chunk_end);
+        if (i < chunk_end)
+            return i;
+    }
+    return end;
+}
 #endif
 
 #endif /* __ASM_PAGE_H__ */
