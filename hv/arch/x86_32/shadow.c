@@ -229,9 +229,18 @@ static void rmap_del(struct domain *d, uint32_t pfn, uint32_t loc)
 static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
                         intpte_t g)
 {
+    intpte_t old = sh_va(LOC_MFN(loc))[LOC_IDX(loc)];
     uint32_t pfn;
 
-    if (pte_present(sh_va(LOC_MFN(loc))[LOC_IDX(loc)])) {
+    /* The same pfn with other flags (a fork's write protection, the end
+     * of a guest's CoW): the rmap node stays, and the new entry's
+     * references are taken before the old one's go. */
+    if (pte_present(old) && pte_present(g) &&
+        pte_get_mfn(og) == pte_get_mfn(g) && slot_fill(d, loc, g)) {
+        put_page_from_l1e(old, d);
+        return;
+    }
+    if (pte_present(old)) {
         slot_clear(d, loc);
         if (rmap_pfn(d, og, &pfn))
             rmap_del(d, pfn, loc);
@@ -586,6 +595,23 @@ static bool guest_allows(struct vcpu *v, uint32_t va, bool write,
            (!write || (*g & *gl2e & _PAGE_RW));
 }
 
+/* A write to a present page whose guest entry is read-only: the shadow
+ * entry says so (SH_GUEST_RW, kept in step with the guest's entry at every
+ * update) without a walk of the guest's tables. */
+static bool guest_entry_read_only(struct vcpu *v, uint32_t va, uint32_t ec)
+{
+    intpte_t sl2e, e;
+
+    if ((ec & (PFEC_page_present | PFEC_write_access)) !=
+        (PFEC_page_present | PFEC_write_access))
+        return false;
+    sl2e = sh_va(sh_ptbase(v))[l2_table_offset(va)];
+    if (!pte_present(sl2e))
+        return false;
+    e = sh_va(pte_get_mfn(sl2e))[l1_table_offset(va)];
+    return pte_present(e) && !(e & SH_GUEST_RW);
+}
+
 /* The shadow allowed the access already: a stale TLB entry, flushed. The
  * same one again and again would mean a bug: false lets the guest see it. */
 static bool fix_stale(struct domain *d, uint32_t va, uint32_t ec)
@@ -662,6 +688,8 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
                               : v->arch.guest_table_user) ||
         !sh_ptbase(v))
         return false;
+    if (guest_entry_read_only(v, va, ec))
+        goto guest; /* the guest's own protection (its CoW, most often) */
     if (!guest_allows(v, va, write, &gl2e, &gfn1, &g))
         goto guest;
     /* The guest's tables allow it: make the shadow agree. */
