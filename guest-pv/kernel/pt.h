@@ -25,7 +25,9 @@ struct pt {
 void pt_init(void);
 /* Two empty directories (the kernel's slots copied into kpd). */
 int pt_create(struct pt *pt);
-/* Free the L1 tables and the directories; pt must not be loaded. */
+/* Free the L1 tables and the directories, with whatever entries they
+ * still hold (the caller has dropped its own references to those pages);
+ * pt must not be loaded. */
 void pt_destroy(struct pt *pt);
 /* Free the L1 tables (after every user page was unmapped). */
 void pt_free_l1s(struct pt *pt);

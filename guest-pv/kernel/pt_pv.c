@@ -412,16 +412,40 @@ void pt_free_l1s(struct pt *pt)
         free_l1_chunk(l1s, n);
 }
 
+/*
+ * The directories are unpinned first: they stop being tables, their L1
+ * tables with them, and the hypervisor drops the references of every entry
+ * at once. Clearing the entries one by one first would cost an update each
+ * (and in shadow mode a mirrored one each) for an address space nobody can
+ * run again. The tables' contents stay readable to the end.
+ */
 void pt_destroy(struct pt *pt)
 {
+    struct mmuext_op ops[2] = {
+        { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = mfn_of(pt->kpd) },
+        { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = mfn_of(pt->upd) },
+    };
+    unsigned int slot;
+
     KASSERT(pt != loaded);
-    pt_free_l1s(pt);
-    if (mmuext1(MMUEXT_UNPIN_TABLE, mfn_of(pt->kpd)) ||
-        mmuext1(MMUEXT_UNPIN_TABLE, mfn_of(pt->upd)))
+    pt_commit();
+    if (HYPERVISOR_mmuext_op(ops, 2, NULL, DOMID_SELF))
         kpanic("pt_destroy: unpinning directories failed");
+    for (slot = 0; slot < USER_SLOTS; slot++)
+        if (l1_of(pt, slot))
+            set_kmap_writable(l1_of(pt, slot), true);
     set_kmap_writable(pt->kpd, true);
     set_kmap_writable(pt->upd, true);
     pt_commit();
+    for (slot = 0; slot < USER_SLOTS; slot++) {
+        struct page *l1 = l1_of(pt, slot);
+
+        if (!l1)
+            continue;
+        page_put(pfn_to_page(l1->index));
+        l1->index = 0;
+        page_put(l1);
+    }
     page_put(pt->kpd);
     page_put(pt->upd);
     pt->kpd = pt->upd = NULL;

@@ -85,24 +85,35 @@ struct unmap_ctx {
     struct mm *mm;
 };
 
-static void unmap_one(void *arg, uint32_t va, uint32_t pfn, uint32_t flags)
+/* The mapping's hold on its page, its entry left as it is. */
+static void forget_one(void *arg, uint32_t va, uint32_t pfn, uint32_t flags)
 {
     struct mm *mm = ((struct unmap_ctx *)arg)->mm;
     struct page *p = pfn_to_page(pfn);
 
     (void)flags;
-    pt_unmap(&mm->pt, va);
     rmap_remove(p, mm, va);
     mm->rss--;
     page_put(p);
 }
 
+static void forget_swap_one(void *arg, uint32_t va, uint32_t slot)
+{
+    (void)arg;
+    (void)va;
+    swap_slot_put(slot);
+}
+
+static void unmap_one(void *arg, uint32_t va, uint32_t pfn, uint32_t flags)
+{
+    pt_unmap(&((struct unmap_ctx *)arg)->mm->pt, va);
+    forget_one(arg, va, pfn, flags);
+}
+
 static void unmap_swap_one(void *arg, uint32_t va, uint32_t slot)
 {
-    struct mm *mm = ((struct unmap_ctx *)arg)->mm;
-
-    pt_unmap(&mm->pt, va);
-    swap_slot_put(slot);
+    pt_unmap(&((struct unmap_ctx *)arg)->mm->pt, va);
+    forget_swap_one(arg, va, slot);
 }
 
 static void unmap_range(struct mm *mm, uint32_t start, uint32_t end)
@@ -170,9 +181,23 @@ void mm_release_user(struct mm *mm)
     pt_free_l1s(&mm->pt);
 }
 
+/* The address space is not loaded and never runs again: its pages are let
+ * go without their entries being cleared, which pt_destroy() does wholesale. */
 void mm_destroy(struct mm *mm)
 {
-    mm_release_user(mm);
+    struct unmap_ctx c = { mm };
+
+    pt_walk(&mm->pt, 0, USER_TOP, forget_one, &c);
+    pt_walk_swap(&mm->pt, 0, USER_TOP, forget_swap_one, &c);
+    while (mm->vmas) {
+        struct vma *v = mm->vmas;
+
+        mm->vmas = v->next;
+        if (v->inode)
+            iput(v->inode);
+        kfree(v);
+    }
+    KASSERT(!mm->rss);
     pt_destroy(&mm->pt);
     kfree(mm);
 }
