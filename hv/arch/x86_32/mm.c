@@ -231,7 +231,9 @@ static unsigned int table_entries(uint32_t type)
                : FIRST_HV_L2_SLOT;
 }
 
-/* Entry idx of validated table pg is now present (u.pt.present). */
+/* Entry idx of validated table pg may be present from now on
+ * (u.pt.present). Every write of an entry (mod_*_entry()) calls it first:
+ * a bit set for a write then refused only costs a walk a few reads. */
 static void note_present_entry(struct page_info *pg, unsigned int idx)
 {
     pg->u.pt.present |= 1U << (idx >> 5);
@@ -366,14 +368,19 @@ void put_page_and_type(struct page_info *pg)
 /* --- Changing one entry -------------------------------------------------- */
 
 /*
- * Replace *pl1e (in a validated L1 table) with nl1e: references for the new
- * entry first, the write, then the old entry's references go.
+ * Replace entry idx of validated L1 table pg (mapped at pt) with nl1e:
+ * references for the new entry first, the write, then the old entry's
+ * references go.
  */
-static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
+static int mod_l1_entry(struct page_info *pg, l1_pgentry_t *pt,
+                        unsigned int idx, l1_pgentry_t nl1e, struct domain *d,
                         bool preserve_ad)
 {
-    l1_pgentry_t ol1e = *pl1e;
+    l1_pgentry_t *pl1e = &pt[idx], ol1e = *pl1e;
     int rc;
+
+    if (pte_present(nl1e))
+        note_present_entry(pg, idx); /* a superset: before the write */
 
     if (preserve_ad && pte_get_mfn(ol1e) == pte_get_mfn(nl1e))
         nl1e |= ol1e & (_PAGE_ACCESSED | _PAGE_DIRTY);
@@ -393,8 +400,8 @@ static int mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d,
     return 0;
 }
 
-static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx, l2_pgentry_t nl2e,
-                        struct domain *d)
+static int mod_l2_entry(struct page_info *pg, l2_pgentry_t *pl2,
+                        unsigned int idx, l2_pgentry_t nl2e, struct domain *d)
 {
     l2_pgentry_t ol2e = pl2[idx];
     int rc;
@@ -403,6 +410,8 @@ static int mod_l2_entry(l2_pgentry_t *pl2, unsigned int idx, l2_pgentry_t nl2e,
         gprintk(d, "L2 slot %u belongs to the hypervisor", idx);
         return -EPERM;
     }
+    if (pte_present(nl2e))
+        note_present_entry(pg, idx);
     if (pte_present(ol2e) && pte_present(nl2e) &&
         !((ol2e ^ nl2e) & ~_PAGE_ACCESSED)) {
         pl2[idx] = nl2e;
@@ -444,6 +453,8 @@ static int mod_gl1_entry(struct domain *d, uint32_t gfn, uint32_t mfn,
 
     if (rc)
         return rc;
+    if (pte_present(val))
+        note_present_entry(mfn_to_page(mfn), idx);
     pt = map_domain_page(mfn);
     old = pt[idx];
     if (preserve_ad && pte_get_mfn(old) == pte_get_mfn(val))
@@ -466,6 +477,8 @@ static int mod_gl2_entry(struct domain *d, uint32_t gfn, uint32_t mfn,
         gprintk(d, "L2 slot %u belongs to the hypervisor", idx);
         return -EPERM;
     }
+    if (pte_present(val))
+        note_present_entry(mfn_to_page(mfn), idx);
     pt = map_domain_page(mfn);
     old = pt[idx];
     unmap_domain_page(pt);
@@ -511,8 +524,6 @@ static int do_one_gpt_update(struct domain *d, uint32_t ptr, uint32_t val,
         rc = mod_gl2_entry(d, gfn, mfn, idx, val);
     else
         rc = write_data_word(d, pg, idx, val);
-    if (!rc && count && is_pt_type(type) && pte_present(val))
-        note_present_entry(pg, idx);
     put_page(pg);
     return rc;
 }
@@ -543,12 +554,10 @@ static int do_one_pt_update(struct domain *d, uint32_t ptr, uint32_t val,
     if ((pg->type_info & PGT_count_mask) && is_pt_type(type)) {
         pt = map_domain_page(mfn);
         if (type == PGT_l1_page_table)
-            rc = mod_l1_entry(&pt[idx], val, d, preserve_ad);
+            rc = mod_l1_entry(pg, pt, idx, val, d, preserve_ad);
         else
-            rc = mod_l2_entry(pt, idx, val, d);
+            rc = mod_l2_entry(pg, pt, idx, val, d);
         unmap_domain_page(pt);
-        if (!rc && pte_present(val))
-            note_present_entry(pg, idx);
     } else
         rc = write_data_word(d, pg, idx, val);
     put_page(pg);
@@ -915,7 +924,7 @@ long do_update_va_mapping(uint32_t va, uint32_t lo, uint32_t hi, uint32_t flags)
     BUG_ON((l1pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
            !(l1pg->type_info & PGT_count_mask) || page_get_owner(l1pg) != d);
     l1 = map_domain_page(pte_get_mfn(l2e));
-    rc = mod_l1_entry(&l1[l1_table_offset(va)], lo, d, false);
+    rc = mod_l1_entry(l1pg, l1, l1_table_offset(va), lo, d, false);
     unmap_domain_page(l1);
 flush:
     if (rc)

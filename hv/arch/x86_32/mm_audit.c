@@ -100,14 +100,20 @@ static void audit_shadow_entry(void *arg, uint32_t smfn, unsigned int i,
 static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
 {
     const intpte_t *pt = map_domain_page(mfn);
-    unsigned int i,
-        n = type == PGT_l1_page_table ? L1_PAGETABLE_ENTRIES : FIRST_HV_L2_SLOT;
+    unsigned int i, n = type == PGT_l1_page_table || type == PGT_guest_l1
+                            ? L1_PAGETABLE_ENTRIES
+                            : FIRST_HV_L2_SLOT;
 
     for (i = 0; i < n; i++) {
         intpte_t e = pt[i];
 
         if (!pte_present(e))
             continue;
+        if (!(mfn_to_page(mfn)->u.pt.present & (1U << (i >> 5))))
+            audit_error(a, "present entry in a chunk u.pt.present omits", mfn,
+                        i, e);
+        if (type == PGT_guest_l1)
+            continue; /* its shadow's entries are audited */
         if (type == PGT_guest_l2) /* gfn entries: the frame behind */
             audit_entry(a, mfn, i, e, sh_gfn_to_mfn(a->d, pte_get_mfn(e)), true,
                         PGT_guest_l1);
@@ -115,7 +121,7 @@ static void audit_table(struct audit *a, uint32_t mfn, uint32_t type)
             audit_entry(a, mfn, i, e, pte_get_mfn(e),
                         type == PGT_l2_page_table, PGT_l1_page_table);
     }
-    if (type == PGT_guest_l2) {
+    if (type == PGT_guest_l1 || type == PGT_guest_l2) {
         unmap_domain_page(pt);
         return; /* never loaded: no hypervisor slots */
     }
@@ -231,7 +237,7 @@ static long audit_domain(struct domain *d)
             a.type[i]++;
         }
         if ((type == PGT_l1_page_table || type == PGT_l2_page_table ||
-             type == PGT_guest_l2) &&
+             type == PGT_guest_l1 || type == PGT_guest_l2) &&
             (pg->type_info & PGT_count_mask))
             audit_table(&a, mfn, type);
     }
