@@ -5,20 +5,32 @@
  * guests). Also the page lists.
  *
  * Owns the free lists and each free frame's page_info. A frame leaves
- * here zeroed and comes back poisoned; a frame still referenced or typed
- * is never freed (checked, panics).
+ * here zeroed (unless the caller overwrites it) and comes back poisoned;
+ * the idle loop zeroes a bounded pool of free frames ahead (Xen's idle
+ * scrubbing). A frame still referenced or typed is never freed (checked,
+ * panics).
  */
 #include <hv/bootinfo.h>
+#include <hv/cmdline.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/sched.h>
+#include <hv/stats.h>
 #include <asm/paging.h>
 
 struct page_info *frame_table = (struct page_info *)FRAMETABLE_VIRT_START;
 uint32_t max_page;
 uint32_t *machine_to_phys_mapping = (uint32_t *)RW_MPT_VIRT_START;
 
-static struct page_list_head domheap_free;
+static struct page_list_head domheap_free;     /* dirty: poisoned or unknown */
+static struct page_list_head domheap_scrubbed; /* zeroed (PGC_scrubbed)      */
+/* Free frames the idle loop keeps zeroed (0: none, every clear on demand). */
+static unsigned int opt_scrub_pool_pages = 4096;
+integer_param_range("scrub_pool_pages", opt_scrub_pool_pages, 0, 1U << 20);
+#define SCRUB_BATCH 8 /* frames an idle call zeroes: a wakeup waits no longer */
+
+static bool scrub_free_pages(void);
 static uint32_t xenheap_bitmap[DIRECTMAP_NR_FRAMES / 32]; /* 1 = free */
 static uint32_t xenheap_free;
 static uint32_t boot_next = DIRECTMAP_NR_FRAMES,
@@ -122,6 +134,8 @@ void init_heaps(const struct bootinfo *bi)
             page_list_add(&domheap_free, pg);
         }
     }
+    /* First among the idle workers: it stops at the pool's size. */
+    register_idle_work(scrub_free_pages);
 }
 
 void *alloc_xenheap_pages(unsigned int nr)
@@ -183,22 +197,29 @@ uint32_t domain_adjust_tot_pages(struct domain *d, int delta)
 }
 
 /* The free frame pg becomes d's (alloc_domheap_page's rules). */
+static struct page_list_head *free_list_of(const struct page_info *pg)
+{
+    return pg->count_info & PGC_scrubbed ? &domheap_scrubbed : &domheap_free;
+}
+
 static struct page_info *take_free_page(struct domain *d, struct page_info *pg,
                                         unsigned int memflags)
 {
+    bool scrubbed = pg->count_info & PGC_scrubbed;
     uint32_t mfn;
 
-    page_list_del(&domheap_free, pg);
-    BUG_ON(pg->count_info != PGC_free || pg->type_info || pg->owner);
+    page_list_del(free_list_of(pg), pg);
+    BUG_ON((pg->count_info & ~PGC_scrubbed) != PGC_free || pg->type_info ||
+           pg->owner);
     /* A freed frame may still sit in a TLB: flush before it changes hands. */
     if (tlbflush_pending)
         flush_tlb_local();
     mfn = page_to_mfn(pg);
     if (!m2p_view_reserve(d, mfn)) {
-        page_list_add(&domheap_free, pg);
+        page_list_add(free_list_of(pg), pg);
         return NULL;
     }
-    if (!(memflags & MEMF_no_scrub))
+    if (!(memflags & MEMF_no_scrub) && !scrubbed)
         clear_domain_page(mfn);
     pg->owner = d;
     pg->count_info = PGC_allocated | 1;
@@ -214,7 +235,11 @@ struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags)
 
     if (d->tot_pages >= d->max_pages)
         return NULL;
-    pg = page_list_first(&domheap_free);
+    /* Zeroed frames for those who want them zeroed. */
+    if (memflags & MEMF_no_scrub)
+        pg = page_list_first(&domheap_free) ?: page_list_first(&domheap_scrubbed);
+    else
+        pg = page_list_first(&domheap_scrubbed) ?: page_list_first(&domheap_free);
     return pg ? take_free_page(d, pg, memflags) : NULL;
 }
 
@@ -228,7 +253,7 @@ struct page_info *alloc_domheap_page_near(struct domain *d, uint32_t mfn,
     for (i = 0; i < max_page; i++, mfn++) {
         if (mfn >= max_page)
             mfn = 0;
-        if (mfn_to_page(mfn)->count_info == PGC_free)
+        if ((mfn_to_page(mfn)->count_info & ~PGC_scrubbed) == PGC_free)
             return take_free_page(d, mfn_to_page(mfn), memflags);
     }
     return NULL;
@@ -253,6 +278,27 @@ void free_domheap_page(struct page_info *pg)
     pg->count_info = PGC_free;
     page_list_add(&domheap_free, pg);
     tlbflush_pending = true;
+}
+
+/* Idle work: zero a few dirty free frames while the scrubbed pool is short
+ * of scrub_pool_pages. True if it zeroed any. (Counted as page_scrubs, not
+ * page_clears: the clears are those made on a guest's behalf.) */
+static bool scrub_free_pages(void)
+{
+    unsigned int n;
+
+    for (n = 0; n < SCRUB_BATCH; n++) {
+        struct page_info *pg = page_list_first(&domheap_free);
+
+        if (!pg || domheap_scrubbed.count >= opt_scrub_pool_pages)
+            break;
+        page_list_del(&domheap_free, pg);
+        fill_domain_page(page_to_mfn(pg), 0);
+        perfc_incr(page_scrubs);
+        pg->count_info |= PGC_scrubbed;
+        page_list_add(&domheap_scrubbed, pg);
+    }
+    return n != 0;
 }
 
 /* dom_cow's frame pg, allocated, becomes a shared frame. */
@@ -329,7 +375,7 @@ void unshare_xen_page_with_guest(struct page_info *pg, struct domain *d)
 
 uint32_t nr_free_domheap_pages(void)
 {
-    return domheap_free.count;
+    return domheap_free.count + domheap_scrubbed.count;
 }
 
 uint32_t nr_free_xenheap_pages(void)

@@ -42,6 +42,7 @@ void stats_print(void)
     append(&sb, "invlpgs", stats.invlpgs);
     append(&sb, "page_copies", stats.page_copies);
     append(&sb, "page_clears", stats.page_clears);
+    append(&sb, "page_scrubs", stats.page_scrubs);
     append(&sb, "page_hashes", stats.page_hashes);
     append(&sb, "page_compares", stats.page_compares);
     append(&sb, "pt_validations", stats.pt_validations);

@@ -67,6 +67,7 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 #define PGC_xen_heap   (1U << 30) /* xenheap frame: always mapped              */
 #define PGC_free       (1U << 29) /* on a free list                            */
 #define PGC_reserved   (1U << 28) /* image, modules, BIOS: never allocated     */
+#define PGC_scrubbed   (1U << 27) /* free and zeroed already (idle scrubbing)  */
 #define PGC_count_mask ((1U << 24) - 1)
 
 /* type_info */
@@ -166,6 +167,15 @@ struct page_info *alloc_domheap_page(struct domain *d, unsigned int memflags);
  */
 struct page_info *alloc_domheap_page_near(struct domain *d, uint32_t mfn,
                                           unsigned int memflags);
+/*
+ * A free domheap frame is either dirty (poisoned when freed, or of unknown
+ * contents since boot) or scrubbed (zeroed, PGC_scrubbed). The idle loop
+ * keeps up to scrub_pool_pages frames scrubbed, as Xen scrubs free pages
+ * in idle time, so that a frame wanted zeroed on a hot path (a CoW break
+ * of the zero frame, a discard, a populate) costs no clear there; a frame
+ * the caller overwrites (MEMF_no_scrub) is taken from the dirty ones
+ * first. nr_free_domheap_pages() counts both.
+ */
 /* Called when a domain frame's count reaches zero: poison and free it. */
 void free_domheap_page(struct page_info *pg);
 /*

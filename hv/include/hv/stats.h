@@ -27,6 +27,7 @@ struct hv_stats {
     uint64_t invlpgs;
     uint64_t page_copies;
     uint64_t page_clears;
+    uint64_t page_scrubs; /* free frames zeroed in idle time */
     uint64_t page_hashes;
     uint64_t page_compares;
     uint64_t pt_validations; /* L1/L2 tables validated            */
