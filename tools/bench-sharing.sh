@@ -18,6 +18,8 @@
 #                                       docs/bench/ (what docs/benchmarks.md quotes)
 #   tools/bench-sharing.sh --jobs N     QEMUs at once (default 2; figures do
 #                                       not depend on it)
+#   tools/bench-sharing.sh --hv-args "A" hypervisor options added to every run
+#                                       (a knob's effect: scrub_pool_pages=0)
 #
 # About a minute and a half on two cores (35 runs). Exit status 0 if every run
 # passed and every table could be made (the targets met or not: summary.txt).
@@ -26,7 +28,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-build=1 run=1 jobs=2
+build=1 run=1 jobs=2 extra_args=
 command="tools/bench-sharing.sh${*:+ $*}" # for the tables' provenance line
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
     --no-run) run=0 build=0 ;;
     --publish) publish=1 ;;
     --jobs) jobs=${2:?--jobs needs a number}; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --hv-args) extra_args=${2?--hv-args needs options}; shift ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-sharing.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -145,7 +148,7 @@ if [ $build = 1 ]; then
 fi
 
 # The hash seed mixes in the wall clock unless fixed: fixed, a run repeats.
-seed="share_seed=1234567"
+seed="share_seed=1234567${extra_args:+ $extra_args}"
 
 run_one() { # name scenario hv-args
     local name=$1 scn=$2 args="$seed $3" status=0
