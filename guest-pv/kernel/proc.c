@@ -44,6 +44,14 @@ void proc_init(void)
     memset(ptable, 0, sizeof(ptable));
 }
 
+/* Kernel stacks of reaped processes, kept for the next ones (as Linux
+ * caches freed stacks): page_alloc_contig() wants two free neighbours, and
+ * the pair it finds drifts, one fork after another, into pages never used
+ * since boot (in shadow mode those sit on the zero frame: a CoW break each). */
+#define KSTACK_CACHE 4
+static struct page *kstack_cache[KSTACK_CACHE];
+static unsigned int nr_kstack_cache;
+
 static struct proc *allocproc(void)
 {
     struct proc *p;
@@ -54,7 +62,8 @@ static struct proc *allocproc(void)
             break;
     if (p == ptable + NPROC)
         return NULL;
-    stack = page_alloc_contig(KSTACK_PAGES);
+    stack = nr_kstack_cache ? kstack_cache[--nr_kstack_cache]
+                            : page_alloc_contig(KSTACK_PAGES);
     if (!stack)
         return NULL;
     memset(p, 0, sizeof(*p));
@@ -75,7 +84,10 @@ static struct proc *allocproc(void)
 
 static void freeproc(struct proc *p)
 {
-    page_free_contig(virt_to_page(p->kstack), KSTACK_PAGES);
+    if (nr_kstack_cache < KSTACK_CACHE)
+        kstack_cache[nr_kstack_cache++] = virt_to_page(p->kstack);
+    else
+        page_free_contig(virt_to_page(p->kstack), KSTACK_PAGES);
     p->kstack = NULL;
     p->state = P_UNUSED;
     p->pid = 0;
