@@ -240,8 +240,6 @@ struct mm {
 struct mm *mm_create(void);
 /* Free every user page and the page tables (not loaded anywhere). */
 void mm_destroy(struct mm *mm);
-/* Unmap every user page but keep the page directories (exit). */
-void mm_release_user(struct mm *mm);
 /* fork: a copy-on-write copy of mm. */
 struct mm *mm_fork(struct mm *mm);
 struct vma *vma_find(struct mm *mm, uint32_t va);

@@ -240,7 +240,11 @@ void proc_exit(int status)
         }
     iput(p->cwd);
     p->cwd = NULL;
-    mm_release_user(p->mm); /* the directories go when the parent reaps */
+    /* Off its own tables, which go now in one piece (pt_destroy(): no entry
+     * cleared one by one); a zombie holds no memory. */
+    pt_load_kernel();
+    mm_destroy(p->mm);
+    p->mm = NULL;
     for (c = ptable; c < ptable + NPROC; c++)
         if (c->parent == p) {
             c->parent = initproc;
@@ -272,9 +276,7 @@ int proc_wait(int pid, uint32_t status_uva)
                 continue;
             st = p->exit_status;
             cpid = p->pid;
-            mm_destroy(p->mm); /* not loaded: we run on our own */
-            p->mm = NULL;
-            p->parent = NULL;
+            p->parent = NULL; /* its address space went at its exit */
             freeproc(p);
             if (status_uva && copy_to_user(status_uva, &st, sizeof(st)))
                 return -EFAULT;

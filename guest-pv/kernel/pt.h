@@ -29,8 +29,6 @@ int pt_create(struct pt *pt);
  * still hold (the caller has dropped its own references to those pages);
  * pt must not be loaded. */
 void pt_destroy(struct pt *pt);
-/* Free the L1 tables (after every user page was unmapped). */
-void pt_free_l1s(struct pt *pt);
 /* Map user va to pfn, read-only or writable (PTE_W); may allocate an L1. */
 int pt_map(struct pt *pt, uint32_t va, uint32_t pfn, uint32_t flags);
 void pt_unmap(struct pt *pt, uint32_t va);

@@ -372,46 +372,6 @@ void pt_walk_swap(struct pt *pt, uint32_t start, uint32_t end,
     }
 }
 
-/* Unhook L1 tables from both directories, then give the frames back. */
-static void free_l1_chunk(struct page **l1s, unsigned int n)
-{
-    unsigned int i;
-
-    pt_commit(); /* the frames stop being tables... */
-    for (i = 0; i < n; i++)
-        set_kmap_writable(l1s[i], true); /* ...so writable again */
-    pt_commit();
-    for (i = 0; i < n; i++) {
-        page_put(pfn_to_page(l1s[i]->index));
-        l1s[i]->index = 0;
-        page_put(l1s[i]);
-    }
-}
-
-void pt_free_l1s(struct pt *pt)
-{
-    struct page *l1s[32];
-    unsigned int n = 0, slot;
-
-    for (slot = 0; slot < USER_SLOTS; slot++) {
-        struct page *l1 = l1_of(pt, slot);
-
-        if (!l1)
-            continue;
-        queue_update(((uint64_t)mfn_of(pt->kpd) << PAGE_SHIFT) + slot * 4, 0);
-        queue_update(((uint64_t)mfn_of(pt->upd) << PAGE_SHIFT) + slot * 4, 0);
-        if (pt == loaded)
-            full_flush = true;
-        l1s[n++] = l1;
-        if (n == ARRAY_SIZE(l1s)) {
-            free_l1_chunk(l1s, n);
-            n = 0;
-        }
-    }
-    if (n)
-        free_l1_chunk(l1s, n);
-}
-
 /*
  * The directories are unpinned first: they stop being tables, their L1
  * tables with them, and the hypervisor drops the references of every entry

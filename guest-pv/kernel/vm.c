@@ -174,13 +174,6 @@ int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
     return 0;
 }
 
-void mm_release_user(struct mm *mm)
-{
-    vm_unmap(mm, 0, USER_TOP);
-    KASSERT(!mm->vmas && !mm->rss);
-    pt_free_l1s(&mm->pt);
-}
-
 /* The address space is not loaded and never runs again: its pages are let
  * go without their entries being cleared, which pt_destroy() does wholesale. */
 void mm_destroy(struct mm *mm)
