@@ -77,6 +77,10 @@ static intpte_t *sh_va(uint32_t smfn)
 #define sh_gfn(pg)  ((pg)->u.sh.gfn)
 #define sh_refs(pg) ((pg)->u.sh.refs)
 #define sh_kind(pg) ((pg)->u.sh.kind)
+/* An L1 shadow that has taken this many fills at faults is used densely
+ * (a kernel's direct map, a program's heap): the rest of it is filled at
+ * once, instead of a fault a page. */
+#define SH_FILL_ALL 8
 
 /* --- Translation -------------------------------------------------------- */
 
@@ -293,6 +297,7 @@ static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
     sh_gfn(pg) = gfn;
     sh_refs(pg) = 0;
     pg->u.sh.kind = kind;
+    pg->u.sh.fills = 0;
     d->shadow->sh_of[gfn] = page_to_mfn(pg);
     if (++s->pages > s->peak)
         s->peak = s->pages;
@@ -647,6 +652,26 @@ static uint32_t shadow_l1_for(struct vcpu *v, uint32_t va, intpte_t gl2e,
     return pte_get_mfn(sl2[l2_table_offset(va)]);
 }
 
+/* A fill at a fault in L1 shadow smfn1: past SH_FILL_ALL of them, every
+ * absent slot whose guest entry is present is filled. */
+static void note_fill(struct domain *d, uint32_t smfn1)
+{
+    struct page_info *pg = mfn_to_page(smfn1);
+    const intpte_t *gl1, *sl1 = sh_va(smfn1);
+    uint32_t i, present;
+
+    if (pg->u.sh.fills > SH_FILL_ALL || ++pg->u.sh.fills <= SH_FILL_ALL)
+        return;
+    gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
+    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    for (i = pte_next_present_in(gl1, present, 0, L1_PAGETABLE_ENTRIES);
+         i < L1_PAGETABLE_ENTRIES;
+         i = pte_next_present_in(gl1, present, i + 1, L1_PAGETABLE_ENTRIES))
+        if (!pte_present(sl1[i]))
+            slot_update(d, LOC(smfn1, i), 0, gl1[i]);
+    unmap_domain_page(gl1);
+}
+
 /* Make the shadow entry for va (in L1 shadow smfn1; the guest's entry is
  * g) agree with the guest's, breaking a share on a write first. -ENOMEM:
  * no frame for the copy (the domain is crashed); -EAGAIN: the shadow still
@@ -665,7 +690,11 @@ static int fix_entry(struct domain *d, uint32_t va, bool write,
     }
     e = sh_va(smfn1)[l1_table_offset(va)];
     if (!pte_present(e) || (write && !(e & _PAGE_RW))) {
+        bool fill = !pte_present(e);
+
         slot_update(d, LOC(smfn1, l1_table_offset(va)), g, g);
+        if (fill)
+            note_fill(d, smfn1);
         e = sh_va(smfn1)[l1_table_offset(va)];
     }
     return pte_present(e) && (!write || (e & _PAGE_RW)) ? 0 : -EAGAIN;

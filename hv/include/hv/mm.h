@@ -45,7 +45,9 @@ struct page_info {
             uint32_t refs;       /* L1: directory entries pointing at it;
                                     L2: vcpus that have it loaded, plus a
                                     hold while it is built              */
-            uint32_t kind : 8;        /* SH_L1 or SH_L2                  */
+            uint32_t kind : 4;        /* SH_L1 or SH_L2                  */
+            uint32_t fills : 4;       /* L1: entries filled at faults, up
+                                         to SH_FILL_ALL (shadow.c)      */
             uint32_t audit_refs : 24; /* the consistency check's count of
                                          refs, to compare                */
         } sh;
