@@ -391,9 +391,12 @@ void pt_destroy(struct pt *pt)
     pt_commit();
     if (HYPERVISOR_mmuext_op(ops, 2, NULL, DOMID_SELF))
         kpanic("pt_destroy: unpinning directories failed");
-    for (slot = 0; slot < USER_SLOTS; slot++)
-        if (l1_of(pt, slot))
-            set_kmap_writable(l1_of(pt, slot), true);
+    for (slot = 0; slot < USER_SLOTS; slot++) {
+        struct page *l1 = l1_of(pt, slot);
+
+        if (l1)
+            set_kmap_writable(l1, true);
+    }
     set_kmap_writable(pt->kpd, true);
     set_kmap_writable(pt->upd, true);
     pt_commit();

@@ -336,6 +336,15 @@ static void free_spares(struct domain *d)
         }
 }
 
+/* The chunks of guest table gfn (validated: it has a shadow, or is getting
+ * one) that may hold present entries (u.pt.present, arch mm.c); a shadow
+ * slot is present only where the guest's entry is, so they bound the
+ * shadow's too. */
+static uint32_t guest_present_chunks(struct domain *d, uint32_t gfn)
+{
+    return mfn_to_page(d->p2m[gfn])->u.pt.present;
+}
+
 /*
  * The shadow of guest L1 gfn, with a reference; 0 if no memory. A new one
  * is empty: its entries are filled one at a time, at the guest's faults
@@ -373,8 +382,7 @@ static void put_l1(struct domain *d, uint32_t smfn)
     if (--sh_refs(pg))
         return;
     gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
-    /* A slot is present only where the guest's entry is. */
-    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    present = guest_present_chunks(d, sh_gfn(pg));
     for (i = pte_next_present_in(sl1, present, 0, L1_PAGETABLE_ENTRIES);
          i < L1_PAGETABLE_ENTRIES;
          i = pte_next_present_in(sl1, present, i + 1, L1_PAGETABLE_ENTRIES)) {
@@ -406,7 +414,7 @@ static struct page_info *make_l2(struct domain *d, uint32_t gfn)
     sl2 = sh_va(page_to_mfn(pg));
     init_guest_l2_slots(d, sl2);
     gl2 = map_domain_page(d->p2m[gfn]);
-    present = mfn_to_page(d->p2m[gfn])->u.pt.present;
+    present = guest_present_chunks(d, gfn);
     for (i = pte_next_present_in(gl2, present, 0, FIRST_HV_L2_SLOT);
          i < FIRST_HV_L2_SLOT;
          i = pte_next_present_in(gl2, present, i + 1, FIRST_HV_L2_SLOT))
@@ -426,8 +434,7 @@ static void destroy_l2(struct domain *d, struct page_info *pg)
 
     BUG_ON(sh_kind(pg) != SH_L2 || sh_refs(pg));
     page_list_del(&d->shadow->l2s, pg);
-    /* A slot is present only where the guest's entry is. */
-    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    present = guest_present_chunks(d, sh_gfn(pg));
     for (i = pte_next_present_in(sl2, present, 0, FIRST_HV_L2_SLOT);
          i < FIRST_HV_L2_SLOT;
          i = pte_next_present_in(sl2, present, i + 1, FIRST_HV_L2_SLOT)) {
@@ -663,7 +670,7 @@ static void note_fill(struct domain *d, uint32_t smfn1)
     if (pg->u.sh.fills > SH_FILL_ALL || ++pg->u.sh.fills <= SH_FILL_ALL)
         return;
     gl1 = map_domain_page(d->p2m[sh_gfn(pg)]);
-    present = mfn_to_page(d->p2m[sh_gfn(pg)])->u.pt.present;
+    present = guest_present_chunks(d, sh_gfn(pg));
     for (i = pte_next_present_in(gl1, present, 0, L1_PAGETABLE_ENTRIES);
          i < L1_PAGETABLE_ENTRIES;
          i = pte_next_present_in(gl1, present, i + 1, L1_PAGETABLE_ENTRIES))
