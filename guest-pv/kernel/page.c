@@ -128,7 +128,7 @@ struct page *page_alloc(uint8_t use, bool zero)
     p->count = 1;
     p->next = p->prev = p->hnext = NULL;
     if (zero && !(p->flags & PGF_ZEROED))
-        memset(page_va(p), 0, PAGE_SIZE);
+        clear_page(page_va(p));
     p->flags &= ~PGF_ZEROED;
     share_hint(p);
     return p;

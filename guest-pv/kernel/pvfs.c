@@ -50,7 +50,7 @@ static int pvfs_readpages(struct inode *ip, uint32_t index,
 {
     if ((uint64_t)index * PAGE_SIZE >= ip->size) {
         while (n--) /* past the end: zeroes */
-            memset(page_va(pages[n]), 0, PAGE_SIZE);
+            clear_page(page_va(pages[n]));
         return 0;
     }
     return blk_read_pages(ip->start_block + index, pages, n);

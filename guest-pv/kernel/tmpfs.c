@@ -38,7 +38,7 @@ static int tmpfs_readpages(struct inode *ip, uint32_t index,
     (void)ip;
     (void)index;
     while (n--)
-        memset(page_va(pages[n]), 0, PAGE_SIZE); /* a hole */
+        clear_page(page_va(pages[n])); /* a hole */
     return 0;
 }
 

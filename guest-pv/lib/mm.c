@@ -43,7 +43,7 @@ void *alloc_page(void)
             free_bitmap[pfn / 32] &= ~(1U << (pfn % 32));
             nr_free--;
             alloc_hint = pfn + 1;
-            memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+            clear_page(pfn_to_virt(pfn));
             return pfn_to_virt(pfn);
         }
     }

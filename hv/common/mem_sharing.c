@@ -1242,14 +1242,15 @@ int share_drop_pfn(struct domain *d, uint32_t pfn)
 }
 
 /* A translated domain's CoW break of pfn; its shadow mappings are gone
- * (shadow.c restores them to the new frame). */
-int share_break_pfn(struct domain *d, uint32_t pfn)
+ * (shadow.c restores them to the new frame). discard: the contents are
+ * not wanted (a zeroed frame, no copy; counted as a discard). */
+int share_break_pfn(struct domain *d, uint32_t pfn, bool discard)
 {
     struct share_req req; /* break_one reads no more than these */
 
     req.pfn = pfn;
     req.nr_ptes = 0;
-    req.flags = 0;
+    req.flags = discard ? SHARE_BREAK_DISCARD : 0;
     BUG_ON(!is_translated(d));
     return break_one(d, &req);
 }

@@ -143,7 +143,7 @@ void do_guest_exception(struct cpu_user_regs *regs)
         uint32_t cr2 = read_cr2();
 
         /* Shadow mode: a fault the guest's tables allow is ours. */
-        if (is_translated(v->domain) && sh_page_fault(v, cr2, ec))
+        if (is_translated(v->domain) && sh_page_fault(v, regs, cr2, ec))
             return;
         v->vcpu_info->arch.cr2 = cr2;
         /* A write to a shared frame: tell the guest which (sharing.h). */

@@ -30,6 +30,8 @@
 #include <hv/shadow.h>
 #include <hv/stats.h>
 #include <asm/paging.h>
+#include <asm/regs.h>
+#include <asm/uaccess.h>
 #include <asm/processor.h>
 #include <objpool.h>
 
@@ -256,7 +258,7 @@ static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
 /* --- Shadow frames ------------------------------------------------------- */
 
 static void reclaim(struct domain *d, bool all);
-static int unshare(struct domain *d, uint32_t pfn);
+static int unshare(struct domain *d, uint32_t pfn, bool clear);
 static void free_spares(struct domain *d);
 
 static struct page_info *sh_alloc(struct domain *d, uint32_t gfn,
@@ -570,8 +572,6 @@ void sh_vcpu_unload(struct vcpu *v)
 
 /* --- Faults -------------------------------------------------------------- */
 
-static int unshare(struct domain *d, uint32_t pfn);
-
 /*
  * The guest's own view of va: its directory entry (read from the shadow
  * when that is present: an L1 shadow names its guest L1) and L1 entry.
@@ -679,21 +679,58 @@ static void note_fill(struct domain *d, uint32_t smfn1)
     unmap_domain_page(gl1);
 }
 
+/*
+ * A write fault at va by "rep stosl" that stores zeros from va, the first
+ * byte of a page, over at least the whole page: a guest clearing a page it
+ * has just allocated (32-bit Linux's memset, pvk's clear_page). When the
+ * page is shared, its old contents are never read again: the break needs
+ * a zeroed frame, not a copy, and the hypervisor does the instruction's
+ * iterations over this page itself (complete_clear). Milos's no-copy CoW
+ * for freed pages, found without the guest's help. Flat segments (every
+ * guest selector is): EIP and EDI are linear addresses. regs is NULL for
+ * the hypervisor's own accesses.
+ */
+static bool is_page_clear(const struct cpu_user_regs *regs, uint32_t va)
+{
+    uint8_t insn[2];
+
+    return regs && !(va & ~PAGE_MASK) && regs->edi == va && !regs->eax &&
+           regs->ecx >= PAGE_SIZE / 4 &&
+           !(regs->eflags & (X86_EFLAGS_DF | X86_EFLAGS_TF)) &&
+           !copy_from_guest(insn, regs->eip, sizeof(insn)) &&
+           insn[0] == 0xf3 && insn[1] == 0xab; /* rep stosl */
+}
+
+/* The page's 1024 iterations of the rep stosl is_page_clear() found, as
+ * the CPU leaves them: EDI and ECX advanced, EIP past it once ECX is 0. */
+static void complete_clear(struct cpu_user_regs *regs)
+{
+    regs->edi += PAGE_SIZE;
+    regs->ecx -= PAGE_SIZE / 4;
+    if (!regs->ecx)
+        regs->eip += 2;
+}
+
 /* Make the shadow entry for va (in L1 shadow smfn1; the guest's entry is
- * g) agree with the guest's, breaking a share on a write first. -ENOMEM:
+ * g) agree with the guest's, breaking a share on a write first (*cleared:
+ * with no copy, the page zeroed for the clear regs is doing). -ENOMEM:
  * no frame for the copy (the domain is crashed); -EAGAIN: the shadow still
  * does not allow it (the guest's fault). */
-static int fix_entry(struct domain *d, uint32_t va, bool write,
-                     uint32_t smfn1, intpte_t g)
+static int fix_entry(struct domain *d, const struct cpu_user_regs *regs,
+                     uint32_t va, bool write, uint32_t smfn1, intpte_t g,
+                     bool *cleared)
 {
     intpte_t e;
     uint32_t pfn;
 
     if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
-        page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow &&
-        unshare(d, pfn)) {
-        domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn, va);
-        return -ENOMEM;
+        page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow) {
+        *cleared = is_page_clear(regs, va);
+        if (unshare(d, pfn, *cleared)) {
+            domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn,
+                         va);
+            return -ENOMEM;
+        }
     }
     e = sh_va(smfn1)[l1_table_offset(va)];
     if (!pte_present(e) || (write && !(e & _PAGE_RW))) {
@@ -707,11 +744,12 @@ static int fix_entry(struct domain *d, uint32_t va, bool write,
     return pte_present(e) && (!write || (e & _PAGE_RW)) ? 0 : -EAGAIN;
 }
 
-bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
+bool sh_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint32_t va,
+                   uint32_t ec)
 {
     struct domain *d = v->domain;
     struct shadow_dom *s = d->shadow;
-    bool write = ec & PFEC_write_access;
+    bool write = ec & PFEC_write_access, cleared = false;
     uint32_t gfn1, smfn1;
     intpte_t gl2e, g, e;
     int rc;
@@ -736,11 +774,15 @@ bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec)
         goto guest;
     }
     s->fix_va = 0;
-    rc = fix_entry(d, va, write, smfn1, g);
+    rc = fix_entry(d, regs, va, write, smfn1, g, &cleared);
     if (rc == -ENOMEM)
         return false;
     if (rc)
         goto guest;
+    if (cleared) {
+        complete_clear(regs);
+        s->clear_breaks++;
+    }
     invlpg(va);
     perfc_incr(invlpgs);
     s->faults_fixed++;
@@ -789,13 +831,14 @@ static void restore_pfn(struct domain *d, uint32_t pfn, struct sh_rmap *list)
     flush_tlb_local();
 }
 
-/* sh_unshare() of a pfn known to be shared. */
-static int unshare(struct domain *d, uint32_t pfn)
+/* sh_unshare() of a pfn known to be shared; clear: its contents are not
+ * wanted (a zeroed frame, no copy). */
+static int unshare(struct domain *d, uint32_t pfn, bool clear)
 {
     struct sh_rmap *list = detach_pfn(d, pfn);
     int rc;
 
-    rc = share_break_pfn(d, pfn);
+    rc = share_break_pfn(d, pfn, clear);
     restore_pfn(d, pfn, list);
     if (rc)
         d->shadow->cow_failures++;
@@ -809,7 +852,7 @@ int sh_unshare(struct domain *d, uint32_t pfn)
     if (!d->shadow || pfn >= d->p2m_size || d->p2m[pfn] == INVALID_MFN ||
         page_get_owner(mfn_to_page(d->p2m[pfn])) != dom_cow)
         return 0;
-    return unshare(d, pfn);
+    return unshare(d, pfn, false);
 }
 
 bool sh_shareable(struct domain *d, uint32_t pfn)
@@ -1095,6 +1138,7 @@ void shadow_domain_destroy(struct domain *d)
  *   faults_fixed         faults the guest's tables allowed, fixed here unseen
  *   faults_to_guest      faults handed to the guest
  *   cow_breaks cow_failures shares share_failures   transparent sharing
+ *   clear_breaks         of cow_breaks, those at a whole-page clear: no copy
  *   checks               shadow_check comparisons made
  *   rmap_bytes           the reverse map's pool, all domains
  */
@@ -1104,14 +1148,15 @@ void sh_report(struct domain *d)
 
     printk("SHADOW domain=%u pages=%u peak=%u l1_made=%llu l2_made=%llu "
            "reclaimed=%llu propagated=%llu faults_fixed=%llu "
-           "faults_to_guest=%llu cow_breaks=%llu cow_failures=%llu "
-           "shares=%llu share_failures=%llu checks=%llu rmap_bytes=%u",
+           "faults_to_guest=%llu cow_breaks=%llu clear_breaks=%llu "
+           "cow_failures=%llu shares=%llu share_failures=%llu checks=%llu rmap_bytes=%u",
            d->domain_id, s->pages, s->peak, (unsigned long long)s->l1_made,
            (unsigned long long)s->l2_made, (unsigned long long)s->reclaimed,
            (unsigned long long)s->propagated,
            (unsigned long long)s->faults_fixed,
            (unsigned long long)s->faults_to_guest,
            (unsigned long long)s->cow_breaks,
+           (unsigned long long)s->clear_breaks,
            (unsigned long long)s->cow_failures, (unsigned long long)s->shares,
            (unsigned long long)s->share_failures,
            (unsigned long long)s->checks, objpool_bytes(&rmap_pool));

@@ -128,7 +128,7 @@ static void do_hv_exception(struct cpu_user_regs *regs)
      * that the guest's tables allow: fix the shadow and retry. */
     if (regs->entry_vector == TRAP_page_fault && current &&
         !is_idle_vcpu(current) && is_translated(current->domain) &&
-        sh_page_fault(current, read_cr2(), regs->error_code)) {
+        sh_page_fault(current, NULL, read_cr2(), regs->error_code)) {
         perfc_incr(exceptions[TRAP_page_fault]); /* a fault all the same */
         return;
     }

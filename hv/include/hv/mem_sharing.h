@@ -49,7 +49,8 @@
  *   a write        faults -> sh_page_fault() (shadow.c): guest_allows(),
  *                  the frame is dom_cow's -> fix_entry() -> unshare():
  *                  detach -> share_break_pfn() -> break_one() -> restore,
- *                  writable to the new frame
+ *                  writable to the new frame (a zeroed one, no copy, when
+ *                  the write is a whole-page "rep stosl" of zeros)
  *   before the hypervisor writes or types a page itself (block reads,
  *   rings, a page becoming a table): sh_unshare() -> the same break.
  */
@@ -214,7 +215,7 @@ static inline struct share_frame *page_share_frame(const struct page_info *pg)
  * its shadow mappings away around the call): set-up of a scanner offer,
  * and CoW break. 0 or a negative errno, as setup_shares / cow_break. */
 int share_setup_pfn(struct domain *d, uint32_t pfn);
-int share_break_pfn(struct domain *d, uint32_t pfn);
+int share_break_pfn(struct domain *d, uint32_t pfn, bool discard);
 /* d's shared pfn leaves its frame with no copy (decrease_reservation); the
  * P2M slot becomes invalid. -EBUSY if d (PV) would keep mapping the frame
  * with no pfn on its list. */

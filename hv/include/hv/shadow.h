@@ -29,6 +29,7 @@
 
 struct domain;
 struct vcpu;
+struct cpu_user_regs;
 
 struct sh_rmap;
 
@@ -49,7 +50,7 @@ struct shadow_dom {
     unsigned int fix_repeats; /* ... and how often in a row             */
     /* Figures. */
     uint64_t l1_made, l2_made, reclaimed, propagated, faults_fixed,
-        faults_to_guest, cow_breaks, cow_failures, shares, share_failures,
+        faults_to_guest, cow_breaks, clear_breaks, cow_failures, shares, share_failures,
         checks;
 };
 
@@ -84,9 +85,12 @@ uint32_t sh_ptbase(struct vcpu *v);
 void sh_vcpu_unload(struct vcpu *v);
 
 /* A page fault v took at va (error code ec): true if the guest's tables
- * allow the access and the shadow was fixed (retry), false if the fault
- * is the guest's (or the hypervisor accessor's) to handle. */
-bool sh_page_fault(struct vcpu *v, uint32_t va, uint32_t ec);
+ * allow the access and the shadow was fixed (retry; regs, the guest's,
+ * may have been moved past a page clear the hypervisor did), false if the
+ * fault is the guest's (or the hypervisor accessor's, regs NULL) to
+ * handle. */
+bool sh_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint32_t va,
+                   uint32_t ec);
 
 /* Make pfn's frame the domain's own again (CoW break) before the
  * hypervisor writes it or types it. 0, or -ENOMEM. */
