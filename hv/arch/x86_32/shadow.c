@@ -231,6 +231,34 @@ static void rmap_del(struct domain *d, uint32_t pfn, uint32_t loc)
           d->domain_id, pfn, loc);
 }
 
+/*
+ * The slot at loc maps the machine frame translate() gives for g, only with
+ * other flags (a fork's write protection, the end of a guest's CoW): the
+ * frame reference stays; only the writable type reference follows the RW
+ * bit (a frame that refuses it is mapped read-only, as slot_fill does).
+ * False if the frame changed (the general path then).
+ */
+static bool slot_reflag(struct domain *d, uint32_t loc, intpte_t old,
+                        intpte_t g)
+{
+    intpte_t e = translate(d, g);
+    struct page_info *pg;
+
+    if (!e || pte_get_mfn(e) != pte_get_mfn(old))
+        return false;
+    pg = mfn_to_page(pte_get_mfn(e));
+    if ((e & _PAGE_RW) && !(old & _PAGE_RW)) {
+        if (get_page_type(pg, PGT_writable_page))
+            e &= ~(_PAGE_RW | _PAGE_DIRTY);
+        else
+            share_changed(d); /* a page it may now write unseen */
+    } else if (!(e & _PAGE_RW) && (old & _PAGE_RW))
+        put_page_type(pg);
+    sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
+    d->shadow->propagated++;
+    return true;
+}
+
 /* Make the slot at loc mirror guest entry g (the slot mirrored og). */
 static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
                         intpte_t g)
@@ -238,14 +266,11 @@ static void slot_update(struct domain *d, uint32_t loc, intpte_t og,
     intpte_t old = sh_va(LOC_MFN(loc))[LOC_IDX(loc)];
     uint32_t pfn;
 
-    /* The same pfn with other flags (a fork's write protection, the end
-     * of a guest's CoW): the rmap node stays, and the new entry's
-     * references are taken before the old one's go. */
+    /* The same pfn with other flags: the rmap node and the frame
+     * reference stay. */
     if (pte_present(old) && pte_present(g) &&
-        pte_get_mfn(og) == pte_get_mfn(g) && slot_fill(d, loc, g)) {
-        put_page_from_l1e(old, d);
+        pte_get_mfn(og) == pte_get_mfn(g) && slot_reflag(d, loc, old, g))
         return;
-    }
     if (pte_present(old)) {
         slot_clear(d, loc);
         if (rmap_pfn(d, og, &pfn))
