@@ -738,7 +738,7 @@ static void complete_clear(struct cpu_user_regs *regs)
 
 /* Make the shadow entry for va (in L1 shadow smfn1; the guest's entry is
  * g) agree with the guest's, breaking a share on a write first (*cleared:
- * with no copy, the page zeroed for the clear regs is doing). -ENOMEM:
+ * broken with no copy, the page zeroed for the clear regs is doing). -ENOMEM:
  * no frame for the copy (the domain is crashed); -EAGAIN: the shadow still
  * does not allow it (the guest's fault). */
 static int fix_entry(struct domain *d, const struct cpu_user_regs *regs,
@@ -750,12 +750,14 @@ static int fix_entry(struct domain *d, const struct cpu_user_regs *regs,
 
     if (write && rmap_pfn(d, g, &pfn) && d->p2m[pfn] != INVALID_MFN &&
         page_get_owner(mfn_to_page(d->p2m[pfn])) == dom_cow) {
-        *cleared = is_page_clear(regs, va);
-        if (unshare(d, pfn, *cleared)) {
+        bool clear = is_page_clear(regs, va);
+
+        if (unshare(d, pfn, clear)) {
             domain_crash(d, "no memory to copy shared pfn %#x at %#x", pfn,
                          va);
             return -ENOMEM;
         }
+        *cleared = clear;
     }
     e = sh_va(smfn1)[l1_table_offset(va)];
     if (!pte_present(e) || (write && !(e & _PAGE_RW))) {
@@ -802,12 +804,13 @@ bool sh_page_fault(struct vcpu *v, struct cpu_user_regs *regs, uint32_t va,
     rc = fix_entry(d, regs, va, write, smfn1, g, &cleared);
     if (rc == -ENOMEM)
         return false;
-    if (rc)
-        goto guest;
+    /* The page is zero now: the clear's stores to it are done, even if
+     * the entry could not be made writable (no rmap node). */
     if (cleared) {
         complete_clear(regs);
         s->clear_breaks++;
-    }
+    } else if (rc)
+        goto guest;
     invlpg(va);
     perfc_incr(invlpgs);
     s->faults_fixed++;
