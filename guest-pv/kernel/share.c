@@ -244,11 +244,15 @@ void share_discard_free(struct page *first)
         if (!(p->flags & PGF_SHARED))
             continue;
         KASSERT(p->use == PG_FREE && !p->mapcount);
+        /* Every field the hypervisor reads (pte[1..] it ignores): no
+         * memset of the whole request on this path. */
         rq = &reqs[n++];
-        memset(rq, 0, sizeof(*rq));
         rq->pfn = page_to_pfn(p);
-        rq->flags = SHARE_BREAK_DISCARD;
         rq->nr_ptes = 1;
+        rq->category = 0;
+        rq->status = 0;
+        rq->flags = SHARE_BREAK_DISCARD;
+        rq->pad = 0;
         rq->pte[0] = pt_kmap_pte_maddr(p) | SHARE_PTE_WRITABLE;
     }
     pt_commit();
