@@ -12,12 +12,12 @@
  * page (shadow.c, is_page_clear) - and checks that every word is zero.
  */
 #include <pvk.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <tap.h>
-#include <stdbool.h>
 #include <string.h>
+#include <tap.h>
 
 #define PAGE 4096
 
@@ -48,12 +48,12 @@ int main(int argc, char **argv)
            (unsigned long long)(t1 - t0), (unsigned long long)((t1 - t0) / pages),
            (unsigned long long)(t2 - t1), (unsigned long long)((t2 - t1) / pages));
     if (clear) {
+        int seen = pvk_wait_scan(3, 300000), rc;
         struct pvk_scaninfo si = { 0 };
-
-        int seen = pvk_wait_scan(3, 300000), rc = pvk_scaninfo(&si);
         struct pvk_pageinfo pi;
         unsigned int shared = 0;
 
+        rc = pvk_scaninfo(&si);
         for (i = 0; i < pages; i++)
             shared += !pvk_pageinfo((void *)&mem[i * (PAGE / 4)], &pi) && pi.shared;
         ok(seen >= 3 && !rc && shared > 0,

@@ -162,6 +162,16 @@ static bool rmap_pfn(const struct domain *d, intpte_t g, uint32_t *pfn)
 
 /* --- Slots --------------------------------------------------------------- */
 
+/* Put machine entry e, its references held, in the slot at loc (which
+ * was writable already if was_rw). */
+static void slot_set(struct domain *d, uint32_t loc, intpte_t e, bool was_rw)
+{
+    sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
+    d->shadow->propagated++;
+    if ((e & _PAGE_RW) && !was_rw)
+        share_changed(d); /* a page it may now write unseen */
+}
+
 /* Fill the empty slot at loc from guest entry g; true if now present. */
 static bool slot_fill(struct domain *d, uint32_t loc, intpte_t g)
 {
@@ -176,10 +186,7 @@ static bool slot_fill(struct domain *d, uint32_t loc, intpte_t g)
         if (get_page_from_l1e(e, d))
             return false;
     }
-    sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
-    d->shadow->propagated++;
-    if (e & _PAGE_RW)
-        share_changed(d); /* a page it may now write unseen */
+    slot_set(d, loc, e, false);
     return true;
 }
 
@@ -247,15 +254,12 @@ static bool slot_reflag(struct domain *d, uint32_t loc, intpte_t old,
     if (!e || pte_get_mfn(e) != pte_get_mfn(old))
         return false;
     pg = mfn_to_page(pte_get_mfn(e));
-    if ((e & _PAGE_RW) && !(old & _PAGE_RW)) {
-        if (get_page_type(pg, PGT_writable_page))
-            e &= ~(_PAGE_RW | _PAGE_DIRTY);
-        else
-            share_changed(d); /* a page it may now write unseen */
-    } else if (!(e & _PAGE_RW) && (old & _PAGE_RW))
+    if ((e & _PAGE_RW) && !(old & _PAGE_RW) &&
+        get_page_type(pg, PGT_writable_page))
+        e &= ~(_PAGE_RW | _PAGE_DIRTY); /* read-only will do */
+    else if (!(e & _PAGE_RW) && (old & _PAGE_RW))
         put_page_type(pg);
-    sh_va(LOC_MFN(loc))[LOC_IDX(loc)] = e;
-    d->shadow->propagated++;
+    slot_set(d, loc, e, old & _PAGE_RW);
     return true;
 }
 
